@@ -1,0 +1,12 @@
+import {resolve} from 'node:path';
+import {definePlugin} from '../../src/core/contracts/plugin.js';
+import {jsonFileConfigSchema} from './config-schema.js';
+import {JsonFileSink} from './json-file-sink.js';
+
+export default definePlugin({
+  name: 'json-file',
+  kind: 'sink',
+  description: 'A JSON array of records in one file, written atomically (the default sink)',
+  configSchema: jsonFileConfigSchema,
+  create: ({config, configDir}) => new JsonFileSink(resolve(configDir, config.path)),
+});

@@ -1,0 +1,105 @@
+import {readFile, stat} from 'node:fs/promises';
+import type {MmsRecord, TimeRange} from '../../src/core/contracts/record.js';
+import type {Sink} from '../../src/core/contracts/sink.js';
+import {SinkError} from '../../src/core/errors/sink-error.js';
+import {writeFileAtomic} from './write-file-atomic.js';
+
+type Rows = Map<string, Map<number, MmsRecord>>;
+
+/**
+ * A JSON array of records sorted by pair then timestamp. The whole file is the unit of writing: each
+ * upsert merges into what is on disk and replaces the file atomically. Fine for daily series (a year of
+ * two pairs is ~100 KB); use a database sink for large intraday histories.
+ */
+export class JsonFileSink implements Sink {
+  readonly name = 'json-file';
+  private cache: {rows: Rows; mtimeMs: number; size: number} | undefined;
+
+  constructor(readonly path: string) {}
+
+  async upsert(records: readonly MmsRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const rows = await this.rows();
+    for (const record of records) {
+      let byTime = rows.get(record.pair);
+      if (!byTime) rows.set(record.pair, (byTime = new Map()));
+      const previous = byTime.get(record.timestamp);
+      // Merge rather than replace, so fields written by another transform survive.
+      byTime.set(record.timestamp, previous ? {...previous, ...record} : record);
+    }
+    try {
+      await writeFileAtomic(this.path, serialize(rows));
+    } catch (error) {
+      throw new SinkError(`json-file: cannot write ${this.path} (${(error as Error).message}). Check that the directory exists and is writable.`, {cause: error});
+    }
+    const info = await stat(this.path);
+    this.cache = {rows, mtimeMs: info.mtimeMs, size: info.size};
+  }
+
+  async latestTimestamp(pair: string): Promise<number | undefined> {
+    const byTime = (await this.rows()).get(pair);
+    if (!byTime || byTime.size === 0) return undefined;
+    let latest = -Infinity;
+    for (const timestamp of byTime.keys()) if (timestamp > latest) latest = timestamp;
+    return latest;
+  }
+
+  async readRange(pair: string, range: TimeRange): Promise<MmsRecord[]> {
+    const byTime = (await this.rows()).get(pair);
+    if (!byTime) return [];
+    return [...byTime.values()].filter((r) => r.timestamp >= range.from && r.timestamp <= range.to).sort((a, b) => a.timestamp - b.timestamp);
+  }
+
+  /** The file's rows, re-read only when it changed on disk (another process may have written it). */
+  private async rows(): Promise<Rows> {
+    let info;
+    try {
+      info = await stat(this.path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return (this.cache ??= {rows: new Map(), mtimeMs: 0, size: 0}).rows;
+      throw new SinkError(`json-file: cannot read ${this.path} (${(error as Error).message}).`, {cause: error});
+    }
+    if (this.cache && this.cache.mtimeMs === info.mtimeMs && this.cache.size === info.size) return this.cache.rows;
+    const text = await readFile(this.path, 'utf8').catch((error: Error) => {
+      throw new SinkError(`json-file: cannot read ${this.path} (${error.message}).`, {cause: error});
+    });
+    this.cache = {rows: parseRows(this.path, text), mtimeMs: info.mtimeMs, size: info.size};
+    return this.cache.rows;
+  }
+}
+
+function parseRows(path: string, text: string): Rows {
+  const unusable = (why: string) =>
+    new SinkError(`json-file: ${path} is not a JSON array of records (${why}). mms never overwrites a file it cannot read: fix it, or move it away to start afresh.`);
+  let parsed: unknown;
+  try {
+    parsed = text.trim() === '' ? [] : JSON.parse(text);
+  } catch (error) {
+    throw unusable((error as Error).message);
+  }
+  if (!Array.isArray(parsed)) throw unusable('the top level is not an array');
+  const rows: Rows = new Map();
+  parsed.forEach((record: unknown, i) => {
+    const r = record as Partial<MmsRecord> | null;
+    if (typeof r !== 'object' || r === null || typeof r.pair !== 'string' || !Number.isSafeInteger(r.timestamp)) {
+      throw unusable(`element ${i} has no string "pair" and integer "timestamp"`);
+    }
+    let byTime = rows.get(r.pair);
+    if (!byTime) rows.set(r.pair, (byTime = new Map()));
+    byTime.set(r.timestamp as number, r as MmsRecord);
+  });
+  return rows;
+}
+
+/** One record per line: small diffs, greppable, and still a plain JSON array. */
+function serialize(rows: Rows): string {
+  const lines: string[] = [];
+  for (const pair of [...rows.keys()].sort()) {
+    const byTime = rows.get(pair)!;
+    for (const timestamp of [...byTime.keys()].sort((a, b) => a - b)) {
+      const {pair: p, timestamp: t, ...fields} = byTime.get(timestamp)!;
+      lines.push(JSON.stringify({pair: p, timestamp: t, ...fields}));
+    }
+  }
+  return lines.length === 0 ? '[]\n' : `[\n${lines.join(',\n')}\n]\n`;
+}

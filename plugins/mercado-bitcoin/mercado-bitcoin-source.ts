@@ -1,0 +1,122 @@
+import {HTTPError, TimeoutError} from 'ky';
+import type {Candle} from '../../src/core/contracts/candle.js';
+import type {Clock} from '../../src/core/contracts/clock.js';
+import type {HttpClient} from '../../src/core/contracts/http-client.js';
+import type {Logger} from '../../src/core/contracts/logger.js';
+import type {TimeRange} from '../../src/core/contracts/record.js';
+import {resolutionSeconds} from '../../src/core/contracts/resolution.js';
+import type {CandlePage, CandleQuery, Source, SourcePlan} from '../../src/core/contracts/source.js';
+import {SourceError, type SourceErrorKind} from '../../src/core/errors/source-error.js';
+import {redactUrl} from '../../src/core/redact-url.js';
+import {formatUtc} from '../../src/core/time/format-utc.js';
+import {chunkWindow} from './chunk-window.js';
+import type {MercadoBitcoinConfig} from './config-schema.js';
+import {CandleFormatError, parseJsonBody, parseLegacyCandles, parseV4Candles} from './parse-candles.js';
+import {pairSymbol} from './pair-symbol.js';
+
+export interface MercadoBitcoinSourceOptions {
+  readonly config: MercadoBitcoinConfig;
+  readonly baseUrl: string;
+  readonly http: HttpClient;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+export class MercadoBitcoinSource implements Source {
+  readonly name = 'mercado-bitcoin';
+
+  constructor(private readonly options: MercadoBitcoinSourceOptions) {}
+
+  plan(query: CandleQuery): SourcePlan {
+    return {requests: this.chunks(query).length};
+  }
+
+  async *candles(query: CandleQuery): AsyncIterable<CandlePage> {
+    for (const chunk of this.chunks(query)) {
+      const before = this.options.http.requestCount;
+      const candles = await this.fetchChunk(query, chunk);
+      yield {candles, requests: this.options.http.requestCount - before};
+    }
+  }
+
+  private chunks(query: CandleQuery): TimeRange[] {
+    return chunkWindow(query, resolutionSeconds(query.resolution), this.options.config.chunkSize);
+  }
+
+  private async fetchChunk(query: CandleQuery, chunk: TimeRange): Promise<Candle[]> {
+    const {config, baseUrl, http, clock, logger} = this.options;
+    const step = resolutionSeconds(query.resolution);
+    const url = this.requestUrl(query, chunk);
+    const fail = (kind: SourceErrorKind, reason: string, extra: {status?: number; cause?: unknown} = {}) =>
+      new SourceError(
+        `${query.pair} ${formatUtc(chunk.from)}..${formatUtc(chunk.to)}: ${reason} (GET ${redactUrl(url)})`,
+        {kind, pair: query.pair, from: chunk.from, to: chunk.to, ...extra},
+      );
+
+    let text: string;
+    try {
+      text = await http.ky.get(url, {signal: query.signal}).text();
+    } catch (error) {
+      throw this.describeFailure(error, fail);
+    }
+
+    let candles: Candle[];
+    try {
+      const body = parseJsonBody(text);
+      candles = config.api === 'v4' ? parseV4Candles(body, step) : parseLegacyCandles(body, step);
+    } catch (error) {
+      if (error instanceof CandleFormatError) throw fail('invalid-response', `invalid response: ${error.message}`, {cause: error});
+      throw error;
+    }
+
+    // MB also returns the bucket that is still running (its close keeps changing): never let it through.
+    const closedBefore = Math.floor(clock.now() / 1000);
+    const complete = candles.filter((c) => c.timestamp >= chunk.from && c.timestamp <= chunk.to && c.timestamp + step <= closedBefore);
+    if (complete.length < candles.length) {
+      logger.debug(`${query.pair}: dropped ${candles.length - complete.length} bar(s) outside ${formatUtc(chunk.from)}..${formatUtc(chunk.to)} or still running`);
+    }
+    return complete;
+  }
+
+  private requestUrl(query: CandleQuery, chunk: TimeRange): URL {
+    const {config, baseUrl} = this.options;
+    const base = baseUrl.replace(/\/+$/, '');
+    if (config.api === 'legacy') {
+      const url = new URL(`${base}/${encodeURIComponent(query.pair)}/candle`);
+      url.search = new URLSearchParams({from: String(chunk.from), to: String(chunk.to), precision: query.resolution}).toString();
+      return url;
+    }
+    const url = new URL(`${base}/candles`);
+    url.search = new URLSearchParams({
+      symbol: pairSymbol(query.pair) ?? query.pair,
+      resolution: query.resolution,
+      from: String(chunk.from),
+      to: String(chunk.to),
+    }).toString();
+    return url;
+  }
+
+  private describeFailure(error: unknown, fail: (kind: SourceErrorKind, reason: string, extra?: {status?: number; cause?: unknown}) => SourceError): SourceError {
+    const attempts = this.options.config.retry.limit + 1;
+    if (error instanceof HTTPError) {
+      const status = error.response.status;
+      const data = error.data;
+      if (typeof data === 'string' && /^\s*</.test(data)) {
+        return fail('blocked', `HTTP ${status} with an HTML page instead of the API (a Cloudflare block?). Slow down (minIntervalMs), set a userAgent, or retry later`, {status, cause: error});
+      }
+      const apiError = typeof data === 'object' && data !== null ? (data as {code?: unknown; message?: unknown}) : undefined;
+      const detail = apiError?.code ? `${String(apiError.code)}: ${String(apiError.message ?? '')}` : `HTTP ${status}`;
+      if ([408, 429].includes(status) || status >= 500) {
+        return fail('transient', `${detail} after ${attempts} attempt(s); the API may be down, retry later`, {status, cause: error});
+      }
+      const hint = /SYMBOL_IS_INVALID/.test(detail) ? '; check "pairs" in the config (e.g. BRLBTC)' : '';
+      return fail('permanent', `${detail}${hint}`, {status, cause: error});
+    }
+    if (error instanceof TimeoutError) {
+      return fail('transient', `no response within ${this.options.config.timeoutMs} ms after ${attempts} attempt(s)`, {cause: error});
+    }
+    if (error instanceof Error && error.name === 'AbortError') return fail('transient', 'interrupted', {cause: error});
+    const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+    return fail('transient', `network error (${reason}) after ${attempts} attempt(s)`, {cause: error});
+  }
+}

@@ -1,0 +1,24 @@
+import {z} from 'zod';
+
+const window = z
+  .number({error: 'expected a positive integer'})
+  .int({error: 'expected a positive integer'})
+  .positive({error: 'expected a positive integer'});
+
+export const smaConfigSchema = z
+  .strictObject({
+    /** Window lengths in bars; each adds a field `mms_<n>`. */
+    windows: z
+      .array(window, {error: 'expected an array of positive integers, e.g. [20, 50, 200]'})
+      .min(1, {error: 'expected at least one window'})
+      .default([20, 50, 200])
+      .superRefine((windows, context) => {
+        windows.forEach((w, index) => {
+          if (windows.indexOf(w) !== index) {
+            context.addIssue({code: 'custom', path: [index], message: `window ${w} is listed twice`, input: w});
+          }
+        });
+      }),
+  });
+
+export type SmaConfig = z.output<typeof smaConfigSchema>;

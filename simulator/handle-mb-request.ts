@@ -1,0 +1,97 @@
+import type {Candle} from '../src/core/contracts/candle.js';
+import type {SimulatorDataset} from './simulator-dataset.js';
+
+export interface SimulatorOptions {
+  readonly dataset: SimulatorDataset;
+  /** The simulator's clock in epoch milliseconds: decides which buckets are complete or running. */
+  readonly now: () => number;
+}
+
+export interface SimulatedResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+const STEPS: Readonly<Record<string, number>> = {'1m': 60, '15m': 900, '1h': 3600, '3h': 10_800, '1d': 86_400, '1w': 604_800};
+
+/**
+ * The fake Mercado Bitcoin API as a pure function of the request URL, shared by the loopback server
+ * (`mms simulate`) and the msw handlers of the tests, so the two can never drift apart.
+ *
+ *   GET /api/v4/candles?symbol=BTC-BRL&resolution=1d&from=&to=[&countback=]   (current API)
+ *   GET /v4/BRLBTC/candle?from=&to=&precision=1d                              (legacy API)
+ *
+ * `from` and `to` are inclusive bucket open times in Unix seconds.
+ */
+export function handleMbRequest(url: URL, options: SimulatorOptions): SimulatedResponse {
+  const v4 = /^\/api\/v4\/candles\/?$/.exec(url.pathname);
+  if (v4) return v4Candles(url.searchParams, options);
+  const legacy = /^\/v4\/([^/]+)\/candle\/?$/.exec(url.pathname);
+  if (legacy) return legacyCandles(decodeURIComponent(legacy[1]!), url.searchParams, options);
+  return mbError(404, 'API|ROUTE|NOT_FOUND', `no route for ${url.pathname}; the simulator serves /api/v4/candles and /v4/{PAIR}/candle`);
+}
+
+function v4Candles(params: URLSearchParams, {dataset, now}: SimulatorOptions): SimulatedResponse {
+  const symbol = params.get('symbol') ?? '';
+  const match = /^([A-Z0-9]+)-([A-Z0-9]+)$/.exec(symbol);
+  const pair = match ? `${match[2]}${match[1]}` : '';
+  if (!match || !dataset.hasPair(pair)) return mbError(400, 'PUBLIC_DATA|LIST_CANDLES|SYMBOL_IS_INVALID', `symbol "${symbol}" is invalid`);
+  const step = STEPS[params.get('resolution') ?? ''];
+  if (!step) return mbError(400, 'PUBLIC_DATA|LIST_CANDLES|RESOLUTION_IS_INVALID', `resolution must be one of ${Object.keys(STEPS).join(', ')}`);
+  if (!dataset.supportsStep(step)) return mbError(400, 'PUBLIC_DATA|LIST_CANDLES|RESOLUTION_IS_INVALID', `this simulator dataset (${dataset.description}) has no ${params.get('resolution')} bars`);
+  const to = integerParam(params, 'to');
+  if (to === undefined) return mbError(400, 'PUBLIC_DATA|LIST_CANDLES|INVALID_PARAMETER', '"to" is required (Unix seconds)');
+  const countback = integerParam(params, 'countback');
+  const from = countback === undefined ? integerParam(params, 'from') : undefined;
+  if (countback === undefined && from === undefined) {
+    return mbError(400, 'PUBLIC_DATA|LIST_CANDLES|INVALID_PARAMETER', '"from" or "countback" is required');
+  }
+  const nowSeconds = Math.floor(now() / 1000);
+  let candles = dataset.candles(pair, step, from ?? to - (countback! - 1) * step, to, nowSeconds);
+  if (countback !== undefined) candles = candles.slice(-countback);
+  return json(200, {
+    t: candles.map((c) => c.timestamp),
+    o: candles.map((c) => decimal(c.open)),
+    h: candles.map((c) => decimal(c.high)),
+    l: candles.map((c) => decimal(c.low)),
+    c: candles.map((c) => decimal(c.close)),
+    v: candles.map((c) => decimal(c.volume)),
+  });
+}
+
+function legacyCandles(pair: string, params: URLSearchParams, {dataset, now}: SimulatorOptions): SimulatedResponse {
+  if (!dataset.hasPair(pair)) return json(404, {status_code: 404, status_message: `Pair ${pair} not found`});
+  const step = STEPS[params.get('precision') ?? '1d'];
+  const from = integerParam(params, 'from');
+  const to = integerParam(params, 'to');
+  if (!step || !dataset.supportsStep(step) || from === undefined || to === undefined) {
+    return json(400, {status_code: 400, status_message: 'from and to (Unix seconds) and a supported precision are required'});
+  }
+  const nowSeconds = Math.floor(now() / 1000);
+  const candles: Candle[] = dataset.candles(pair, step, from, to, nowSeconds);
+  return json(200, {
+    status_code: 100,
+    status_message: 'Success',
+    server_unix_timestamp: nowSeconds,
+    candles: candles.map((c) => ({close: c.close, high: c.high, low: c.low, open: c.open, timestamp: c.timestamp, volume: c.volume})),
+  });
+}
+
+function integerParam(params: URLSearchParams, name: string): number | undefined {
+  const value = params.get(name);
+  return value !== null && /^\d+$/.test(value) ? Number(value) : undefined;
+}
+
+/** MB v4 sends prices and volumes as decimal strings; keep every digit the recording had. */
+function decimal(value: number): string {
+  return String(value);
+}
+
+function mbError(status: number, code: string, message: string): SimulatedResponse {
+  return json(status, {code, message});
+}
+
+function json(status: number, body: unknown): SimulatedResponse {
+  return {status, headers: {'content-type': 'application/json; charset=utf-8'}, body: JSON.stringify(body)};
+}

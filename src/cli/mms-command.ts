@@ -1,0 +1,59 @@
+import {Command} from '@oclif/core';
+import type {Container} from 'inversify';
+import {systemClock} from '../clock/system-clock.js';
+import type {ResolvedConfig} from '../config/config-schema.js';
+import {loadConfig} from '../config/load-config.js';
+import {buildContainer, closeContainer} from '../container/build-container.js';
+import type {Clock} from '../core/contracts/clock.js';
+import type {Logger} from '../core/contracts/logger.js';
+import {EXIT_CODES} from '../core/errors/exit-codes.js';
+import {isMmsError} from '../core/errors/mms-error.js';
+import {parseLogLevel, stderrLogger} from '../logger/stderr-logger.js';
+import {configFlag} from './shared-flags.js';
+
+/**
+ * Base of every mms command: `--json` and `--config`, one container per run (closed in `finally`), and
+ * errors mapped to their documented exit code with a one-line message — a stack trace only for bugs.
+ */
+export abstract class MmsCommand<T> extends Command {
+  static override enableJsonFlag = true;
+  static override baseFlags = {config: configFlag};
+
+  private container: Container | undefined;
+
+  protected clock(): Clock {
+    return systemClock();
+  }
+
+  protected logger(): Logger {
+    // With --json, stdout carries only the result; logs stay on stderr but only warnings and errors.
+    return stderrLogger(this.jsonEnabled() ? 'warn' : parseLogLevel(process.env.MMS_LOG_LEVEL));
+  }
+
+  protected async openContainer(configPath: string | undefined): Promise<{container: Container; config: ResolvedConfig}> {
+    const config = await loadConfig({configPath, cwd: process.cwd()});
+    this.container = await buildContainer({config, clock: this.clock(), logger: this.logger()});
+    return {container: this.container, config};
+  }
+
+  abstract override run(): Promise<T>;
+
+  protected override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
+    if (!isMmsError(error)) {
+      if (error.oclif) return super.catch(error); // flag parsing errors, --help, this.exit()
+      return super.catch(Object.assign(error, {exitCode: EXIT_CODES.internal}));
+    }
+    process.exitCode = error.exitCode;
+    if (this.jsonEnabled()) {
+      this.logJson({error: {code: error.code, message: error.message, exitCode: error.exitCode}});
+    } else {
+      process.stderr.write(`Error: ${error.message}\n`);
+    }
+    return undefined;
+  }
+
+  protected override async finally(error: Error | undefined): Promise<unknown> {
+    if (this.container) await closeContainer(this.container).catch(() => undefined);
+    return super.finally(error);
+  }
+}

@@ -1,0 +1,72 @@
+import {Flags} from '@oclif/core';
+import {MmsCommand} from '../cli/mms-command.js';
+import {EXIT_CODES} from '../core/errors/exit-codes.js';
+import type {IngestProgress, IngestResult, IngestService, PairPlan} from '../core/pipeline/ingest-service.js';
+import {TOKENS} from '../core/tokens.js';
+import {formatUtc} from '../core/time/format-utc.js';
+import {parseTimeFlag} from '../core/time/parse-time-flag.js';
+
+type IngestOutput = IngestResult | {dryRun: true; pairs: PairPlan[]};
+
+export default class Ingest extends MmsCommand<IngestOutput> {
+  static override summary = 'Fetch candles, compute the moving averages and upsert them into the sink.';
+  static override description =
+    'Without --from/--to this is the daily job: each pair resumes after its newest stored day (or loads the last 365 days into an empty store) up to yesterday, the last complete UTC day. With --from (and optionally --to) it backfills exactly that range; stored data is upserted, never duplicated.';
+  static override examples = [
+    '<%= config.bin %> ingest',
+    '<%= config.bin %> ingest --from 2021-01-01 --to 2021-12-31 --pairs BRLBTC',
+    '<%= config.bin %> ingest --dry-run --json',
+  ];
+  static override flags = {
+    from: Flags.string({summary: 'First day to write: YYYY-MM-DD (UTC) or Unix seconds.', helpValue: '<day>'}),
+    to: Flags.string({summary: 'Last day to write (default: yesterday, UTC). Needs --from.', helpValue: '<day>'}),
+    pairs: Flags.string({
+      summary: 'Comma-separated pairs to run (default: every pair in the config).',
+      helpValue: 'BRLBTC,BRLETH',
+    }),
+    'dry-run': Flags.boolean({summary: 'Print the plan (per pair: range, bars, requests) and write nothing.'}),
+  };
+
+  async run(): Promise<IngestOutput> {
+    const {flags} = await this.parse(Ingest);
+    const options = {
+      from: flags.from === undefined ? undefined : parseTimeFlag('from', flags.from),
+      to: flags.to === undefined ? undefined : parseTimeFlag('to', flags.to),
+      pairs: flags.pairs?.split(',').map((p) => p.trim().toUpperCase()).filter(Boolean),
+    };
+    const {container} = await this.openContainer(flags.config);
+    const ingest = await container.getAsync<IngestService>(TOKENS.IngestService);
+
+    if (flags['dry-run']) {
+      const plan = await ingest.plan(options);
+      for (const p of plan) {
+        this.log(p.upToDate ? `${p.pair}  up to date (stored through ${p.to})` : `${p.pair}  would write ${p.from}..${p.to} (${p.fields.join(', ')}), fetching ${p.bars} bars from ${p.fetchFrom} in ${p.requests} request(s)`);
+      }
+      return {dryRun: true, pairs: plan};
+    }
+
+    const result = await ingest.run({...options, onProgress: this.progressReporter()});
+    for (const r of result.pairs) {
+      if (r.status === 'up-to-date') this.log(`${r.pair}  up to date (stored through ${r.to})`);
+      else if (r.status === 'written') {
+        const missing = r.missing.length > 0 ? `, ${r.missing.length} day(s) without a candle at the source` : '';
+        this.log(`${r.pair}  wrote ${r.written} record(s) ${r.firstWritten ?? ''}..${r.lastWritten ?? ''} (${r.requests} request(s)${missing})`);
+      } else this.log(`${r.pair}  FAILED after writing ${r.written} record(s): ${r.error?.message ?? 'unknown error'}`);
+    }
+    if (!result.ok) {
+      process.exitCode = EXIT_CODES.partial;
+      this.logToStderr('Some pairs failed; the others were written. Run `mms ingest` again later: it resumes after the newest stored day.');
+    }
+    return result;
+  }
+
+  /** A one-line progress indicator on an interactive terminal; silent in CI, pipes and --json. */
+  private progressReporter(): ((event: IngestProgress) => void) | undefined {
+    if (!process.stderr.isTTY || process.env.CI === 'true' || this.jsonEnabled()) return undefined;
+    return (event) => {
+      const share = (event.fetchedUpTo - event.fetchFrom) / Math.max(1, event.to - event.fetchFrom);
+      process.stderr.write(`\r${event.pair}: fetched up to ${formatUtc(event.fetchedUpTo)} (${Math.round(share * 100)}%)`);
+      if (event.fetchedUpTo >= event.to) process.stderr.write('\r\u001B[K');
+    };
+  }
+}

@@ -1,0 +1,52 @@
+import {Flags} from '@oclif/core';
+import {MmsCommand} from '../cli/mms-command.js';
+import {RECORDED_AT, recordedDataset} from '../../simulator/recorded-dataset.js';
+import {startSimulator} from '../../simulator/start-simulator.js';
+import {syntheticDataset} from '../../simulator/synthetic-dataset.js';
+import {parseNow} from '../core/time/parse-now.js';
+
+export interface SimulateResult {
+  readonly url: string;
+  readonly requests: number;
+}
+
+export default class Simulate extends MmsCommand<SimulateResult> {
+  static override summary = 'Run a local fake of the Mercado Bitcoin API (both API shapes) until interrupted.';
+  static override description =
+    'Replays real recorded daily candles of BRLBTC and BRLETH (2020-01-01 .. 2022-04-26, and the partial 2022-04-27 as the running bucket), or a deterministic synthetic series for any pair and resolution. Its clock is MMS_NOW, or the moment of the recording when MMS_NOW is unset; run mms with the same MMS_NOW.';
+  static override examples = [
+    '<%= config.bin %> simulate --port 8787',
+    'MMS_NOW=2022-04-27T12:00:00Z <%= config.bin %> simulate',
+    '<%= config.bin %> simulate --synthetic --seed 7',
+  ];
+  static override flags = {
+    host: Flags.string({summary: 'Interface to listen on.', default: '127.0.0.1'}),
+    port: Flags.integer({summary: 'Port (0 picks a free one).', default: 8787, min: 0, max: 65_535}),
+    synthetic: Flags.boolean({summary: 'Serve a seeded synthetic series (any pair, any resolution) instead of the recordings.'}),
+    seed: Flags.integer({summary: 'Seed of the synthetic series.', default: 1}),
+    quiet: Flags.boolean({summary: 'Do not log each request.'}),
+  };
+
+  async run(): Promise<SimulateResult> {
+    const {flags} = await this.parse(Simulate);
+    const fixedNow = process.env.MMS_NOW ? parseNow(process.env.MMS_NOW) : flags.synthetic ? undefined : Date.parse(RECORDED_AT);
+    const simulator = await startSimulator({
+      dataset: flags.synthetic ? syntheticDataset(flags.seed) : recordedDataset(),
+      now: fixedNow === undefined ? Date.now : () => fixedNow,
+      host: flags.host,
+      port: flags.port,
+      onRequest: flags.quiet ? undefined : (method, url, status) => this.logToStderr(`${status} ${method} ${url}`),
+    });
+    this.log(`Mercado Bitcoin simulator on ${simulator.url} (clock: ${fixedNow === undefined ? 'system time' : new Date(fixedNow).toISOString()})`);
+    this.log(`  v4:     "source": {"use": "mercado-bitcoin", "api": "v4", "baseUrl": "${simulator.url}/api/v4"}`);
+    this.log(`  legacy: "source": {"use": "mercado-bitcoin", "api": "legacy", "baseUrl": "${simulator.url}/v4"}`);
+    if (fixedNow !== undefined && !process.env.MMS_NOW) this.log(`  run mms with MMS_NOW=${RECORDED_AT} so "yesterday" is a recorded day.`);
+    this.log('Press Ctrl+C to stop.');
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await simulator.close();
+    return {url: simulator.url, requests: simulator.requests};
+  }
+}

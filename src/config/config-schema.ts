@@ -1,0 +1,49 @@
+import {z} from 'zod';
+import {RESOLUTIONS} from '../core/contracts/resolution.js';
+
+/** `use` picks the plugin; every other key belongs to that plugin's own (strict) schema. */
+const pluginRef = z.looseObject({
+  use: z.string({error: 'expected the name of a plugin, e.g. "sma"'}).min(1, {error: 'expected the name of a plugin'}),
+});
+
+const pair = z
+  .string({error: 'expected a pair name such as "BRLBTC"'})
+  .regex(/^[A-Z0-9]{2,20}$/, {error: 'expected a pair name in capitals, such as "BRLBTC"'});
+
+export const configSchema = z.strictObject({
+  $schema: z.string().optional(),
+  pairs: z
+    .array(pair, {error: 'expected an array of pair names, e.g. ["BRLBTC", "BRLETH"]'})
+    .min(1, {error: 'expected at least one pair'})
+    .default(['BRLBTC', 'BRLETH'])
+    .superRefine((pairs, context) => {
+      pairs.forEach((p, index) => {
+        if (pairs.indexOf(p) !== index) context.addIssue({code: 'custom', path: [index], message: `pair ${p} is listed twice`, input: p});
+      });
+    }),
+  resolution: z.enum(RESOLUTIONS, {error: `expected one of ${RESOLUTIONS.join(', ')}`}).default('1d'),
+  /** Bars the first run loads into an empty store (365 days for the daily job). */
+  initialBars: z
+    .number({error: 'expected a positive integer'})
+    .int({error: 'expected a positive integer'})
+    .positive({error: 'expected a positive integer'})
+    .default(365),
+  source: pluginRef.default({use: 'mercado-bitcoin'}),
+  transforms: z
+    .array(pluginRef, {error: 'expected an array of transforms, e.g. [{"use": "sma", "windows": [20, 50, 200]}]'})
+    .min(1, {error: 'expected at least one transform'})
+    .default([{use: 'sma'}]),
+  sink: pluginRef.default({use: 'json-file'}),
+  /** Modules (relative paths or npm package names) whose default export is a plugin manifest or an array of them. */
+  plugins: z.array(z.string({error: 'expected a module path or package name'}).min(1), {error: 'expected an array of module paths or package names'}).default([]),
+});
+
+export type PluginRef = z.output<typeof pluginRef>;
+export type MmsConfigInput = z.input<typeof configSchema>;
+
+export interface ResolvedConfig extends z.output<typeof configSchema> {
+  /** The config file as named in messages (relative to the working directory), or "defaults". */
+  readonly file: string;
+  /** Directory that relative paths in the config resolve against. */
+  readonly dir: string;
+}

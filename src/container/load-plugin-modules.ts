@@ -1,0 +1,56 @@
+import {createRequire} from 'node:module';
+import {join, resolve} from 'node:path';
+import {pathToFileURL} from 'node:url';
+import {PLUGIN_KINDS, type PluginManifest} from '../core/contracts/plugin.js';
+import {ConfigError} from '../core/errors/config-error.js';
+import type {ResolvedConfig} from '../config/config-schema.js';
+
+/**
+ * Imports the modules listed under `plugins` (relative to the config file, or npm packages resolved from
+ * there). Each must export a manifest, or an array of them, as its default export.
+ */
+export async function loadPluginModules(config: ResolvedConfig): Promise<PluginManifest[]> {
+  const manifests: PluginManifest[] = [];
+  for (const [index, specifier] of config.plugins.entries()) {
+    const where = `${config.file}: plugins[${index}] "${specifier}"`;
+    const url = resolveSpecifier(specifier, config.dir, where);
+    let module: {default?: unknown};
+    try {
+      module = (await import(url)) as {default?: unknown};
+    } catch (error) {
+      throw new ConfigError(`${where}: cannot be imported: ${(error as Error).message}`, {cause: error});
+    }
+    const exported = module.default;
+    const list = Array.isArray(exported) ? exported : [exported];
+    list.forEach((candidate, i) => {
+      const problem = manifestProblem(candidate);
+      const at = Array.isArray(exported) ? ` (default export [${i}])` : '';
+      if (problem) throw new ConfigError(`${where}${at}: not a plugin manifest: ${problem}. Export definePlugin({...}) as the default export.`);
+      manifests.push(candidate as PluginManifest);
+    });
+  }
+  return manifests;
+}
+
+function resolveSpecifier(specifier: string, dir: string, where: string): string {
+  if (specifier.startsWith('.') || specifier.startsWith('/')) return pathToFileURL(resolve(dir, specifier)).href;
+  try {
+    return pathToFileURL(createRequire(join(dir, 'noop.js')).resolve(specifier)).href;
+  } catch {
+    // ESM-only packages may not resolve through require(); let import() try, it reports its own error.
+    if (/^[@a-z0-9]/i.test(specifier)) return specifier;
+    throw new ConfigError(`${where}: module not found; use a relative path ("./my-plugin.js") or an installed package name.`);
+  }
+}
+
+function manifestProblem(candidate: unknown): string | undefined {
+  if (typeof candidate !== 'object' || candidate === null) return `got ${candidate === undefined ? 'no default export' : typeof candidate}`;
+  const m = candidate as Partial<PluginManifest>;
+  if (typeof m.name !== 'string' || !/^[a-z0-9][a-z0-9._-]*$/.test(m.name)) return '"name" must be a lower-case name such as "my-ema"';
+  if (!PLUGIN_KINDS.includes(m.kind as never)) return `"kind" must be one of ${PLUGIN_KINDS.join(', ')}`;
+  if (typeof m.configSchema !== 'object' || m.configSchema === null || !('~standard' in m.configSchema)) {
+    return '"configSchema" must be a Standard Schema (zod, valibot, arktype, ...)';
+  }
+  if (typeof m.create !== 'function') return '"create" must be a function';
+  return undefined;
+}

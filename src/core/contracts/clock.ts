@@ -1,0 +1,4 @@
+export interface Clock {
+  /** Current time in milliseconds since the epoch. */
+  now(): number;
+}

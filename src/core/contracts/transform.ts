@@ -1,0 +1,33 @@
+import type {Resolution} from './resolution.js';
+
+/**
+ * A gap-aware, regular grid of bars: slot `i` is the bar opening at `start + i * step`. Slots without a
+ * candle hold NaN in every column, so a transform can tell a missing bar from a real value.
+ */
+export interface BarSeries {
+  readonly pair: string;
+  readonly resolution: Resolution;
+  readonly start: number;
+  readonly step: number;
+  readonly length: number;
+  readonly open: Float64Array;
+  readonly high: Float64Array;
+  readonly low: Float64Array;
+  readonly close: Float64Array;
+  readonly volume: Float64Array;
+  /** Columns produced by the transforms configured before this one, by field name. */
+  readonly fields: ReadonlyMap<string, Float64Array>;
+}
+
+/**
+ * Turns bars into indicator columns. Each output column has one value per slot of the series; NaN means
+ * "no value" and is stored as null.
+ */
+export interface Transform {
+  readonly name: string;
+  /** Field names this transform adds to each record. */
+  readonly fields: readonly string[];
+  /** Bars of history (the current one included) needed before the first bar can have a complete value. */
+  readonly lookback: number;
+  apply(series: BarSeries): ReadonlyMap<string, Float64Array>;
+}

@@ -1,0 +1,14 @@
+/** Process exit codes; documented in the README, so changing one is a breaking change. */
+export const EXIT_CODES = {
+  ok: 0,
+  /** A bug or an unexpected failure (message and stack on stderr). */
+  internal: 1,
+  /** Bad flags or configuration: nothing was fetched or written. */
+  usage: 2,
+  /** Some pairs could not be fetched; the others were written. Rerun later. */
+  partial: 3,
+  /** The store could not be read or written. */
+  sink: 4,
+} as const;
+
+export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];

@@ -1,0 +1,19 @@
+// The public API of mms: what a config file and a plugin may import. Everything else is internal.
+export {defineConfig, type MmsConfig} from './config/define-config.js';
+export type {Candle} from './core/contracts/candle.js';
+export type {Clock} from './core/contracts/clock.js';
+export type {HttpClient, HttpClientFactory, HttpClientOptions} from './core/contracts/http-client.js';
+export type {Logger} from './core/contracts/logger.js';
+export {definePlugin, PLUGIN_KINDS, type PluginContext, type PluginInstances, type PluginKind, type PluginManifest} from './core/contracts/plugin.js';
+export type {MmsRecord, TimeRange} from './core/contracts/record.js';
+export {RESOLUTIONS, resolutionSeconds, type Resolution} from './core/contracts/resolution.js';
+export type {Sink} from './core/contracts/sink.js';
+export type {CandlePage, CandleQuery, Source, SourcePlan} from './core/contracts/source.js';
+export type {StandardSchemaV1} from './core/contracts/standard-schema.js';
+export type {BarSeries, Transform} from './core/contracts/transform.js';
+export {ConfigError} from './core/errors/config-error.js';
+export {EXIT_CODES, type ExitCode} from './core/errors/exit-codes.js';
+export {isMmsError, MmsError} from './core/errors/mms-error.js';
+export {SinkError} from './core/errors/sink-error.js';
+export {SourceError, type SourceErrorKind} from './core/errors/source-error.js';
+export {TOKENS} from './core/tokens.js';

@@ -1,0 +1,103 @@
+import test from 'ava';
+import {computeSma} from '../../../plugins/sma/compute-sma.js';
+import {exactMean, recordedDays, relativeError} from '../../helpers/recorded-closes.js';
+
+for (const pair of ['BRLBTC', 'BRLETH'] as const) {
+  test(`computeSma matches exact decimal means of the recorded ${pair} closes within 1e-9 for windows 20, 50 and 200`, (t) => {
+    const days = recordedDays(pair);
+    const closes = Float64Array.from(days, (d) => Number(d.close));
+    let compared = 0;
+    for (const window of [20, 50, 200]) {
+      const sma = computeSma(closes, window);
+      for (let i = window - 1; i < days.length; i++) {
+        const expected = exactMean(days.slice(i - window + 1, i + 1).map((d) => d.close));
+        const error = relativeError(sma[i]!, expected);
+        if (error > 1e-9) t.fail(`${pair} mms_${window} on day ${i}: ${sma[i]} vs exact ${expected} (relative error ${error})`);
+        compared++;
+      }
+    }
+    t.is(compared, 3 * days.length - (19 + 49 + 199));
+  });
+}
+
+test('computeSma includes the current day: the first value is the mean of the first window', (t) => {
+  const sma = computeSma(Float64Array.of(1, 2, 3, 4), 3);
+  t.true(Number.isNaN(sma[0]!));
+  t.true(Number.isNaN(sma[1]!));
+  t.is(sma[2], 2);
+  t.is(sma[3], 3);
+});
+
+test('computeSma gives no value (NaN, never 0 or a partial mean) until 200 closes exist: first mms_200 on the 200th recorded day', (t) => {
+  const days = recordedDays('BRLBTC');
+  const sma = computeSma(Float64Array.from(days, (d) => Number(d.close)), 200);
+  t.true(sma.subarray(0, 199).every((v) => Number.isNaN(v)));
+  t.is(new Date(days[199]!.timestamp * 1000).toISOString().slice(0, 10), '2020-07-18');
+  const expected = exactMean(days.slice(0, 200).map((d) => d.close));
+  t.true(relativeError(sma[199]!, expected) < 1e-9, `${sma[199]} vs ${expected}`);
+});
+
+test('computeSma leaves every window that covers a missing close without a value, and recovers after it', (t) => {
+  const days = recordedDays('BRLETH');
+  const closes = Float64Array.from(days, (d) => Number(d.close));
+  const hole = 300;
+  closes[hole] = Number.NaN;
+  const window = 20;
+  const sma = computeSma(closes, window);
+  t.false(Number.isNaN(sma[hole - 1]!));
+  for (let i = hole; i < hole + window; i++) t.true(Number.isNaN(sma[i]!), `day ${i} covers the hole`);
+  const after = hole + window;
+  t.true(relativeError(sma[after]!, exactMean(days.slice(after - window + 1, after + 1).map((d) => d.close))) < 1e-9);
+});
+
+test('computeSma stays exact over a million closes (the running sum does not drift)', (t) => {
+  const n = 1_000_000;
+  const decimals: string[] = [];
+  let seed = 42;
+  for (let i = 0; i < n; i++) {
+    seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
+    // ~430,000 for half a million bars, then a collapse to ~0.0004: a naive running sum keeps the error of
+    // the large values and ends far off the small ones.
+    const price = i < n / 2 ? 400_000 + (seed % 3_000_000_000_000) / 1e8 : 0.0001 + (seed % 50_000) / 1e8;
+    decimals.push(price.toFixed(8));
+  }
+  const closes = Float64Array.from(decimals, Number);
+  const window = 200;
+  const sma = computeSma(closes, window);
+  for (const i of [window - 1, 1023, 1024, n / 2 + window, 777_777, n - 1]) {
+    const expected = exactMean(decimals.slice(i - window + 1, i + 1));
+    t.true(relativeError(sma[i]!, expected) < 1e-9, `slot ${i}: ${sma[i]} vs ${expected}`);
+  }
+});
+
+test('computeSma with a window of 1 returns the closes themselves', (t) => {
+  const closes = Float64Array.of(5.5, Number.NaN, 7.25);
+  const sma = computeSma(closes, 1);
+  t.is(sma[0], 5.5);
+  t.true(Number.isNaN(sma[1]!));
+  t.is(sma[2], 7.25);
+});
+
+test('computeSma rejects a window that is not a positive integer', (t) => {
+  t.throws(() => computeSma(new Float64Array(3), 0), {instanceOf: RangeError, message: /positive integer, got 0/});
+  t.throws(() => computeSma(new Float64Array(3), 2.5), {instanceOf: RangeError});
+});
+
+test('computeSma agrees with a direct per-slot mean wherever missing bars fall, block boundaries included', (t) => {
+  const n = 5000;
+  const values = new Float64Array(n);
+  for (let i = 0; i < n; i++) values[i] = 1000 + ((i * 7919) % 997) / 7;
+  for (const hole of [0, 19, 20, 1043, 1044, 1045, 2067, 2068, 3000, 3001, 4999]) values[hole] = Number.NaN;
+  for (const window of [1, 3, 20, 200, 1500]) {
+    const sma = computeSma(values, window);
+    for (let i = 0; i < n; i++) {
+      const slice = i >= window - 1 ? Array.from(values.subarray(i - window + 1, i + 1)) : [Number.NaN];
+      const expected = slice.some(Number.isNaN) ? Number.NaN : slice.reduce((a, b) => a + b, 0) / window;
+      if (Number.isNaN(expected) !== Number.isNaN(sma[i]!) || (!Number.isNaN(expected) && Math.abs(sma[i]! - expected) / expected > 1e-12)) {
+        t.fail(`window ${window}, slot ${i}: ${sma[i]} vs ${expected}`);
+        return;
+      }
+    }
+  }
+  t.pass();
+});
