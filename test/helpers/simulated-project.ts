@@ -1,0 +1,67 @@
+import {readFile, writeFile} from 'node:fs/promises';
+import {join} from 'node:path';
+import type {ExecutionContext} from 'ava';
+import {recordedDataset} from '../../simulator/recorded-dataset.js';
+import type {SimulatorDataset} from '../../simulator/simulator-dataset.js';
+import {startSimulator} from '../../simulator/start-simulator.js';
+import {runCli, type CliResult} from './run-cli.js';
+import {tempDir} from './temp-dir.js';
+
+export interface StoredRecord {
+  pair: string;
+  timestamp: number;
+  close: number;
+  [field: string]: string | number | null;
+}
+
+export interface SimulatedProject {
+  readonly dir: string;
+  readonly configPath: string;
+  readonly dataPath: string;
+  readonly simulatorUrl: string;
+  /** Requests the simulator has served so far. */
+  requests(): number;
+  /** Runs `mms <args>` with MMS_NOW = `now`; the simulator's clock follows the same instant. */
+  mms(args: readonly string[], now: string, env?: Record<string, string>): Promise<CliResult>;
+  records(): Promise<StoredRecord[]>;
+  rawData(): Promise<string>;
+}
+
+/**
+ * A temp directory with an mms config pointing at a real simulator on loopback: the same setup a user has,
+ * minus pacing (tests of pacing live with the source).
+ */
+export async function simulatedProject(
+  t: ExecutionContext,
+  options: {config?: (simulatorUrl: string) => Record<string, unknown>; dataset?: SimulatorDataset} = {},
+): Promise<SimulatedProject> {
+  const dir = await tempDir(t);
+  let now = Date.parse('2022-04-27T12:00:00Z');
+  const simulator = await startSimulator({dataset: options.dataset ?? recordedDataset(), now: () => now});
+  t.teardown(() => simulator.close());
+  const config = options.config?.(simulator.url) ?? {
+    pairs: ['BRLBTC', 'BRLETH'],
+    source: {use: 'mercado-bitcoin', api: 'v4', baseUrl: `${simulator.url}/api/v4`, minIntervalMs: 0},
+    transforms: [{use: 'sma', windows: [20, 50, 200]}],
+    sink: {use: 'json-file', path: 'data/mms.json'},
+  };
+  const configPath = join(dir, 'mms.config.json');
+  await writeFile(configPath, JSON.stringify(config, null, 2));
+  const dataPath = join(dir, 'data', 'mms.json');
+  return {
+    dir,
+    configPath,
+    dataPath,
+    simulatorUrl: simulator.url,
+    requests: () => simulator.requests,
+    async mms(args, at, env = {}) {
+      now = Date.parse(at);
+      return runCli(args, {cwd: dir, env: {MMS_NOW: at, ...env}});
+    },
+    records: async () => JSON.parse(await readFile(dataPath, 'utf8')) as StoredRecord[],
+    rawData: () => readFile(dataPath, 'utf8'),
+  };
+}
+
+export const utcDay = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10);
+export const dayStart = (isoDay: string) => Date.parse(`${isoDay}T00:00:00Z`) / 1000;
