@@ -6,6 +6,13 @@ import {writeFileAtomic} from './write-file-atomic.js';
 
 type Rows = Map<string, Map<number, MmsRecord>>;
 
+/** What identifies one version of the file: every atomic write is a new inode, whatever the clock's tick. */
+interface FileVersion {
+  readonly ino: number;
+  readonly mtimeMs: number;
+  readonly size: number;
+}
+
 /**
  * A JSON array of records sorted by pair then timestamp. The whole file is the unit of writing: each
  * upsert merges into what is on disk and replaces the file atomically. Fine for daily series (a year of
@@ -13,13 +20,14 @@ type Rows = Map<string, Map<number, MmsRecord>>;
  */
 export class JsonFileSink implements Sink {
   readonly name = 'json-file';
-  private cache: {rows: Rows; mtimeMs: number; size: number} | undefined;
+  private cache: {rows: Rows; version: FileVersion | undefined} | undefined;
 
   constructor(readonly path: string) {}
 
   async upsert(records: readonly MmsRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const rows = await this.rows();
+    // Merge into a copy: if the write fails, reads must keep answering with what is on disk.
+    const rows: Rows = new Map([...(await this.rows())].map(([pair, byTime]) => [pair, new Map(byTime)]));
     for (const record of records) {
       let byTime = rows.get(record.pair);
       if (!byTime) rows.set(record.pair, (byTime = new Map()));
@@ -32,8 +40,7 @@ export class JsonFileSink implements Sink {
     } catch (error) {
       throw new SinkError(`json-file: cannot write ${this.path} (${(error as Error).message}). Check that the directory exists and is writable.`, {cause: error});
     }
-    const info = await stat(this.path);
-    this.cache = {rows, mtimeMs: info.mtimeMs, size: info.size};
+    this.cache = {rows, version: version(await stat(this.path))};
   }
 
   async latestTimestamp(pair: string): Promise<number | undefined> {
@@ -52,20 +59,27 @@ export class JsonFileSink implements Sink {
 
   /** The file's rows, re-read only when it changed on disk (another process may have written it). */
   private async rows(): Promise<Rows> {
-    let info;
+    let current: FileVersion;
     try {
-      info = await stat(this.path);
+      current = version(await stat(this.path));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return (this.cache ??= {rows: new Map(), mtimeMs: 0, size: 0}).rows;
-      throw new SinkError(`json-file: cannot read ${this.path} (${(error as Error).message}).`, {cause: error});
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new SinkError(`json-file: cannot read ${this.path} (${(error as Error).message}).`, {cause: error});
+      // No file (never written, or moved away on purpose): the store is empty.
+      this.cache = {rows: new Map(), version: undefined};
+      return this.cache.rows;
     }
-    if (this.cache && this.cache.mtimeMs === info.mtimeMs && this.cache.size === info.size) return this.cache.rows;
+    const cached = this.cache?.version;
+    if (cached && cached.ino === current.ino && cached.mtimeMs === current.mtimeMs && cached.size === current.size) return this.cache!.rows;
     const text = await readFile(this.path, 'utf8').catch((error: Error) => {
       throw new SinkError(`json-file: cannot read ${this.path} (${error.message}).`, {cause: error});
     });
-    this.cache = {rows: parseRows(this.path, text), mtimeMs: info.mtimeMs, size: info.size};
+    this.cache = {rows: parseRows(this.path, text), version: current};
     return this.cache.rows;
   }
+}
+
+function version(info: {ino: number; mtimeMs: number; size: number}): FileVersion {
+  return {ino: info.ino, mtimeMs: info.mtimeMs, size: info.size};
 }
 
 function parseRows(path: string, text: string): Rows {

@@ -2,9 +2,10 @@ import {z} from 'zod';
 import {RESOLUTIONS} from '../core/contracts/resolution.js';
 
 /** `use` picks the plugin; every other key belongs to that plugin's own (strict) schema. */
-const pluginRef = z.looseObject({
-  use: z.string({error: 'expected the name of a plugin, e.g. "sma"'}).min(1, {error: 'expected the name of a plugin'}),
-});
+const pluginRef = z.looseObject(
+  {use: z.string({error: 'expected the name of a plugin'}).min(1, {error: 'expected the name of a plugin'})},
+  {error: 'expected an object naming its plugin, e.g. {"use": "sma", "windows": [20, 50, 200]}'},
+);
 
 const pair = z
   .string({error: 'expected a pair name such as "BRLBTC"'})

@@ -29,21 +29,40 @@ export interface LoadConfigOptions {
  * plugin's own schema, once the plugin modules are loaded.
  */
 export async function loadConfig({configPath, cwd}: LoadConfigOptions): Promise<ResolvedConfig> {
-  const explorer = cosmiconfig('mms', {searchPlaces: CONFIG_SEARCH_PLACES, searchStrategy: 'project', cache: false});
+  // Empty search places are kept so that a module without a default export is an error, not "no config".
+  const explorer = cosmiconfig('mms', {searchPlaces: CONFIG_SEARCH_PLACES, searchStrategy: 'project', cache: false, ignoreEmptySearchPlaces: false});
   let found: {filepath: string; config: unknown; isEmpty?: boolean} | null;
   const label = (file: string) => relative(cwd, file) || file;
   try {
     found = configPath ? await explorer.load(resolve(cwd, configPath)) : await explorer.search(cwd);
   } catch (error) {
-    const err = error as NodeJS.ErrnoException;
-    const file = configPath ? label(resolve(cwd, configPath)) : 'config';
+    const err = error as NodeJS.ErrnoException & {filepath?: string};
+    const file = configPath ? label(resolve(cwd, configPath)) : err.filepath ? label(err.filepath) : 'config';
     if (err.code === 'ENOENT') throw new ConfigError(`${file}: file not found. Check --config, or run from the directory that holds mms.config.*.`);
-    // Parse errors from JSON/YAML/TS loaders carry the reason in their first line; the stack is noise.
-    throw new ConfigError(`${file}: cannot be loaded: ${err.message.split('\n').filter(Boolean).slice(-1)[0] ?? err.message}`, {cause: error});
+    throw new ConfigError(`${file}: cannot be loaded: ${loaderReason(err.message)}`, {cause: error});
   }
   if (!found) return validate('defaults (no mms.config.* found)', cwd, {});
-  const raw = found.isEmpty ? {} : found.config;
-  return validate(label(found.filepath), dirname(found.filepath), raw);
+  const file = label(found.filepath);
+  if (found.isEmpty && /\.[cm]?[jt]s$/.test(found.filepath)) {
+    throw new ConfigError(`${file}: no default export. Export the config object as the default export: export default defineConfig({...}).`);
+  }
+  return validate(file, dirname(found.filepath), found.isEmpty ? {} : unwrapDefault(found.config));
+}
+
+/**
+ * The parser's own reason (with its line and column), without the "JSON Error in <path>:" heading that
+ * cosmiconfig adds or the excerpt with a caret that js-yaml appends.
+ */
+function loaderReason(message: string): string {
+  const lines = message.split('\n').filter((line) => line.trim() !== '');
+  const reason = /^(JSON|YAML) Error in /.test(lines[0] ?? '') ? lines[1] : lines[0];
+  return reason?.trim() ?? message;
+}
+
+/** A TS/JS config compiled to CommonJS comes back as `{default: config}`. */
+function unwrapDefault(config: unknown): unknown {
+  if (typeof config === 'object' && config !== null && Object.keys(config).length === 1 && 'default' in config) return config.default;
+  return config;
 }
 
 export function validate(file: string, dir: string, raw: unknown): ResolvedConfig {

@@ -32,7 +32,8 @@ export async function buildContainer(options: ContainerOptions): Promise<Contain
   container.bind(TOKENS.Clock).toConstantValue(options.clock);
   container.bind(TOKENS.Logger).toConstantValue(options.logger);
   container.bind(TOKENS.HttpClientFactory).toConstantValue(options.httpClientFactory ?? new PacedHttpClientFactory());
-  const manifests = [...BUNDLED_PLUGINS, ...(options.plugins ?? []), ...(await loadPluginModules(config))];
+  const available = [...BUNDLED_PLUGINS, ...(options.plugins ?? [])];
+  const manifests = [...available, ...(await loadPluginModules(config, available))];
   for (const manifest of manifests) container.bind(TOKENS.PluginManifest).toConstantValue(manifest);
   container.bind(TOKENS.PluginRegistry).to(PluginRegistry).inSingletonScope();
   container

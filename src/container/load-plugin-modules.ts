@@ -7,9 +7,11 @@ import type {ResolvedConfig} from '../config/config-schema.js';
 
 /**
  * Imports the modules listed under `plugins` (relative to the config file, or npm packages resolved from
- * there). Each must export a manifest, or an array of them, as its default export.
+ * there). Each must export a manifest, or an array of them, as its default export. `taken` holds the
+ * plugins already available (kind:name → where from), so a clash names both modules.
  */
-export async function loadPluginModules(config: ResolvedConfig): Promise<PluginManifest[]> {
+export async function loadPluginModules(config: ResolvedConfig, taken: readonly PluginManifest[]): Promise<PluginManifest[]> {
+  const origins = new Map(taken.map((m) => [`${m.kind}:${m.name}`, 'the bundled plugins']));
   const manifests: PluginManifest[] = [];
   for (const [index, specifier] of config.plugins.entries()) {
     const where = `${config.file}: plugins[${index}] "${specifier}"`;
@@ -26,7 +28,12 @@ export async function loadPluginModules(config: ResolvedConfig): Promise<PluginM
       const problem = manifestProblem(candidate);
       const at = Array.isArray(exported) ? ` (default export [${i}])` : '';
       if (problem) throw new ConfigError(`${where}${at}: not a plugin manifest: ${problem}. Export definePlugin({...}) as the default export.`);
-      manifests.push(candidate as PluginManifest);
+      const manifest = candidate as PluginManifest;
+      const key = `${manifest.kind}:${manifest.name}`;
+      const previous = origins.get(key);
+      if (previous) throw new ConfigError(`${where}${at}: a ${manifest.kind} plugin named "${manifest.name}" already comes from ${previous}; rename one of them.`);
+      origins.set(key, `plugins[${index}] "${specifier}"`);
+      manifests.push(manifest);
     });
   }
   return manifests;
