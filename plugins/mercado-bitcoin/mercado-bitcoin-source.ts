@@ -60,6 +60,9 @@ export class MercadoBitcoinSource implements Source {
       throw this.describeFailure(error, fail);
     }
 
+    if (/^\s*</.test(text)) {
+      throw fail('blocked', 'an HTML page instead of the API (a Cloudflare challenge?). Slow down (minIntervalMs), set a userAgent, or retry later');
+    }
     let candles: Candle[];
     try {
       const body = parseJsonBody(text);
@@ -101,12 +104,12 @@ export class MercadoBitcoinSource implements Source {
     if (error instanceof HTTPError) {
       const status = error.response.status;
       const data = error.data;
-      if (typeof data === 'string' && /^\s*</.test(data)) {
+      const transient = [408, 429].includes(status) || status >= 500;
+      if (typeof data === 'string' && /^\s*</.test(data) && !transient) {
         return fail('blocked', `HTTP ${status} with an HTML page instead of the API (a Cloudflare block?). Slow down (minIntervalMs), set a userAgent, or retry later`, {status, cause: error});
       }
-      const apiError = typeof data === 'object' && data !== null ? (data as {code?: unknown; message?: unknown}) : undefined;
-      const detail = apiError?.code ? `${String(apiError.code)}: ${String(apiError.message ?? '')}` : `HTTP ${status}`;
-      if ([408, 429].includes(status) || status >= 500) {
+      const detail = apiErrorDetail(data) ?? `HTTP ${status}`;
+      if (transient) {
         return fail('transient', `${detail} after ${attempts} attempt(s); the API may be down, retry later`, {status, cause: error});
       }
       const hint = /SYMBOL_IS_INVALID/.test(detail) ? '; check "pairs" in the config (e.g. BRLBTC)' : '';
@@ -119,4 +122,13 @@ export class MercadoBitcoinSource implements Source {
     const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
     return fail('transient', `network error (${reason}) after ${attempts} attempt(s)`, {cause: error});
   }
+}
+
+/** MB's error bodies: v4 `{code, message}`, legacy `{status_code, status_message}`. */
+function apiErrorDetail(data: unknown): string | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const body = data as {code?: unknown; message?: unknown; status_code?: unknown; status_message?: unknown};
+  if (body.code) return `${String(body.code)}: ${String(body.message ?? '')}`;
+  if (body.status_message) return `${String(body.status_code ?? '')} ${String(body.status_message)}`.trim();
+  return undefined;
 }

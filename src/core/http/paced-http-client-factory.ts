@@ -11,6 +11,9 @@ export class PacedHttpClientFactory implements HttpClientFactory {
 
   create(options: HttpClientOptions): HttpClient {
     const pacer = this.pacer;
+    const pace = async ({request}: {request: Request}) => {
+      await pacer.wait(new URL(request.url).host, options.minIntervalMs, request.signal);
+    };
     const client = {requestCount: 0} as {requestCount: number; ky: HttpClient['ky']};
     client.ky = ky.create({
       timeout: options.timeoutMs,
@@ -26,10 +29,11 @@ export class PacedHttpClientFactory implements HttpClientFactory {
         jitter: true,
         retryOnTimeout: true,
       },
+      // Pacing runs in hooks, before each attempt, so the wait for a slot never eats into the attempt's
+      // timeout; an abort interrupts the wait.
+      hooks: {beforeRequest: [pace], beforeRetry: [pace]},
       // Resolved per call (not captured) so test interceptors that patch globalThis.fetch still apply.
       fetch: async (input, init) => {
-        const url = new URL(input instanceof Request ? input.url : String(input));
-        await pacer.wait(url.host, options.minIntervalMs, init?.signal ?? undefined);
         client.requestCount++;
         return globalThis.fetch(input, init);
       },
