@@ -9,8 +9,9 @@ const COLLAPSE_RATIO = 64;
  * bar inside it) gets NaN — never a partial average and never 0.
  *
  * O(n) with a sliding sum, computed in blocks of BLOCK slots:
- * - A block first runs a branch-free loop, the fast path. A missing bar entering or leaving the window
- *   turns its running sum into NaN; then, and only then, the block is redone with per-slot gap counting.
+ * - A block whose starting window is complete first runs a branch-free loop, the fast path. A missing bar
+ *   entering or leaving the window turns its running sum into NaN; then, and only then, the block is
+ *   redone with per-slot gap counting — as is every block that starts with a missing bar in its window.
  * - A sliding sum keeps the rounding error of every value that passed through it, in proportion to the
  *   largest sum it held, so it is rebuilt exactly from the window after every block. If that exact sum
  *   moved more than COLLAPSE_RATIO× across the block (a price collapsing), the block's means are
@@ -30,13 +31,15 @@ export function computeSma(values: Float64Array, window: number, out = new Float
     else missing++;
     out[i] = i === window - 1 && missing === 0 ? sum / window : NaN;
   }
+  // NaN while the window ending just before the next block holds a missing bar: the fast path cannot run.
+  if (missing > 0) sum = NaN;
   for (let start = head; start < n; start += BLOCK) {
     const end = Math.min(n, start + BLOCK);
-    const running = slideBlock(values, window, out, start, end, sum);
+    const running = sum === sum ? slideBlock(values, window, out, start, end, sum) : NaN;
     if (running !== running) slideBlockWithGaps(values, window, out, start, end);
-    const exact = windowSum(values, end - 1, window);
+    const exact = plainWindowSum(values, end - 1, window);
     if (moved(sum, exact)) {
-      for (let i = start; i < end; i++) if (out[i] === out[i]) out[i] = windowSum(values, i, window) / window;
+      for (let i = start; i < end; i++) if (out[i] === out[i]) out[i] = plainWindowSum(values, i, window) / window;
     }
     sum = exact;
   }
@@ -72,17 +75,16 @@ function slideBlockWithGaps(values: Float64Array, window: number, out: Float64Ar
   }
 }
 
+/** False when either side is NaN (a gap): such blocks were computed by the gap-aware path from scratch. */
 function moved(before: number, after: number): boolean {
   const a = Math.abs(before);
   const b = Math.abs(after);
   return a > b * COLLAPSE_RATIO || b > a * COLLAPSE_RATIO;
 }
 
-function windowSum(values: Float64Array, end: number, window: number): number {
+/** Sum of the window ending at `end`; NaN when a bar in it is missing. */
+function plainWindowSum(values: Float64Array, end: number, window: number): number {
   let sum = 0;
-  for (let j = Math.max(0, end - window + 1); j <= end; j++) {
-    const v = values[j]!;
-    if (v === v) sum += v;
-  }
+  for (let j = end - window + 1; j <= end; j++) sum += values[j]!;
   return sum;
 }

@@ -49,7 +49,8 @@ export default class Ingest extends MmsCommand<IngestOutput> {
     for (const r of result.pairs) {
       if (r.status === 'up-to-date') this.log(`${r.pair}  up to date (stored through ${r.to})`);
       else if (r.status === 'written') {
-        const missing = r.missing.length > 0 ? `, ${r.missing.length} day(s) without a candle at the source` : '';
+        const bars = r.missing.reduce((n, m) => n + m.bars, 0);
+        const missing = bars > 0 ? `, ${bars} bar(s) without a candle at the source` : '';
         this.log(`${r.pair}  wrote ${r.written} record(s) ${r.firstWritten ?? ''}..${r.lastWritten ?? ''} (${r.requests} request(s)${missing})`);
       } else this.log(`${r.pair}  FAILED after writing ${r.written} record(s): ${r.error?.message ?? 'unknown error'}`);
     }

@@ -51,10 +51,16 @@ export interface PairResult {
   readonly written: number;
   readonly firstWritten: string | null;
   readonly lastWritten: string | null;
-  /** Bars of [from, to] the source returned no candle for. */
-  readonly missing: readonly string[];
+  /** Runs of bars in [from, to] the source returned no candle for (known once the pair completed). */
+  readonly missing: readonly MissingRun[];
   readonly requests: number;
   readonly error?: {readonly kind: SourceErrorKind; readonly message: string};
+}
+
+export interface MissingRun {
+  readonly from: string;
+  readonly to: string;
+  readonly bars: number;
 }
 
 export interface IngestResult {
@@ -133,34 +139,22 @@ export class IngestService {
   }
 
   private async ingestPair(w: PairWindow, options: IngestOptions): Promise<PairResult> {
-    const base = {pair: w.pair, from: formatUtc(w.from), to: formatUtc(w.to)};
-    if (w.upToDate) {
-      return {...base, status: 'up-to-date', written: 0, firstWritten: null, lastWritten: null, missing: [], requests: 0};
-    }
     const {step, lookback} = this;
+    const tally = new PairTally(w, step);
+    if (w.upToDate) return tally.result('up-to-date');
     let carry: Candle[] = [];
     let gridStart = w.fetchFrom;
     let lastSeen = w.fetchFrom - step;
-    let written = 0;
-    let requests = 0;
-    let firstWritten: number | undefined;
-    let lastWritten: number | undefined;
-    const writtenBars = new Set<number>();
     try {
       for await (const page of this.source.candles({...this.query(w), signal: options.signal})) {
-        requests += page.requests;
+        tally.requests += page.requests;
         // Pages must move forward; anything at or before what we have, or past `to`, is ignored.
         const fresh = page.candles.filter((c) => c.timestamp > lastSeen && c.timestamp <= w.to);
         if (fresh.length === 0) continue;
         const candles = carry.length > 0 ? carry.concat(fresh) : fresh;
         const records = this.computeRecords(w, gridStart, candles, fresh);
         await this.sink.upsert(records);
-        for (const r of records) writtenBars.add(r.timestamp);
-        written += records.length;
-        if (records.length > 0) {
-          firstWritten ??= records[0]!.timestamp;
-          lastWritten = records.at(-1)!.timestamp;
-        }
+        tally.wrote(records);
         lastSeen = fresh.at(-1)!.timestamp;
         // Keep just the bars the next page's windows reach back to.
         gridStart = Math.max(w.fetchFrom, lastSeen - (lookback - 2) * step);
@@ -170,31 +164,15 @@ export class IngestService {
     } catch (error) {
       if (!(error instanceof SourceError)) throw error;
       this.logger.error(error.message);
-      return {
-        ...base,
-        status: 'failed',
-        written,
-        firstWritten: firstWritten === undefined ? null : formatUtc(firstWritten),
-        lastWritten: lastWritten === undefined ? null : formatUtc(lastWritten),
-        missing: [],
-        requests,
-        error: {kind: error.kind, message: error.message},
-      };
+      return tally.result('failed', {kind: error.kind, message: error.message});
     }
-    const missing: string[] = [];
-    for (let t = w.from; t <= w.to; t += step) if (!writtenBars.has(t)) missing.push(formatUtc(t));
-    if (missing.length > 0) {
-      this.logger.warn(`${w.pair}: the source has no candle for ${missing.length} bar(s) of ${base.from}..${base.to}: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}`);
+    const result = tally.result('written');
+    const bars = result.missing.reduce((n, m) => n + m.bars, 0);
+    if (bars > 0) {
+      const shown = result.missing.slice(0, 5).map((m) => (m.bars === 1 ? m.from : `${m.from}..${m.to}`));
+      this.logger.warn(`${w.pair}: the source has no candle for ${bars} bar(s) of ${result.from}..${result.to}: ${shown.join(', ')}${result.missing.length > 5 ? ', ...' : ''}`);
     }
-    return {
-      ...base,
-      status: 'written',
-      written,
-      firstWritten: firstWritten === undefined ? null : formatUtc(firstWritten),
-      lastWritten: lastWritten === undefined ? null : formatUtc(lastWritten),
-      missing,
-      requests,
-    };
+    return result;
   }
 
   /** Records for the `fresh` candles inside [from, to], with every transform's fields (NaN → null). */
@@ -217,5 +195,48 @@ export class IngestService {
       records.push(record as MmsRecord);
     }
     return records;
+  }
+}
+
+/** What one pair's run wrote so far; holes are kept as runs, so memory does not grow with the range. */
+class PairTally {
+  requests = 0;
+  private written = 0;
+  private first: number | undefined;
+  private last: number | undefined;
+  private readonly holes: Array<[number, number]> = [];
+
+  constructor(
+    private readonly w: PairWindow,
+    private readonly step: number,
+  ) {}
+
+  /** Records arrive in ascending order; a jump between two of them is a hole at the source. */
+  wrote(records: readonly MmsRecord[]): void {
+    for (const record of records) {
+      const expected = this.last === undefined ? this.w.from : this.last + this.step;
+      if (record.timestamp > expected) this.holes.push([expected, record.timestamp - this.step]);
+      this.first ??= record.timestamp;
+      this.last = record.timestamp;
+    }
+    this.written += records.length;
+  }
+
+  result(status: PairResult['status'], error?: PairResult['error']): PairResult {
+    const holes = [...this.holes];
+    const end = (this.last ?? this.w.from - this.step) + this.step;
+    if (status === 'written' && end <= this.w.to) holes.push([end, this.w.to]);
+    return {
+      pair: this.w.pair,
+      status,
+      from: formatUtc(this.w.from),
+      to: formatUtc(this.w.to),
+      written: this.written,
+      firstWritten: this.first === undefined ? null : formatUtc(this.first),
+      lastWritten: this.last === undefined ? null : formatUtc(this.last),
+      missing: holes.map(([from, to]) => ({from: formatUtc(from), to: formatUtc(to), bars: (to - from) / this.step + 1})),
+      requests: this.requests,
+      ...(error ? {error} : {}),
+    };
   }
 }

@@ -101,3 +101,22 @@ test('computeSma agrees with a direct per-slot mean wherever missing bars fall, 
   }
   t.pass();
 });
+
+test('computeSma keeps a window without a value for as long as a missing bar is in it, across blocks and windows longer than a block', (t) => {
+  const n = 6000;
+  const values = Float64Array.from({length: n}, (_, i) => 50 + (i % 13));
+  values[250] = Number.NaN; // inside the first window of 300 slots: every later block starts with it in the window
+  values[2000] = Number.NaN; // in windows of 1500 slots for three blocks of 1024
+  for (const window of [300, 1500]) {
+    const sma = computeSma(values, window);
+    for (let i = window - 1; i < n; i++) {
+      const covered = [250, 2000].some((hole) => hole <= i && i < hole + window);
+      if (Number.isNaN(sma[i]!) !== covered) {
+        t.fail(`window ${window}, slot ${i}: ${sma[i]} but a hole is ${covered ? '' : 'not '}in the window`);
+        return;
+      }
+    }
+    t.true(Number.isNaN(sma[2000 + window - 1]!));
+    t.is(sma[2000 + window], Array.from(values.subarray(2001, 2001 + window)).reduce((a, b) => a + b, 0) / window);
+  }
+});
