@@ -8,5 +8,8 @@ export default definePlugin({
   kind: 'sink',
   description: 'A JSON array of records in one file, written atomically (the default sink)',
   configSchema: jsonFileConfigSchema,
-  create: ({config, configDir}) => new JsonFileSink(resolve(configDir, config.path)),
+  create({config, configDir}) {
+    const path = resolve(configDir, config.path);
+    return new JsonFileSink(path, resolve(configDir, config.state ?? path.replace(/(\.json)?$/, '.state.json')));
+  },
 });

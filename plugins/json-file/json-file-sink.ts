@@ -1,8 +1,12 @@
-import {readFile, stat} from 'node:fs/promises';
+import {readdir, readFile, rm, stat} from 'node:fs/promises';
+import {basename, dirname, join} from 'node:path';
 import type {MmsRecord, TimeRange} from '../../src/core/contracts/record.js';
 import type {Sink} from '../../src/core/contracts/sink.js';
+import type {LockOwner, ReleaseLock, StateStore} from '../../src/core/contracts/state-store.js';
 import {SinkError} from '../../src/core/errors/sink-error.js';
-import {writeFileAtomic} from './write-file-atomic.js';
+import {writeFileAtomic} from '../../src/core/fs/write-file-atomic.js';
+import {acquireFileLock} from '../../src/core/state/file-lock.js';
+import {FileStateStore} from '../../src/core/state/file-state-store.js';
 
 type Rows = Map<string, Map<number, MmsRecord>>;
 
@@ -22,7 +26,25 @@ export class JsonFileSink implements Sink {
   readonly name = 'json-file';
   private cache: {rows: Rows; version: FileVersion | undefined} | undefined;
 
-  constructor(readonly path: string) {}
+  constructor(
+    readonly path: string,
+    readonly statePath: string = path.replace(/(\.json)?$/, '.state.json'),
+  ) {}
+
+  stateStore(): StateStore {
+    return new FileStateStore(this.statePath);
+  }
+
+  async lock(owner: LockOwner): Promise<ReleaseLock> {
+    const release = await acquireFileLock(`${this.path}.lock`, owner, `json-file sink ${this.path}`);
+    // Holding the lock, no other writer exists: temporary files still around were left by a killed run.
+    for (const file of [this.path, this.statePath]) {
+      const prefix = `.${basename(file)}.`;
+      const leftovers = (await readdir(dirname(file)).catch(() => [])).filter((name) => name.startsWith(prefix) && name.endsWith('.tmp'));
+      await Promise.all(leftovers.map((name) => rm(join(dirname(file), name), {force: true})));
+    }
+    return release;
+  }
 
   async upsert(records: readonly MmsRecord[]): Promise<void> {
     if (records.length === 0) return;

@@ -1,5 +1,7 @@
 import {Flags} from '@oclif/core';
 import {MmsCommand} from '../cli/mms-command.js';
+import {pairsFlag} from '../cli/pairs-flag.js';
+import {progressReporter} from '../cli/progress-reporter.js';
 import {EXIT_CODES} from '../core/errors/exit-codes.js';
 import type {IngestProgress, IngestResult, IngestService, PairPlan} from '../core/pipeline/ingest-service.js';
 import {TOKENS} from '../core/tokens.js';
@@ -20,10 +22,7 @@ export default class Ingest extends MmsCommand<IngestOutput> {
   static override flags = {
     from: Flags.string({summary: 'First day to write: YYYY-MM-DD (UTC) or Unix seconds.', helpValue: '<day>'}),
     to: Flags.string({summary: 'Last day to write (default: yesterday, UTC). Needs --from.', helpValue: '<day>'}),
-    pairs: Flags.string({
-      summary: 'Comma-separated pairs to run (default: every pair in the config).',
-      helpValue: 'BRLBTC,BRLETH',
-    }),
+    pairs: pairsFlag(),
     'dry-run': Flags.boolean({summary: 'Print the plan (per pair: range, bars, requests) and write nothing.'}),
   };
 
@@ -32,7 +31,7 @@ export default class Ingest extends MmsCommand<IngestOutput> {
     const options = {
       from: flags.from === undefined ? undefined : parseTimeFlag('from', flags.from),
       to: flags.to === undefined ? undefined : parseTimeFlag('to', flags.to),
-      pairs: flags.pairs?.split(',').map((p) => p.trim().toUpperCase()).filter(Boolean),
+      pairs: flags.pairs,
     };
     const {container} = await this.openContainer(flags.config);
     const ingest = await container.getAsync<IngestService>(TOKENS.IngestService);
@@ -45,29 +44,19 @@ export default class Ingest extends MmsCommand<IngestOutput> {
       return {dryRun: true, pairs: plan};
     }
 
-    const result = await ingest.run({...options, onProgress: this.progressReporter()});
+    const result = await ingest.run({...options, onProgress: progressReporter(this.jsonEnabled())});
     for (const r of result.pairs) {
       if (r.status === 'up-to-date') this.log(`${r.pair}  up to date (stored through ${r.to})`);
       else if (r.status === 'written') {
         const bars = r.missing.reduce((n, m) => n + m.bars, 0);
         const missing = bars > 0 ? `, ${bars} bar(s) without a candle at the source` : '';
         this.log(`${r.pair}  wrote ${r.written} record(s) ${r.firstWritten ?? ''}..${r.lastWritten ?? ''} (${r.requests} request(s)${missing})`);
-      } else this.log(`${r.pair}  FAILED after writing ${r.written} record(s): ${r.error?.message ?? 'unknown error'}`);
+      } else this.log(`${r.pair}  FAILED after writing ${r.written} record(s); ${r.queued?.from}..${r.queued?.to} queued for retry`);
     }
     if (!result.ok) {
       process.exitCode = EXIT_CODES.partial;
-      this.logToStderr('Some pairs failed; the others were written. Run `mms ingest` again later: it resumes after the newest stored day.');
+      this.logToStderr('Some windows could not be fetched and are queued: run `mms retry` later (the next daily `mms ingest` also catches up).');
     }
     return result;
-  }
-
-  /** A one-line progress indicator on an interactive terminal; silent in CI, pipes and --json. */
-  private progressReporter(): ((event: IngestProgress) => void) | undefined {
-    if (!process.stderr.isTTY || process.env.CI === 'true' || this.jsonEnabled()) return undefined;
-    return (event) => {
-      const share = (event.fetchedUpTo - event.fetchFrom) / Math.max(1, event.to - event.fetchFrom);
-      process.stderr.write(`\r${event.pair}: fetched up to ${formatUtc(event.fetchedUpTo)} (${Math.round(share * 100)}%)`);
-      if (event.fetchedUpTo >= event.to) process.stderr.write('\r\u001B[K');
-    };
   }
 }

@@ -6,7 +6,15 @@ import type {HttpClientFactory} from '../core/contracts/http-client.js';
 import type {Logger} from '../core/contracts/logger.js';
 import type {PluginManifest} from '../core/contracts/plugin.js';
 import {PacedHttpClientFactory} from '../core/http/paced-http-client-factory.js';
-import {IngestService} from '../core/pipeline/ingest-service.js';
+import {resolve} from 'node:path';
+import type {Sink} from '../core/contracts/sink.js';
+import type {StateStore} from '../core/contracts/state-store.js';
+import {type AcquireRunLock, IngestService} from '../core/pipeline/ingest-service.js';
+import {RetryService} from '../core/pipeline/retry-service.js';
+import {resolutionSeconds} from '../core/contracts/resolution.js';
+import {acquireFileLock, lockOwner} from '../core/state/file-lock.js';
+import {FileStateStore} from '../core/state/file-state-store.js';
+import {Ledger} from '../core/state/ledger.js';
 import {TOKENS} from '../core/tokens.js';
 import {BUNDLED_PLUGINS} from './bundled-plugins.js';
 import {loadPluginModules} from './load-plugin-modules.js';
@@ -55,7 +63,27 @@ export async function buildContainer(options: ContainerOptions): Promise<Contain
     .bind(TOKENS.Sink)
     .toResolvedValue((registry: PluginRegistry) => registry.create('sink', config.sink, ['sink']), [TOKENS.PluginRegistry])
     .inSingletonScope();
+  // State and lock live with the sink when it offers them; otherwise beside the config file.
+  const fallbackState = () => new FileStateStore(resolve(config.dir, 'mms.state.json'));
+  container
+    .bind(TOKENS.Ledger)
+    .toResolvedValue(
+      (sink: Sink) => new Ledger(sink.stateStore?.() ?? fallbackState(), resolutionSeconds(config.resolution), () => new Date(options.clock.now()).toISOString()),
+      [TOKENS.Sink],
+    )
+    .inSingletonScope();
+  container.bind(TOKENS.RunLock).toResolvedValue(
+    (sink: Sink): AcquireRunLock =>
+      (command) => {
+        const owner = lockOwner(command);
+        if (sink.lock) return sink.lock(owner);
+        const state: StateStore = fallbackState();
+        return acquireFileLock(`${state.location}.lock`, owner, `state file ${state.location}`);
+      },
+    [TOKENS.Sink],
+  );
   container.bind(TOKENS.IngestService).to(IngestService).inSingletonScope();
+  container.bind(TOKENS.RetryService).to(RetryService).inSingletonScope();
   await container.get<PluginRegistry>(TOKENS.PluginRegistry).validateConfigured();
   return container;
 }

@@ -15,5 +15,10 @@ export const TOKENS = {
   /** Transform[], in config order */
   Transforms: Symbol.for('mms.Transforms'),
   Sink: Symbol.for('mms.Sink'),
+  /** Ledger of failed windows and source holes, in the sink's state store */
+  Ledger: Symbol.for('mms.Ledger'),
+  /** AcquireRunLock */
+  RunLock: Symbol.for('mms.RunLock'),
+  RetryService: Symbol.for('mms.RetryService'),
   IngestService: Symbol.for('mms.IngestService'),
 } as const;

@@ -1,4 +1,5 @@
 import type {MmsRecord, TimeRange} from './record.js';
+import type {LockOwner, ReleaseLock, StateStore} from './state-store.js';
 
 /**
  * Where records go. Writes are idempotent upserts keyed by (pair, timestamp): writing the same records
@@ -11,5 +12,15 @@ export interface Sink {
   latestTimestamp(pair: string): Promise<number | undefined>;
   /** Records of `pair` with `from <= timestamp <= to`, ascending. */
   readRange(pair: string, range: TimeRange): Promise<MmsRecord[]>;
+  /**
+   * Where the run state (failed windows, source holes) lives beside the data. Without it, mms keeps the
+   * state in `mms.state.json` next to the config file.
+   */
+  stateStore?(): StateStore;
+  /**
+   * Exclusive access for one writing run; throws LockedError while another run holds it, and takes over
+   * a lock whose holder died. Without it, mms locks its state file instead.
+   */
+  lock?(owner: LockOwner): Promise<ReleaseLock>;
   close?(): Promise<void>;
 }

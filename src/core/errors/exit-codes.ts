@@ -5,10 +5,12 @@ export const EXIT_CODES = {
   internal: 1,
   /** Bad flags or configuration: nothing was fetched or written. */
   usage: 2,
-  /** Some pairs could not be fetched; the others were written. Rerun later. */
+  /** Partial: some windows could not be fetched and are queued for `mms retry`; the rest was written. */
   partial: 3,
   /** The store could not be read or written. */
   sink: 4,
+  /** Another mms run holds the store's lock; nothing was done. */
+  locked: 5,
 } as const;
 
 export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];

@@ -3,14 +3,16 @@ import type {ResolvedConfig} from '../../config/config-schema.js';
 import type {Candle} from '../contracts/candle.js';
 import type {Clock} from '../contracts/clock.js';
 import type {Logger} from '../contracts/logger.js';
-import type {MmsRecord} from '../contracts/record.js';
+import type {MmsRecord, TimeRange} from '../contracts/record.js';
 import {resolutionSeconds} from '../contracts/resolution.js';
 import type {Sink} from '../contracts/sink.js';
+import type {ReleaseLock} from '../contracts/state-store.js';
 import type {Source} from '../contracts/source.js';
 import type {Transform} from '../contracts/transform.js';
 import {SourceError, type SourceErrorKind} from '../errors/source-error.js';
 import {UsageError} from '../errors/usage-error.js';
 import {TOKENS} from '../tokens.js';
+import type {Ledger} from '../state/ledger.js';
 import {formatUtc} from '../time/format-utc.js';
 import {lastCompleteBar} from '../time/last-complete-bar.js';
 import {buildBarSeries} from './build-bar-series.js';
@@ -55,7 +57,12 @@ export interface PairResult {
   readonly missing: readonly MissingRun[];
   readonly requests: number;
   readonly error?: {readonly kind: SourceErrorKind; readonly message: string};
+  /** The window queued for `mms retry` when the pair failed. */
+  readonly queued?: {readonly from: string; readonly to: string};
 }
+
+/** Takes the store's lock for one writing run (see `Sink.lock`). */
+export type AcquireRunLock = (command: string) => Promise<ReleaseLock>;
 
 export interface MissingRun {
   readonly from: string;
@@ -82,6 +89,8 @@ export class IngestService {
     @inject(TOKENS.Sink) private readonly sink: Sink,
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(TOKENS.Logger) private readonly logger: Logger,
+    @inject(TOKENS.Ledger) private readonly ledger: Ledger,
+    @inject(TOKENS.RunLock) private readonly lock: AcquireRunLock,
   ) {
     this.step = resolutionSeconds(config.resolution);
     this.lookback = Math.max(1, ...transforms.map((t) => t.lookback));
@@ -102,11 +111,19 @@ export class IngestService {
   }
 
   async run(options: IngestOptions = {}): Promise<IngestResult> {
-    const results: PairResult[] = [];
-    for (const window of await this.windows(options)) {
-      results.push(await this.ingestPair(window, options));
+    const release = await this.lock('mms ingest');
+    try {
+      const results: PairResult[] = [];
+      for (const window of await this.windows(options)) results.push(await this.ingestWindow(window, options));
+      return {ok: results.every((r) => r.status !== 'failed'), resolution: this.config.resolution, pairs: results};
+    } finally {
+      await release();
     }
-    return {ok: results.every((r) => r.status !== 'failed'), resolution: this.config.resolution, pairs: results};
+  }
+
+  /** The window of a backfill of `[from, to]` for one pair (what `mms retry` replays). */
+  backfillWindow(pair: string, from: number, to: number): PairWindow {
+    return planIngest({pair, step: this.step, lookback: this.lookback, lastComplete: lastCompleteBar(this.clock.now(), this.step), latestStored: undefined, initialBars: this.config.initialBars, from, to});
   }
 
   private async windows(options: IngestOptions): Promise<PairWindow[]> {
@@ -138,7 +155,11 @@ export class IngestService {
     return {pair: w.pair, resolution: this.config.resolution, from: w.fetchFrom, to: w.to};
   }
 
-  private async ingestPair(w: PairWindow, options: IngestOptions): Promise<PairResult> {
+  /**
+   * Runs one pair's window through source → transforms → sink, then settles the ledger: what was written
+   * resolves queued windows, what could not be fetched is queued. The caller holds the lock.
+   */
+  async ingestWindow(w: PairWindow, options: IngestOptions = {}): Promise<PairResult> {
     const {step, lookback} = this;
     const tally = new PairTally(w, step);
     if (w.upToDate) return tally.result('up-to-date');
@@ -164,8 +185,18 @@ export class IngestService {
     } catch (error) {
       if (!(error instanceof SourceError)) throw error;
       this.logger.error(error.message);
-      return tally.result('failed', {kind: error.kind, message: error.message});
+      // Bars after the last candle seen were not written: that is the window to retry.
+      const queued = {from: Math.max(w.from, lastSeen + step), to: w.to};
+      await this.ledger.settle({
+        pair: w.pair,
+        resolution: this.config.resolution,
+        written: queued.from > w.from ? {from: w.from, to: queued.from - step} : undefined,
+        holes: tally.holes(),
+        failure: {range: queued, kind: error.kind, message: error.message},
+      });
+      return tally.result('failed', {kind: error.kind, message: error.message}, queued);
     }
+    await this.ledger.settle({pair: w.pair, resolution: this.config.resolution, written: {from: w.from, to: w.to}, holes: tally.holes({from: w.from, to: w.to})});
     const result = tally.result('written');
     const bars = result.missing.reduce((n, m) => n + m.bars, 0);
     if (bars > 0) {
@@ -204,7 +235,7 @@ class PairTally {
   private written = 0;
   private first: number | undefined;
   private last: number | undefined;
-  private readonly holes: Array<[number, number]> = [];
+  private readonly gaps: Array<[number, number]> = [];
 
   constructor(
     private readonly w: PairWindow,
@@ -215,17 +246,23 @@ class PairTally {
   wrote(records: readonly MmsRecord[]): void {
     for (const record of records) {
       const expected = this.last === undefined ? this.w.from : this.last + this.step;
-      if (record.timestamp > expected) this.holes.push([expected, record.timestamp - this.step]);
+      if (record.timestamp > expected) this.gaps.push([expected, record.timestamp - this.step]);
       this.first ??= record.timestamp;
       this.last = record.timestamp;
     }
     this.written += records.length;
   }
 
-  result(status: PairResult['status'], error?: PairResult['error']): PairResult {
-    const holes = [...this.holes];
-    const end = (this.last ?? this.w.from - this.step) + this.step;
-    if (status === 'written' && end <= this.w.to) holes.push([end, this.w.to]);
+  /** Runs of bars without a candle so far; with `through`, also the run after the last written bar. */
+  holes(through?: TimeRange): TimeRange[] {
+    const holes = this.gaps.map(([from, to]) => ({from, to}));
+    const next = (this.last ?? this.w.from - this.step) + this.step;
+    if (through && next <= through.to) holes.push({from: next, to: through.to});
+    return holes;
+  }
+
+  result(status: PairResult['status'], error?: PairResult['error'], queued?: TimeRange): PairResult {
+    const holes = status === 'written' ? this.holes(this.w) : this.holes();
     return {
       pair: this.w.pair,
       status,
@@ -234,9 +271,10 @@ class PairTally {
       written: this.written,
       firstWritten: this.first === undefined ? null : formatUtc(this.first),
       lastWritten: this.last === undefined ? null : formatUtc(this.last),
-      missing: holes.map(([from, to]) => ({from: formatUtc(from), to: formatUtc(to), bars: (to - from) / this.step + 1})),
+      missing: holes.map(({from, to}) => ({from: formatUtc(from), to: formatUtc(to), bars: (to - from) / this.step + 1})),
       requests: this.requests,
       ...(error ? {error} : {}),
+      ...(queued ? {queued: {from: formatUtc(queued.from), to: formatUtc(queued.to)}} : {}),
     };
   }
 }

@@ -1,0 +1,8 @@
+import {Flags} from '@oclif/core';
+
+/** `--pairs BRLBTC,brleth` → ['BRLBTC', 'BRLETH']; checked against the config by the service. */
+export const pairsFlag = Flags.custom<string[]>({
+  summary: 'Comma-separated pairs (default: every pair in the config).',
+  helpValue: 'BRLBTC,BRLETH',
+  parse: async (input) => input.split(',').map((p) => p.trim().toUpperCase()).filter(Boolean),
+});

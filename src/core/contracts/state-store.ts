@@ -1,0 +1,58 @@
+import type {SourceErrorKind} from '../errors/source-error.js';
+import type {Resolution} from './resolution.js';
+
+/** A window of one pair that could not be ingested, kept until a later run writes it. */
+export interface FailedWindow {
+  readonly pair: string;
+  readonly resolution: Resolution;
+  /** First and last bar of the window still to write (inclusive, Unix seconds). */
+  readonly from: number;
+  readonly to: number;
+  readonly kind: SourceErrorKind;
+  readonly message: string;
+  /** Runs that tried this window and failed. */
+  readonly attempts: number;
+  readonly firstFailedAt: string;
+  readonly lastTriedAt: string;
+  readonly status: 'pending' | 'resolved';
+  readonly resolvedAt?: string;
+}
+
+/** Bars the source answered without a candle for (a day without trades): not a failure, not to retry. */
+export interface SourceHole {
+  readonly pair: string;
+  readonly resolution: Resolution;
+  readonly from: number;
+  readonly to: number;
+  readonly seenAt: string;
+}
+
+export interface LedgerState {
+  readonly version: 1;
+  readonly failures: readonly FailedWindow[];
+  readonly holes: readonly SourceHole[];
+}
+
+export const EMPTY_LEDGER: LedgerState = {version: 1, failures: [], holes: []};
+
+/**
+ * Where a run's state lives, beside the data (a JSON file next to the JSON sink, a collection next to a
+ * database sink). Loads and saves are whole-state and happen under the run lock.
+ */
+export interface StateStore {
+  /** Human-readable location for messages, credentials redacted. */
+  readonly location: string;
+  load(): Promise<LedgerState>;
+  save(state: LedgerState): Promise<void>;
+}
+
+/** Who holds a run lock, for the message the next run shows. */
+export interface LockOwner {
+  readonly pid: number;
+  readonly host: string;
+  readonly command: string;
+  readonly startedAt: string;
+}
+
+/** Releases a lock taken with `Sink.lock`. */
+export type ReleaseLock = () => Promise<void>;

@@ -1,0 +1,85 @@
+import {inject, injectable} from 'inversify';
+import type {ResolvedConfig} from '../../config/config-schema.js';
+import type {FailedWindow} from '../contracts/state-store.js';
+import {UsageError} from '../errors/usage-error.js';
+import type {Ledger} from '../state/ledger.js';
+import {TOKENS} from '../tokens.js';
+import {formatUtc} from '../time/format-utc.js';
+import type {AcquireRunLock, IngestOptions, IngestService, PairResult} from './ingest-service.js';
+
+/** A ledger entry as commands show it: days instead of Unix seconds. */
+export interface FailedWindowView extends Omit<FailedWindow, 'from' | 'to'> {
+  readonly from: string;
+  readonly to: string;
+}
+
+export interface RetryResult {
+  /** True when nothing is pending any more (for the pairs asked). */
+  readonly ok: boolean;
+  readonly replayed: PairResult[];
+  readonly pending: FailedWindowView[];
+}
+
+/** `mms retry`: replays the queued windows, oldest failure first, through the same pipeline as ingest. */
+@injectable()
+export class RetryService {
+  constructor(
+    @inject(TOKENS.Config) private readonly config: ResolvedConfig,
+    @inject(TOKENS.IngestService) private readonly ingest: IngestService,
+    @inject(TOKENS.Ledger) private readonly ledger: Ledger,
+    @inject(TOKENS.RunLock) private readonly lock: AcquireRunLock,
+  ) {}
+
+  async list(options: {pairs?: readonly string[]; all?: boolean} = {}): Promise<FailedWindowView[]> {
+    const state = await this.ledger.read();
+    const entries = options.all ? [...state.failures] : await this.ledger.pending();
+    return entries.filter((f) => this.selected(f, options.pairs)).map(view);
+  }
+
+  async clear(pairs?: readonly string[]): Promise<number> {
+    this.checkPairs(pairs);
+    const release = await this.lock('mms retry --clear');
+    try {
+      return await this.ledger.clear(pairs);
+    } finally {
+      await release();
+    }
+  }
+
+  async replay(options: {pairs?: readonly string[]} & Pick<IngestOptions, 'signal' | 'onProgress'> = {}): Promise<RetryResult> {
+    this.checkPairs(options.pairs);
+    const release = await this.lock('mms retry');
+    try {
+      const replayed: PairResult[] = [];
+      // One entry at a time, re-reading the ledger: replaying one window may resolve or reshape others.
+      const tried = new Set<string>();
+      for (;;) {
+        const next = (await this.ledger.pending()).find((f) => this.selected(f, options.pairs) && !tried.has(key(f)));
+        if (!next) break;
+        tried.add(key(next));
+        replayed.push(await this.ingest.ingestWindow(this.ingest.backfillWindow(next.pair, next.from, next.to), options));
+      }
+      const pending = await this.list({pairs: options.pairs});
+      return {ok: pending.length === 0, replayed, pending};
+    } finally {
+      await release();
+    }
+  }
+
+  private selected(f: FailedWindow, pairs: readonly string[] | undefined): boolean {
+    return f.resolution === this.config.resolution && (pairs === undefined || pairs.includes(f.pair));
+  }
+
+  private checkPairs(pairs: readonly string[] | undefined): void {
+    const unknown = (pairs ?? []).filter((p) => !this.config.pairs.includes(p));
+    if (unknown.length > 0) throw new UsageError(`--pairs: ${unknown.join(', ')} not in the config's pairs (${this.config.pairs.join(', ')}).`);
+  }
+}
+
+function key(f: FailedWindow): string {
+  return `${f.pair}:${f.from}:${f.to}`;
+}
+
+function view(f: FailedWindow): FailedWindowView {
+  return {...f, from: formatUtc(f.from), to: formatUtc(f.to)};
+}

@@ -1,0 +1,98 @@
+import type {FailedWindow, LedgerState, SourceHole} from '../contracts/state-store.js';
+import type {TimeRange} from '../contracts/record.js';
+import type {Resolution} from '../contracts/resolution.js';
+import type {SourceErrorKind} from '../errors/source-error.js';
+
+/** Resolved entries kept as history (newest first wins); pending ones are never dropped. */
+const RESOLVED_KEPT = 200;
+
+export interface Failure {
+  readonly pair: string;
+  readonly resolution: Resolution;
+  readonly range: TimeRange;
+  readonly kind: SourceErrorKind;
+  readonly message: string;
+}
+
+/**
+ * Queues `failure.range` for retry. Pending windows of the pair stay disjoint: what the new window
+ * overlaps is folded into it (attempts continue from the highest, the first failure time is kept).
+ */
+export function recordFailure(state: LedgerState, failure: Failure, step: number, now: string): LedgerState {
+  const {kept, overlapped} = split(state.failures, failure.pair, failure.resolution, failure.range, step);
+  const entry: FailedWindow = {
+    pair: failure.pair,
+    resolution: failure.resolution,
+    from: failure.range.from,
+    to: failure.range.to,
+    kind: failure.kind,
+    message: failure.message,
+    attempts: 1 + Math.max(0, ...overlapped.map((f) => f.attempts)),
+    firstFailedAt: [now, ...overlapped.map((f) => f.firstFailedAt)].sort()[0]!,
+    lastTriedAt: now,
+    status: 'pending',
+  };
+  return {...state, failures: [...kept, entry]};
+}
+
+/** Marks the part of every pending window of `pair` inside `range` as resolved; the rest stays pending. */
+export function resolveRange(state: LedgerState, pair: string, resolution: Resolution, range: TimeRange, step: number, now: string): LedgerState {
+  const {kept, overlapped} = split(state.failures, pair, resolution, range, step);
+  if (overlapped.length === 0) return state;
+  const resolved = overlapped.map(
+    (f): FailedWindow => ({...f, from: Math.max(f.from, range.from), to: Math.min(f.to, range.to), status: 'resolved', resolvedAt: now}),
+  );
+  return {...state, failures: pruneResolved([...kept, ...resolved])};
+}
+
+/** Replaces what is known about source holes of `pair` inside `range` with `holes`. */
+export function recordHoles(state: LedgerState, pair: string, resolution: Resolution, range: TimeRange, holes: readonly TimeRange[], step: number, now: string): LedgerState {
+  const others = state.holes.flatMap((h) => (h.pair === pair && h.resolution === resolution ? subtract(h, range, step) : [h]));
+  const found = holes.map((h): SourceHole => ({pair, resolution, from: h.from, to: h.to, seenAt: now}));
+  return {...state, holes: [...others, ...found].sort(byPairThenFrom)};
+}
+
+/** Drops every failed window (pending and resolved) of the given pairs, or of all pairs. */
+export function clearFailures(state: LedgerState, pairs?: readonly string[]): {state: LedgerState; removed: number} {
+  const failures = state.failures.filter((f) => pairs !== undefined && !pairs.includes(f.pair));
+  return {state: {...state, failures}, removed: state.failures.length - failures.length};
+}
+
+/** Pending windows, oldest failure first: the order `mms retry` replays them in. */
+export function pendingFailures(state: LedgerState): FailedWindow[] {
+  return state.failures.filter((f) => f.status === 'pending').sort((a, b) => a.firstFailedAt.localeCompare(b.firstFailedAt) || byPairThenFrom(a, b));
+}
+
+/** Splits pending windows of (pair, resolution) into what lies outside `range` and what it overlapped. */
+function split(failures: readonly FailedWindow[], pair: string, resolution: Resolution, range: TimeRange, step: number) {
+  const kept: FailedWindow[] = [];
+  const overlapped: FailedWindow[] = [];
+  for (const f of failures) {
+    if (f.status !== 'pending' || f.pair !== pair || f.resolution !== resolution || f.to < range.from || f.from > range.to) {
+      kept.push(f);
+      continue;
+    }
+    overlapped.push(f);
+    kept.push(...subtract(f, range, step));
+  }
+  return {kept, overlapped};
+}
+
+/** `entry` minus `range`: nothing, one piece, or two pieces. */
+function subtract<T extends TimeRange>(entry: T, range: TimeRange, step: number): T[] {
+  if (entry.to < range.from || entry.from > range.to) return [entry];
+  const pieces: T[] = [];
+  if (entry.from < range.from) pieces.push({...entry, to: range.from - step});
+  if (entry.to > range.to) pieces.push({...entry, from: range.to + step});
+  return pieces;
+}
+
+function pruneResolved(failures: FailedWindow[]): FailedWindow[] {
+  const resolved = failures.filter((f) => f.status === 'resolved').sort((a, b) => (b.resolvedAt ?? '').localeCompare(a.resolvedAt ?? ''));
+  const dropped = new Set(resolved.slice(RESOLVED_KEPT));
+  return failures.filter((f) => !dropped.has(f));
+}
+
+function byPairThenFrom(a: {pair: string; from: number}, b: {pair: string; from: number}): number {
+  return a.pair.localeCompare(b.pair) || a.from - b.from;
+}

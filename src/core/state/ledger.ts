@@ -1,0 +1,52 @@
+import type {TimeRange} from '../contracts/record.js';
+import type {Resolution} from '../contracts/resolution.js';
+import type {FailedWindow, LedgerState, SourceHole, StateStore} from '../contracts/state-store.js';
+import {clearFailures, type Failure, pendingFailures, recordFailure, recordHoles, resolveRange} from './ledger-operations.js';
+
+/**
+ * The failed-window ledger and the source holes, kept in the sink's state store. Every change is a
+ * load → pure update → atomic save, made while the run holds the store's lock.
+ */
+export class Ledger {
+  constructor(
+    private readonly store: StateStore,
+    private readonly step: number,
+    private readonly now: () => string,
+  ) {}
+
+  get location(): string {
+    return this.store.location;
+  }
+
+  async read(): Promise<LedgerState> {
+    return this.store.load();
+  }
+
+  async pending(): Promise<FailedWindow[]> {
+    return pendingFailures(await this.store.load());
+  }
+
+  async holes(): Promise<readonly SourceHole[]> {
+    return (await this.store.load()).holes;
+  }
+
+  /** After a pair's run: what it wrote resolves queued windows, what it could not write is queued. */
+  async settle(outcome: {pair: string; resolution: Resolution; written?: TimeRange; holes: readonly TimeRange[]; failure?: Omit<Failure, 'pair' | 'resolution'>}): Promise<void> {
+    const {pair, resolution} = outcome;
+    const now = this.now();
+    let state = await this.store.load();
+    const before = state;
+    if (outcome.written) {
+      state = resolveRange(state, pair, resolution, outcome.written, this.step, now);
+      state = recordHoles(state, pair, resolution, outcome.written, outcome.holes, this.step, now);
+    }
+    if (outcome.failure) state = recordFailure(state, {pair, resolution, ...outcome.failure}, this.step, now);
+    if (state !== before) await this.store.save(state);
+  }
+
+  async clear(pairs?: readonly string[]): Promise<number> {
+    const {state, removed} = clearFailures(await this.store.load(), pairs);
+    if (removed > 0) await this.store.save(state);
+    return removed;
+  }
+}
