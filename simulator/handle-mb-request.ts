@@ -1,17 +1,24 @@
 import type {Candle} from '../src/core/contracts/candle.js';
+import {type FaultDecision, FaultPlan} from './fault-plan.js';
 import type {SimulatorDataset} from './simulator-dataset.js';
 
 export interface SimulatorOptions {
   readonly dataset: SimulatorDataset;
   /** The simulator's clock in epoch milliseconds: decides which buckets are complete or running. */
   readonly now: () => number;
+  /** Faults to inject (stateful: it counts requests). */
+  readonly faults?: FaultPlan;
 }
 
 export interface SimulatedResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
+  /** How long to wait before answering (a `slow` fault). */
+  readonly delayMs?: number;
 }
+
+const NO_FAULT = new FaultPlan();
 
 const STEPS: Readonly<Record<string, number>> = {'1m': 60, '15m': 900, '1h': 3600, '3h': 10_800, '1d': 86_400, '1w': 604_800};
 
@@ -26,17 +33,44 @@ const STEPS: Readonly<Record<string, number>> = {'1m': 60, '15m': 900, '1h': 360
  */
 export function handleMbRequest(url: URL, options: SimulatorOptions): SimulatedResponse {
   const v4 = /^\/api\/v4\/candles\/?$/.exec(url.pathname);
-  if (v4) return v4Candles(url.searchParams, options);
   const legacy = /^\/v4\/([^/]+)\/candle\/?$/.exec(url.pathname);
-  if (legacy) return legacyCandles(decodeURIComponent(legacy[1]!), url.searchParams, options);
-  return mbError(404, 'API|ROUTE|NOT_FOUND', `no route for ${url.pathname}; the simulator serves /api/v4/candles and /v4/{PAIR}/candle`);
+  const symbol = /^([A-Z0-9]+)-([A-Z0-9]+)$/.exec(url.searchParams.get('symbol') ?? '');
+  const pair = v4 ? (symbol ? `${symbol[2]}${symbol[1]}` : undefined) : legacy ? decodeURIComponent(legacy[1]!) : undefined;
+  const decision = (options.faults ?? NO_FAULT).decide(pair);
+  let response: SimulatedResponse;
+  if (decision.fail) {
+    response = {status: decision.fail.status, headers: {'content-type': decision.fail.contentType, ...decision.fail.headers}, body: decision.fail.body};
+  } else if (v4) {
+    response = v4Candles(pair ?? '', url.searchParams, options, decision);
+  } else if (legacy) {
+    response = legacyCandles(pair!, url.searchParams, options, decision);
+  } else {
+    response = mbError(404, 'API|ROUTE|NOT_FOUND', `no route for ${url.pathname}; the simulator serves /api/v4/candles and /v4/{PAIR}/candle`);
+  }
+  return decision.delayMs > 0 ? {...response, delayMs: decision.delayMs} : response;
 }
 
-function v4Candles(params: URLSearchParams, {dataset, now}: SimulatorOptions): SimulatedResponse {
+/** The dataset's answer, with the faults that change data applied: holes, and a not-yet-final running bar. */
+function servedCandles(dataset: SimulatorDataset, pair: string, step: number, from: number, to: number, nowSeconds: number, decision: FaultDecision): Candle[] {
+  let candles = dataset.candles(pair, step, from, to, nowSeconds);
+  if (decision.holes.length > 0) candles = candles.filter((c) => !decision.holes.some((h) => c.timestamp >= h.from && c.timestamp <= h.to));
+  const running = Math.floor(nowSeconds / step) * step;
+  if (decision.partialDay && running >= from && running <= to && !candles.some((c) => c.timestamp === running)) {
+    const final = dataset.candles(pair, step, running, running, running + step)[0];
+    // Same bar, but its close is still moving: storing it would store a wrong average.
+    if (final) candles = [...candles, {...final, close: Number((final.close * 1.01).toFixed(8))}];
+  }
+  return candles;
+}
+
+function corrupted(body: string, decision: FaultDecision): string {
+  // Cut mid-document, as a dropped connection behind a proxy would.
+  return decision.corrupt === 'malformed-json' ? body.slice(0, Math.max(1, Math.floor(body.length / 2))) : body;
+}
+
+function v4Candles(pair: string, params: URLSearchParams, {dataset, now}: SimulatorOptions, decision: FaultDecision): SimulatedResponse {
   const symbol = params.get('symbol') ?? '';
-  const match = /^([A-Z0-9]+)-([A-Z0-9]+)$/.exec(symbol);
-  const pair = match ? `${match[2]}${match[1]}` : '';
-  if (!match || !dataset.hasPair(pair)) return mbError(400, 'PUBLIC_DATA|LIST_CANDLES|SYMBOL_IS_INVALID', `symbol "${symbol}" is invalid`);
+  if (!pair || !dataset.hasPair(pair)) return mbError(400, 'PUBLIC_DATA|LIST_CANDLES|SYMBOL_IS_INVALID', `symbol "${symbol}" is invalid`);
   const step = STEPS[params.get('resolution') ?? ''];
   if (!step) return mbError(400, 'PUBLIC_DATA|LIST_CANDLES|RESOLUTION_IS_INVALID', `resolution must be one of ${Object.keys(STEPS).join(', ')}`);
   if (!dataset.supportsStep(step)) return mbError(400, 'PUBLIC_DATA|LIST_CANDLES|RESOLUTION_IS_INVALID', `this simulator dataset (${dataset.description}) has no ${params.get('resolution')} bars`);
@@ -48,19 +82,22 @@ function v4Candles(params: URLSearchParams, {dataset, now}: SimulatorOptions): S
     return mbError(400, 'PUBLIC_DATA|LIST_CANDLES|INVALID_PARAMETER', '"from" or "countback" is required');
   }
   const nowSeconds = Math.floor(now() / 1000);
-  let candles = dataset.candles(pair, step, from ?? to - (countback! - 1) * step, to, nowSeconds);
+  let candles = servedCandles(dataset, pair, step, from ?? to - (countback! - 1) * step, to, nowSeconds, decision);
   if (countback !== undefined) candles = candles.slice(-countback);
-  return json(200, {
+  const columns = {
     t: candles.map((c) => c.timestamp),
     o: candles.map((c) => decimal(c.open)),
     h: candles.map((c) => decimal(c.high)),
     l: candles.map((c) => decimal(c.low)),
     c: candles.map((c) => decimal(c.close)),
     v: candles.map((c) => decimal(c.volume)),
-  });
+  };
+  if (decision.corrupt === 'unequal-columns') columns.c = columns.c.slice(0, -1);
+  const response = json(200, columns);
+  return {...response, body: corrupted(response.body, decision)};
 }
 
-function legacyCandles(pair: string, params: URLSearchParams, {dataset, now}: SimulatorOptions): SimulatedResponse {
+function legacyCandles(pair: string, params: URLSearchParams, {dataset, now}: SimulatorOptions, decision: FaultDecision): SimulatedResponse {
   if (!dataset.hasPair(pair)) return json(404, {status_code: 404, status_message: `Pair ${pair} not found`});
   const step = STEPS[params.get('precision') ?? '1d'];
   const from = integerParam(params, 'from');
@@ -69,13 +106,12 @@ function legacyCandles(pair: string, params: URLSearchParams, {dataset, now}: Si
     return json(400, {status_code: 400, status_message: 'from and to (Unix seconds) and a supported precision are required'});
   }
   const nowSeconds = Math.floor(now() / 1000);
-  const candles: Candle[] = dataset.candles(pair, step, from, to, nowSeconds);
-  return json(200, {
-    status_code: 100,
-    status_message: 'Success',
-    server_unix_timestamp: nowSeconds,
-    candles: candles.map((c) => ({close: c.close, high: c.high, low: c.low, open: c.open, timestamp: c.timestamp, volume: c.volume})),
-  });
+  const candles = servedCandles(dataset, pair, step, from, to, nowSeconds, decision);
+  const rows = candles.map((c) => ({close: c.close, high: c.high, low: c.low, open: c.open, timestamp: c.timestamp, volume: c.volume}));
+  // The legacy shape has no columns; its "unequal" corruption is a bar with a field missing.
+  if (decision.corrupt === 'unequal-columns' && rows.length > 0) delete (rows[0] as Partial<(typeof rows)[number]>).close;
+  const response = json(200, {status_code: 100, status_message: 'Success', server_unix_timestamp: nowSeconds, candles: rows});
+  return {...response, body: corrupted(response.body, decision)};
 }
 
 function integerParam(params: URLSearchParams, name: string): number | undefined {

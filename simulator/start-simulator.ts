@@ -21,7 +21,11 @@ export async function startSimulator(
     const result =
       request.method === 'GET' ? handleMbRequest(url, options) : {status: 405, headers: {'content-type': 'application/json'}, body: '{"code":"API|METHOD|NOT_ALLOWED"}'};
     options.onRequest?.(request.method ?? 'GET', `${url.pathname}${url.search}`, result.status);
-    response.writeHead(result.status, result.headers).end(result.body);
+    const send = () => {
+      if (!response.destroyed) response.writeHead(result.status, result.headers).end(result.body);
+    };
+    if (result.delayMs) setTimeout(send, result.delayMs).unref();
+    else send();
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,5 +1,5 @@
 import type {BarSeries, Transform} from '../../src/core/contracts/transform.js';
-import {computeSma} from './compute-sma.js';
+import {computeSmas} from './compute-sma.js';
 
 export class SmaTransform implements Transform {
   readonly name = 'sma';
@@ -12,6 +12,7 @@ export class SmaTransform implements Transform {
   }
 
   apply(series: BarSeries): ReadonlyMap<string, Float64Array> {
-    return new Map(this.windows.map((w, i) => [this.fields[i]!, computeSma(series.close, w)]));
+    const columns = computeSmas(series.close, this.windows);
+    return new Map(this.fields.map((field, i) => [field, columns[i]!]));
   }
 }

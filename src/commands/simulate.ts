@@ -3,6 +3,8 @@ import {MmsCommand} from '../cli/mms-command.js';
 import {RECORDED_AT, recordedDataset} from '../../simulator/recorded-dataset.js';
 import {startSimulator} from '../../simulator/start-simulator.js';
 import {syntheticDataset} from '../../simulator/synthetic-dataset.js';
+import {FaultPlan, parseFault} from '../../simulator/fault-plan.js';
+import {UsageError} from '../core/errors/usage-error.js';
 import {parseNow} from '../core/time/parse-now.js';
 
 export interface SimulateResult {
@@ -18,6 +20,7 @@ export default class Simulate extends MmsCommand<SimulateResult> {
     '<%= config.bin %> simulate --port 8787',
     'MMS_NOW=2022-04-27T12:00:00Z <%= config.bin %> simulate',
     '<%= config.bin %> simulate --synthetic --seed 7',
+    '<%= config.bin %> simulate --fault down:4 --fault hole:BRLBTC:2022-01-10..2022-01-12',
   ];
   static override flags = {
     host: Flags.string({summary: 'Interface to listen on.', default: '127.0.0.1'}),
@@ -25,14 +28,27 @@ export default class Simulate extends MmsCommand<SimulateResult> {
     synthetic: Flags.boolean({summary: 'Serve a seeded synthetic series (any pair, any resolution) instead of the recordings.'}),
     seed: Flags.integer({summary: 'Seed of the synthetic series.', default: 1}),
     quiet: Flags.boolean({summary: 'Do not log each request.'}),
+    fault: Flags.string({
+      summary: 'Inject a fault (repeatable): down[:N], down-after:N, fail-pair:PAIR, cloudflare[:N], rate-limit[:N[:SECONDS]], slow:MS[:N], hole:PAIR:DAY[..DAY], malformed-json[:N], unequal-columns[:N], partial-day. N counts requests from the first.',
+      multiple: true,
+      helpValue: '<spec>',
+    }),
   };
 
   async run(): Promise<SimulateResult> {
     const {flags} = await this.parse(Simulate);
+    const faults = (flags.fault ?? []).map((spec) => {
+      try {
+        return parseFault(spec);
+      } catch (error) {
+        throw new UsageError(`--fault: ${(error as Error).message}`);
+      }
+    });
     const fixedNow = process.env.MMS_NOW ? parseNow(process.env.MMS_NOW) : flags.synthetic ? undefined : Date.parse(RECORDED_AT);
     const simulator = await startSimulator({
       dataset: flags.synthetic ? syntheticDataset(flags.seed) : recordedDataset(),
       now: fixedNow === undefined ? Date.now : () => fixedNow,
+      faults: new FaultPlan(faults),
       host: flags.host,
       port: flags.port,
       onRequest: flags.quiet ? undefined : (method, url, status) => this.logToStderr(`${status} ${method} ${url}`),
@@ -41,6 +57,7 @@ export default class Simulate extends MmsCommand<SimulateResult> {
     this.log(`  v4:     "source": {"use": "mercado-bitcoin", "api": "v4", "baseUrl": "${simulator.url}/api/v4"}`);
     this.log(`  legacy: "source": {"use": "mercado-bitcoin", "api": "legacy", "baseUrl": "${simulator.url}/v4"}`);
     if (fixedNow !== undefined && !process.env.MMS_NOW) this.log(`  run mms with MMS_NOW=${RECORDED_AT} so "yesterday" is a recorded day.`);
+    if (faults.length > 0) this.log(`  faults: ${flags.fault!.join(', ')}`);
     this.log('Press Ctrl+C to stop.');
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);

@@ -1,6 +1,7 @@
 import {readFile, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import type {ExecutionContext} from 'ava';
+import {type Fault, FaultPlan} from '../../simulator/fault-plan.js';
 import {recordedDataset} from '../../simulator/recorded-dataset.js';
 import type {SimulatorDataset} from '../../simulator/simulator-dataset.js';
 import {startSimulator} from '../../simulator/start-simulator.js';
@@ -21,6 +22,8 @@ export interface SimulatedProject {
   readonly simulatorUrl: string;
   /** Requests the simulator has served so far. */
   requests(): number;
+  /** Replaces the simulator's faults (their request count restarts). */
+  setFaults(faults: readonly Fault[]): void;
   /** Runs `mms <args>` with MMS_NOW = `now`; the simulator's clock follows the same instant. */
   mms(args: readonly string[], now: string, env?: Record<string, string>): Promise<CliResult>;
   records(): Promise<StoredRecord[]>;
@@ -33,11 +36,18 @@ export interface SimulatedProject {
  */
 export async function simulatedProject(
   t: ExecutionContext,
-  options: {config?: (simulatorUrl: string) => Record<string, unknown>; dataset?: SimulatorDataset} = {},
+  options: {config?: (simulatorUrl: string) => Record<string, unknown>; dataset?: SimulatorDataset; faults?: readonly Fault[]} = {},
 ): Promise<SimulatedProject> {
   const dir = await tempDir(t);
   let now = Date.parse('2022-04-27T12:00:00Z');
-  const simulator = await startSimulator({dataset: options.dataset ?? recordedDataset(), now: () => now});
+  const faults = {plan: new FaultPlan(options.faults)};
+  const simulator = await startSimulator({
+    dataset: options.dataset ?? recordedDataset(),
+    now: () => now,
+    get faults() {
+      return faults.plan;
+    },
+  });
   t.teardown(() => simulator.close());
   const config = options.config?.(simulator.url) ?? {
     pairs: ['BRLBTC', 'BRLETH'],
@@ -54,6 +64,9 @@ export async function simulatedProject(
     dataPath,
     simulatorUrl: simulator.url,
     requests: () => simulator.requests,
+    setFaults: (list) => {
+      faults.plan = new FaultPlan(list);
+    },
     async mms(args, at, env = {}) {
       now = Date.parse(at);
       return runCli(args, {cwd: dir, env: {MMS_NOW: at, ...env}});

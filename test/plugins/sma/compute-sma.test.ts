@@ -1,5 +1,5 @@
 import test from 'ava';
-import {computeSma} from '../../../plugins/sma/compute-sma.js';
+import {computeSma, computeSmas} from '../../../plugins/sma/compute-sma.js';
 import {exactMean, recordedDays, relativeError} from '../../helpers/recorded-closes.js';
 
 for (const pair of ['BRLBTC', 'BRLETH'] as const) {
@@ -48,6 +48,43 @@ test('computeSma leaves every window that covers a missing close without a value
   for (let i = hole; i < hole + window; i++) t.true(Number.isNaN(sma[i]!), `day ${i} covers the hole`);
   const after = hole + window;
   t.true(relativeError(sma[after]!, exactMean(days.slice(after - window + 1, after + 1).map((d) => d.close))) < 1e-9);
+});
+
+test('computeSma of 8-decimal prices does not depend on where the series starts: the same bytes from any run or page', (t) => {
+  const days = recordedDays('BRLBTC');
+  const closes = Float64Array.from(days, (d) => Number(d.close));
+  const whole = computeSmas(closes, [20, 50, 200]);
+  for (const offset of [1, 7, 199, 350]) {
+    const part = computeSmas(closes.subarray(offset), [20, 50, 200]);
+    [20, 50, 200].forEach((w, k) => {
+      for (let i = offset + w - 1; i < closes.length; i++) {
+        if (!Object.is(part[k]![i - offset], whole[k]![i])) {
+          t.fail(`mms_${w} of day ${i} differs when the series starts at ${offset}: ${part[k]![i - offset]} vs ${whole[k]![i]}`);
+          return;
+        }
+      }
+    });
+  }
+  t.pass();
+});
+
+test('computeSma is exact for prices whose window sums exceed 2^53 in units of 1e-8', (t) => {
+  const decimals = Array.from({length: 600}, (_, i) => (1_900_000 + ((i * 7919) % 100_000) / 7).toFixed(8));
+  const sma = computeSma(Float64Array.from(decimals, Number), 200);
+  t.true(1_900_000 * 1e8 * 200 > 2 ** 53, 'the case needs more than one float64 of integer precision');
+  for (let i = 199; i < 600; i++) {
+    const expected = exactMean(decimals.slice(i - 199, i + 1));
+    t.true(relativeError(sma[i]!, expected) < 1e-15, `slot ${i}: ${sma[i]} vs ${expected}`);
+  }
+});
+
+test('computeSma of values with more than 8 decimals stays within 1e-9 even when they collapse a million-fold', (t) => {
+  const decimals = Array.from({length: 4000}, (_, i) => (i < 2000 ? 400_000 + i / 3 : 0.0004 + i / 3e9).toFixed(12));
+  const sma = computeSma(Float64Array.from(decimals, Number), 200);
+  for (const i of [199, 1999, 2100, 2199, 2200, 2500, 3999]) {
+    const expected = exactMean(decimals.slice(i - 199, i + 1));
+    t.true(relativeError(sma[i]!, expected) < 1e-9, `slot ${i}: ${sma[i]} vs ${expected}`);
+  }
 });
 
 test('computeSma stays exact over a million closes (the running sum does not drift)', (t) => {
