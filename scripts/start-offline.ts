@@ -5,11 +5,12 @@ import {spawn} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {RECORDED_AT, recordedDataset} from '../simulator/recorded-dataset.js';
+import {simulatorClock} from '../simulator/simulator-clock.js';
 import {startSimulator} from '../simulator/start-simulator.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const now = process.env.MMS_NOW ?? RECORDED_AT;
-const simulator = await startSimulator({dataset: recordedDataset(), now: () => Date.parse(now)});
+const simulator = await startSimulator({dataset: recordedDataset(), now: simulatorClock({MMS_NOW: now}, false).now});
 console.log(`Mercado Bitcoin simulator (recorded candles) on ${simulator.url}; MMS_NOW=${now}\n`);
 console.log('$ mms ingest --config examples/offline/mms.config.ts');
 
@@ -27,8 +28,8 @@ await simulator.close();
 if (exitCode !== 0) process.exit(exitCode);
 console.log(`\n${simulator.requests} request(s) to the simulator in ${seconds} s (paced at 1 request/s, as MB documents).\n`);
 
-const records = JSON.parse(readFileSync(`${root}data/mms.json`, 'utf8')) as Array<Record<string, unknown>>;
-console.log(`data/mms.json holds ${records.length} records. The newest day of each pair:`);
+const records = JSON.parse(readFileSync(`${root}data/offline/mms.json`, 'utf8')) as Array<Record<string, unknown>>;
+console.log(`data/offline/mms.json holds ${records.length} records. The newest day of each pair:`);
 for (const pair of new Set(records.map((r) => r.pair))) {
   console.log(`  ${JSON.stringify(records.filter((r) => r.pair === pair).at(-1))}`);
 }

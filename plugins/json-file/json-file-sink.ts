@@ -120,6 +120,9 @@ function parseRows(path: string, text: string): Rows {
     if (typeof r !== 'object' || r === null || typeof r.pair !== 'string' || !Number.isSafeInteger(r.timestamp)) {
       throw unusable(`element ${i} has no string "pair" and integer "timestamp"`);
     }
+    if ((r.timestamp as number) > 1e11 || (r.timestamp as number) < 0) {
+      throw unusable(`element ${i} has timestamp ${r.timestamp}, not Unix seconds (milliseconds?)`);
+    }
     let byTime = rows.get(r.pair);
     if (!byTime) rows.set(r.pair, (byTime = new Map()));
     byTime.set(r.timestamp as number, r as MmsRecord);

@@ -13,7 +13,13 @@ export const DEFAULT_BASE_URLS = {
 export const mercadoBitcoinConfigSchema = z.strictObject({
   /** `v4`: GET {baseUrl}/candles (column arrays of decimal strings); `legacy`: GET {baseUrl}/{PAIR}/candle. */
   api: z.enum(['v4', 'legacy'], {error: 'expected "v4" or "legacy"'}).default('v4'),
-  baseUrl: z.url({protocol: /^https?$/, error: 'expected an http(s) URL'}).optional(),
+  baseUrl: z
+    .url({protocol: /^https?$/, error: 'expected an http(s) URL'})
+    .refine((url) => {
+      const parsed = new URL(url);
+      return !parsed.username && !parsed.password && !parsed.search && !parsed.hash;
+    }, 'expected the API root only: no user name or password, query or fragment (MB needs no credentials)')
+    .optional(),
   /** Bars per request; MB documents no cap, clients keep to ≤ 500–1000. */
   chunkSize: positiveInt('an integer from 1 to 1000').max(1000, {error: 'expected an integer from 1 to 1000'}).default(500),
   /** Minimum time between two requests to the API host (MB documents 1 request/s for candles). */

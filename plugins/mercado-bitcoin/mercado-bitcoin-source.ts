@@ -14,6 +14,8 @@ import type {MercadoBitcoinConfig} from './config-schema.js';
 import {CandleFormatError, parseJsonBody, parseLegacyCandles, parseV4Candles} from './parse-candles.js';
 import {pairSymbol} from './pair-symbol.js';
 
+const BLOCKED = 'an HTML page instead of the API (a Cloudflare block?)';
+
 export interface MercadoBitcoinSourceOptions {
   readonly config: MercadoBitcoinConfig;
   readonly baseUrl: string;
@@ -53,23 +55,22 @@ export class MercadoBitcoinSource implements Source {
         {kind, pair: query.pair, from: chunk.from, to: chunk.to, ...extra},
       );
 
+    const before = http.requestCount;
     let text: string;
     try {
       text = await http.ky.get(url, {signal: query.signal}).text();
     } catch (error) {
-      throw this.describeFailure(error, fail);
+      throw this.describeFailure(error, http.requestCount - before, fail);
     }
 
-    if (/^\s*</.test(text)) {
-      throw fail('blocked', 'an HTML page instead of the API (a Cloudflare challenge?). Slow down (minIntervalMs), set a userAgent, or retry later');
-    }
     let candles: Candle[];
     try {
       const body = parseJsonBody(text);
       candles = config.api === 'v4' ? parseV4Candles(body, step) : parseLegacyCandles(body, step);
     } catch (error) {
-      if (error instanceof CandleFormatError) throw fail('invalid-response', `invalid response: ${error.message}`, {cause: error});
-      throw error;
+      if (!(error instanceof CandleFormatError)) throw error;
+      if (error.html) throw fail('blocked', `${BLOCKED}. Slow down (minIntervalMs), set a userAgent, or retry later`, {cause: error});
+      throw fail('invalid-response', `invalid response: ${error.message}`, {cause: error});
     }
 
     // MB also returns the bucket that is still running (its close keeps changing): never let it through.
@@ -99,14 +100,13 @@ export class MercadoBitcoinSource implements Source {
     return url;
   }
 
-  private describeFailure(error: unknown, fail: (kind: SourceErrorKind, reason: string, extra?: {status?: number; cause?: unknown}) => SourceError): SourceError {
-    const attempts = this.options.config.retry.limit + 1;
+  private describeFailure(error: unknown, attempts: number, fail: (kind: SourceErrorKind, reason: string, extra?: {status?: number; cause?: unknown}) => SourceError): SourceError {
     if (error instanceof HTTPError) {
       const status = error.response.status;
       const data = error.data;
       const transient = [408, 429].includes(status) || status >= 500;
       if (typeof data === 'string' && /^\s*</.test(data) && !transient) {
-        return fail('blocked', `HTTP ${status} with an HTML page instead of the API (a Cloudflare block?). Slow down (minIntervalMs), set a userAgent, or retry later`, {status, cause: error});
+        return fail('blocked', `HTTP ${status}: ${BLOCKED}. Slow down (minIntervalMs), set a userAgent, or retry later`, {status, cause: error});
       }
       const detail = apiErrorDetail(data) ?? `HTTP ${status}`;
       if (transient) {
@@ -120,6 +120,7 @@ export class MercadoBitcoinSource implements Source {
     }
     if (error instanceof Error && error.name === 'AbortError') return fail('transient', 'interrupted', {cause: error});
     const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+    if (attempts === 0) return fail('permanent', `the request could not be made (${reason}); check source.baseUrl`, {cause: error});
     return fail('transient', `network error (${reason}) after ${attempts} attempt(s)`, {cause: error});
   }
 }

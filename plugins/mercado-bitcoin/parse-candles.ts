@@ -4,6 +4,14 @@ import {formatUtc} from '../../src/core/time/format-utc.js';
 /** The body is not a valid candle response; the message says exactly what is wrong with it. */
 export class CandleFormatError extends Error {
   override readonly name = 'CandleFormatError';
+
+  /** The body is an HTML page (a Cloudflare challenge or an error page), not a malformed API answer. */
+  constructor(
+    message: string,
+    readonly html = false,
+  ) {
+    super(message);
+  }
 }
 
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -11,7 +19,7 @@ const V4_COLUMNS = ['t', 'o', 'h', 'l', 'c', 'v'] as const;
 
 /** JSON text → value; an HTML page (Cloudflare) or broken JSON becomes a CandleFormatError. */
 export function parseJsonBody(text: string): unknown {
-  if (/^\s*</.test(text)) throw new CandleFormatError('the body is an HTML page, not JSON (a Cloudflare block or an error page)');
+  if (/^\s*</.test(text)) throw new CandleFormatError('the body is an HTML page, not JSON (a Cloudflare block or an error page)', true);
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -3,7 +3,8 @@ import {z} from 'zod';
 const window = z
   .number({error: 'expected a positive integer'})
   .int({error: 'expected a positive integer'})
-  .positive({error: 'expected a positive integer'});
+  .positive({error: 'expected a positive integer'})
+  .max(1_000_000, {error: 'expected at most 1000000 bars'});
 
 export const smaConfigSchema = z
   .strictObject({

@@ -8,6 +8,7 @@ import type {Clock} from '../core/contracts/clock.js';
 import type {Logger} from '../core/contracts/logger.js';
 import {EXIT_CODES} from '../core/errors/exit-codes.js';
 import {isMmsError} from '../core/errors/mms-error.js';
+import {redactCredentials} from '../core/redact-url.js';
 import {parseLogLevel, stderrLogger} from '../logger/stderr-logger.js';
 import {configFlag} from './shared-flags.js';
 
@@ -38,16 +39,19 @@ export abstract class MmsCommand<T> extends Command {
 
   abstract override run(): Promise<T>;
 
-  protected override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
-    if (!isMmsError(error)) {
-      if (error.oclif) return super.catch(error); // flag parsing errors, --help, this.exit()
-      return super.catch(Object.assign(error, {exitCode: EXIT_CODES.internal}));
-    }
-    process.exitCode = error.exitCode;
+  protected override async catch(error: Error & {code?: string; oclif?: {exit?: number}}): Promise<unknown> {
+    if (error.code === 'EEXIT') throw error; // this.exit(): not an error
+    if (error.oclif && !this.jsonEnabled()) return super.catch(error); // a bad flag: oclif prints it with the usage
+    const known = isMmsError(error);
+    const code = known ? error.code : error.oclif ? 'MMS_USAGE' : 'MMS_INTERNAL';
+    const exitCode = known ? error.exitCode : error.oclif ? (error.oclif.exit ?? EXIT_CODES.usage) : EXIT_CODES.internal;
+    const message = redactCredentials(known || error.oclif ? error.message : `${error.name}: ${error.message} (this is a bug in mms or a plugin; please report it with the stack trace)`);
+    process.exitCode = exitCode;
     if (this.jsonEnabled()) {
-      this.logJson({error: {code: error.code, message: error.message, exitCode: error.exitCode}});
+      this.logJson({error: {code, message, exitCode}});
     } else {
-      process.stderr.write(`Error: ${error.message}\n`);
+      process.stderr.write(`Error: ${message}\n`);
+      if (!known) process.stderr.write(`${redactCredentials(error.stack ?? '')}\n`);
     }
     return undefined;
   }

@@ -4,5 +4,9 @@ import {Flags} from '@oclif/core';
 export const pairsFlag = Flags.custom<string[]>({
   summary: 'Comma-separated pairs (default: every pair in the config).',
   helpValue: 'BRLBTC,BRLETH',
-  parse: async (input) => input.split(',').map((p) => p.trim().toUpperCase()).filter(Boolean),
+  parse: async (input) => {
+    const pairs = input.split(',').map((p) => p.trim().toUpperCase()).filter(Boolean);
+    if (pairs.length === 0) throw new Error('--pairs: name at least one pair, e.g. --pairs BRLBTC');
+    return pairs;
+  },
 });

@@ -46,10 +46,9 @@ export default class Ingest extends MmsCommand<IngestOutput> {
 
     const result = await ingest.run({...options, onProgress: progressReporter(this.jsonEnabled())});
     for (const r of result.pairs) {
-      if (r.status === 'up-to-date') this.log(`${r.pair}  up to date (stored through ${r.to})`);
+      if (r.status === 'up-to-date') this.log(`${r.pair}  up to date (stored through ${r.newestStored})`);
       else if (r.status === 'written') {
-        const bars = r.missing.reduce((n, m) => n + m.bars, 0);
-        const missing = bars > 0 ? `, ${bars} bar(s) without a candle at the source` : '';
+        const missing = r.missingBars > 0 ? `, ${r.missingBars} bar(s) without a candle at the source` : '';
         this.log(`${r.pair}  wrote ${r.written} record(s) ${r.firstWritten ?? ''}..${r.lastWritten ?? ''} (${r.requests} request(s)${missing})`);
       } else this.log(`${r.pair}  FAILED after writing ${r.written} record(s); ${r.queued?.from}..${r.queued?.to} queued for retry`);
     }

@@ -5,14 +5,15 @@ import {startSimulator} from '../../simulator/start-simulator.js';
 import {syntheticDataset} from '../../simulator/synthetic-dataset.js';
 import {FaultPlan, parseFault} from '../../simulator/fault-plan.js';
 import {UsageError} from '../core/errors/usage-error.js';
-import {parseNow} from '../core/time/parse-now.js';
+import {simulatorClock} from '../../simulator/simulator-clock.js';
 
 export interface SimulateResult {
   readonly url: string;
   readonly requests: number;
 }
 
-export default class Simulate extends MmsCommand<SimulateResult> {
+/** `mms simulate` runs until stopped: with --json it prints where it listens at once, one line. */
+export default class Simulate extends MmsCommand<SimulateResult | undefined> {
   static override summary = 'Run a local fake of the Mercado Bitcoin API (both API shapes) until interrupted.';
   static override description =
     'Replays real recorded daily candles of BRLBTC and BRLETH (2020-01-01 .. 2022-04-26, and the partial 2022-04-27 as the running bucket), or a deterministic synthetic series for any pair and resolution. Its clock is MMS_NOW, or the moment of the recording when MMS_NOW is unset; run mms with the same MMS_NOW.';
@@ -35,7 +36,7 @@ export default class Simulate extends MmsCommand<SimulateResult> {
     }),
   };
 
-  async run(): Promise<SimulateResult> {
+  async run(): Promise<SimulateResult | undefined> {
     const {flags} = await this.parse(Simulate);
     const faults = (flags.fault ?? []).map((spec) => {
       try {
@@ -44,15 +45,24 @@ export default class Simulate extends MmsCommand<SimulateResult> {
         throw new UsageError(`--fault: ${(error as Error).message}`);
       }
     });
-    const fixedNow = process.env.MMS_NOW ? parseNow(process.env.MMS_NOW) : flags.synthetic ? undefined : Date.parse(RECORDED_AT);
+    const clock = simulatorClock(process.env, flags.synthetic);
+    const fixedNow = clock.fixed;
     const simulator = await startSimulator({
       dataset: flags.synthetic ? syntheticDataset(flags.seed) : recordedDataset(),
-      now: fixedNow === undefined ? Date.now : () => fixedNow,
+      now: clock.now,
       faults: new FaultPlan(faults),
       host: flags.host,
       port: flags.port,
-      onRequest: flags.quiet ? undefined : (method, url, status) => this.logToStderr(`${status} ${method} ${url}`),
+      onRequest: flags.quiet ? undefined : (method, url, status) => process.stderr.write(`${status} ${method} ${url}\n`),
+    }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') throw new UsageError(`--port ${flags.port}: already in use on ${flags.host}; pick another port, or --port 0 for a free one.`);
+      if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') throw new UsageError(`--host ${flags.host}: not an address of this machine.`);
+      throw error;
     });
+    if (this.jsonEnabled()) {
+      const ready = {url: simulator.url, v4BaseUrl: `${simulator.url}/api/v4`, legacyBaseUrl: `${simulator.url}/v4`, now: fixedNow === undefined ? null : new Date(fixedNow).toISOString()};
+      process.stdout.write(`${JSON.stringify(ready)}\n`);
+    }
     this.log(`Mercado Bitcoin simulator on ${simulator.url} (clock: ${fixedNow === undefined ? 'system time' : new Date(fixedNow).toISOString()})`);
     this.log(`  v4:     "source": {"use": "mercado-bitcoin", "api": "v4", "baseUrl": "${simulator.url}/api/v4"}`);
     this.log(`  legacy: "source": {"use": "mercado-bitcoin", "api": "legacy", "baseUrl": "${simulator.url}/v4"}`);
@@ -64,6 +74,7 @@ export default class Simulate extends MmsCommand<SimulateResult> {
       process.once('SIGTERM', resolve);
     });
     await simulator.close();
-    return {url: simulator.url, requests: simulator.requests};
+    this.log(`Stopped after ${simulator.requests} request(s).`);
+    return undefined;
   }
 }

@@ -28,6 +28,7 @@ export const configSchema = z.strictObject({
     .number({error: 'expected a positive integer'})
     .int({error: 'expected a positive integer'})
     .positive({error: 'expected a positive integer'})
+    .max(10_000_000, {error: 'expected at most 10000000 bars'})
     .default(365),
   source: pluginRef.default({use: 'mercado-bitcoin'}),
   transforms: z

@@ -1,4 +1,5 @@
 import type {StandardSchemaV1} from '../core/contracts/standard-schema.js';
+import {redactCredentials} from '../core/redact-url.js';
 
 type Path = ReadonlyArray<PropertyKey | StandardSchemaV1.PathSegment>;
 
@@ -40,7 +41,6 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): {found: boolean; v
 }
 
 function show(value: unknown): string {
-  const json = JSON.stringify(value);
-  if (json === undefined) return String(value);
+  const json = redactCredentials(JSON.stringify(value) ?? String(value));
   return json.length > 80 ? `${json.slice(0, 77)}...` : json;
 }

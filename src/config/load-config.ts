@@ -1,4 +1,4 @@
-import {dirname, relative, resolve} from 'node:path';
+import {basename, dirname, relative, resolve} from 'node:path';
 import {cosmiconfig} from 'cosmiconfig';
 import {ConfigError} from '../core/errors/config-error.js';
 import {configSchema, type ResolvedConfig} from './config-schema.js';
@@ -41,7 +41,9 @@ export async function loadConfig({configPath, cwd}: LoadConfigOptions): Promise<
     if (err.code === 'ENOENT') throw new ConfigError(`${file}: file not found. Check --config, or run from the directory that holds mms.config.*.`);
     throw new ConfigError(`${file}: cannot be loaded: ${loaderReason(err.message)}`, {cause: error});
   }
-  if (!found) return validate('defaults (no mms.config.* found)', cwd, {});
+  const packageJsonWithoutKey = found?.isEmpty && basename(found.filepath) === 'package.json';
+  if (packageJsonWithoutKey && configPath) throw new ConfigError(`${label(found!.filepath)}: has no "mms" key to read the config from.`);
+  if (!found || packageJsonWithoutKey) return validate('defaults (no mms.config.* found)', cwd, {});
   const file = label(found.filepath);
   if (found.isEmpty && /\.[cm]?[jt]s$/.test(found.filepath)) {
     throw new ConfigError(`${file}: no default export. Export the config object as the default export: export default defineConfig({...}).`);

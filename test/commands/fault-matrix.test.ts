@@ -66,7 +66,7 @@ const FAILING: FailingFault[] = [
   {
     name: 'a Cloudflare HTML 403',
     faults: [{type: 'cloudflare'}],
-    failed: ['BRLBTC', 'BRLETH'].map((pair) => ({pair, from: FIRST, kind: 'blocked', cause: /HTTP 403 with an HTML page instead of the API/})),
+    failed: ['BRLBTC', 'BRLETH'].map((pair) => ({pair, from: FIRST, kind: 'blocked', cause: /HTTP 403: an HTML page instead of the API/})),
   },
   {
     name: '429 without Retry-After, every time',

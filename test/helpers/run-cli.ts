@@ -15,7 +15,8 @@ export function runCli(args: readonly string[], options: {cwd: string; env?: Rec
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd,
-      env: {PATH: process.env.PATH, HOME: process.env.HOME, CI: 'true', ...options.env},
+      // TZ is passed on: the suite runs in a non-UTC zone so local-time mistakes show.
+      env: {PATH: process.env.PATH, HOME: process.env.HOME, TZ: process.env.TZ, CI: 'true', ...options.env},
     });
     let stdout = '';
     let stderr = '';

@@ -1,12 +1,14 @@
+import {redactCredentials} from '../redact-url.js';
 import {EXIT_CODES} from './exit-codes.js';
 import {MmsError} from './mms-error.js';
 
 /**
  * Why a window could not be fetched: `transient` (network, timeout, 408/429/5xx — retrying later may work),
  * `permanent` (the request itself is wrong, e.g. an invalid symbol), `blocked` (an HTML page such as a
- * Cloudflare challenge instead of the API), `invalid-response` (the API answered, but not with valid candles).
+ * Cloudflare challenge instead of the API), `invalid-response` (the API answered, but not with valid candles),
+ * `no-data` (the API answered, but with no candle at all for the window: not published yet, or not listed).
  */
-export type SourceErrorKind = 'transient' | 'permanent' | 'blocked' | 'invalid-response';
+export type SourceErrorKind = 'transient' | 'permanent' | 'blocked' | 'invalid-response' | 'no-data';
 
 export interface SourceErrorDetails {
   readonly kind: SourceErrorKind;
@@ -15,6 +17,11 @@ export interface SourceErrorDetails {
   readonly to: number;
   readonly status?: number;
   readonly cause?: unknown;
+}
+
+/** True for a SourceError from any copy of mms (a plugin may bundle its own). */
+export function isSourceError(error: unknown): error is SourceError {
+  return error instanceof SourceError || (error instanceof Error && (error as Partial<SourceError>).code === 'MMS_SOURCE' && typeof (error as Partial<SourceError>).pair === 'string');
 }
 
 export class SourceError extends MmsError {
@@ -28,7 +35,7 @@ export class SourceError extends MmsError {
   readonly status: number | undefined;
 
   constructor(message: string, details: SourceErrorDetails) {
-    super(message, {cause: details.cause});
+    super(redactCredentials(message), {cause: details.cause});
     this.kind = details.kind;
     this.pair = details.pair;
     this.from = details.from;

@@ -9,7 +9,8 @@ import type {Sink} from '../contracts/sink.js';
 import type {ReleaseLock} from '../contracts/state-store.js';
 import type {Source} from '../contracts/source.js';
 import type {Transform} from '../contracts/transform.js';
-import {SourceError, type SourceErrorKind} from '../errors/source-error.js';
+import {isSourceError, SourceError, type SourceErrorKind} from '../errors/source-error.js';
+import {SinkError} from '../errors/sink-error.js';
 import {UsageError} from '../errors/usage-error.js';
 import {TOKENS} from '../tokens.js';
 import type {Ledger} from '../state/ledger.js';
@@ -55,6 +56,10 @@ export interface PairResult {
   readonly lastWritten: string | null;
   /** Runs of bars in [from, to] the source returned no candle for (known once the pair completed). */
   readonly missing: readonly MissingRun[];
+  /** Bars in `missing`. */
+  readonly missingBars: number;
+  /** For `up-to-date`: the newest bar already stored. */
+  readonly newestStored?: string;
   readonly requests: number;
   readonly error?: {readonly kind: SourceErrorKind; readonly message: string};
   /** The window queued for `mms retry` when the pair failed. */
@@ -135,18 +140,28 @@ export class IngestService {
     const lastComplete = lastCompleteBar(this.clock.now(), this.step);
     const windows: PairWindow[] = [];
     for (const pair of pairs) {
-      windows.push(
-        planIngest({
-          pair,
-          step: this.step,
-          lookback: this.lookback,
-          lastComplete,
-          latestStored: options.from === undefined ? await this.sink.latestTimestamp(pair) : undefined,
-          initialBars: this.config.initialBars,
-          from: options.from,
-          to: options.to,
-        }),
-      );
+      const latestStored = await this.sink.latestTimestamp(pair);
+      if (latestStored !== undefined && latestStored % this.step !== 0) {
+        throw new SinkError(`${pair}: the newest stored record has timestamp ${latestStored}, which is not the open time of a ${this.config.resolution} bar (Unix seconds, UTC). Was the store written with another resolution? Fix or move it.`);
+      }
+      if (latestStored !== undefined && latestStored > lastComplete) {
+        this.logger.warn(`${pair}: the store already holds ${formatUtc(latestStored)}, after the newest complete bar ${formatUtc(lastComplete)} (is MMS_NOW set in the past?)`);
+      }
+      const w = planIngest({
+        pair,
+        step: this.step,
+        lookback: this.lookback,
+        lastComplete,
+        latestStored: options.from === undefined ? latestStored : undefined,
+        initialBars: this.config.initialBars,
+        from: options.from,
+        to: options.to,
+      });
+      if (options.from !== undefined && latestStored !== undefined && w.from > latestStored + this.step) {
+        // The daily job resumes after the newest stored bar, so it would never fill what lies in between.
+        this.logger.warn(`${pair}: this backfill starts at ${formatUtc(w.from)}, but the store ends at ${formatUtc(latestStored)}; ${formatUtc(latestStored + this.step)}..${formatUtc(w.from - this.step)} stays empty unless you backfill it too.`);
+      }
+      windows.push(w);
     }
     return windows;
   }
@@ -171,6 +186,10 @@ export class IngestService {
         tally.requests += page.requests;
         // Pages must move forward; anything at or before what we have, or past `to`, is ignored.
         const fresh = page.candles.filter((c) => c.timestamp > lastSeen && c.timestamp <= w.to);
+        const misaligned = fresh.find((c) => c.timestamp % step !== 0);
+        if (misaligned) {
+          throw new SourceError(`${w.pair}: the ${this.source.name} source yielded a candle at ${misaligned.timestamp}, not aligned to the ${this.config.resolution} grid`, {kind: 'invalid-response', pair: w.pair, from: w.fetchFrom, to: w.to});
+        }
         if (fresh.length === 0) continue;
         const candles = carry.length > 0 ? carry.concat(fresh) : fresh;
         const records = this.computeRecords(w, gridStart, candles, fresh);
@@ -182,8 +201,12 @@ export class IngestService {
         carry = candles.filter((c) => c.timestamp >= gridStart);
         options.onProgress?.({pair: w.pair, fetchedUpTo: lastSeen, to: w.to, fetchFrom: w.fetchFrom});
       }
+      if (tally.written === 0) {
+        // Not a hole but an empty answer: most often the day is not published yet. Queue it.
+        throw new SourceError(`${w.pair} ${formatUtc(w.from)}..${formatUtc(w.to)}: the ${this.source.name} source returned no candle at all for these bars (not published yet, or the pair was not listed then)`, {kind: 'no-data', pair: w.pair, from: w.from, to: w.to});
+      }
     } catch (error) {
-      if (!(error instanceof SourceError)) throw error;
+      if (!isSourceError(error)) throw error;
       this.logger.error(error.message);
       // Bars after the last candle seen were not written: that is the window to retry.
       const queued = {from: Math.max(w.from, lastSeen + step), to: w.to};
@@ -198,10 +221,9 @@ export class IngestService {
     }
     await this.ledger.settle({pair: w.pair, resolution: this.config.resolution, written: {from: w.from, to: w.to}, holes: tally.holes({from: w.from, to: w.to})});
     const result = tally.result('written');
-    const bars = result.missing.reduce((n, m) => n + m.bars, 0);
-    if (bars > 0) {
+    if (result.missingBars > 0) {
       const shown = result.missing.slice(0, 5).map((m) => (m.bars === 1 ? m.from : `${m.from}..${m.to}`));
-      this.logger.warn(`${w.pair}: the source has no candle for ${bars} bar(s) of ${result.from}..${result.to}: ${shown.join(', ')}${result.missing.length > 5 ? ', ...' : ''}`);
+      this.logger.warn(`${w.pair}: the source has no candle for ${result.missingBars} bar(s) of ${result.from}..${result.to}: ${shown.join(', ')}${result.missing.length > 5 ? ', ...' : ''}`);
     }
     return result;
   }
@@ -232,7 +254,7 @@ export class IngestService {
 /** What one pair's run wrote so far; holes are kept as runs, so memory does not grow with the range. */
 class PairTally {
   requests = 0;
-  private written = 0;
+  written = 0;
   private first: number | undefined;
   private last: number | undefined;
   private readonly gaps: Array<[number, number]> = [];
@@ -263,6 +285,7 @@ class PairTally {
 
   result(status: PairResult['status'], error?: PairResult['error'], queued?: TimeRange): PairResult {
     const holes = status === 'written' ? this.holes(this.w) : this.holes();
+    const missing = holes.map(({from, to}) => ({from: formatUtc(from), to: formatUtc(to), bars: (to - from) / this.step + 1}));
     return {
       pair: this.w.pair,
       status,
@@ -271,7 +294,9 @@ class PairTally {
       written: this.written,
       firstWritten: this.first === undefined ? null : formatUtc(this.first),
       lastWritten: this.last === undefined ? null : formatUtc(this.last),
-      missing: holes.map(({from, to}) => ({from: formatUtc(from), to: formatUtc(to), bars: (to - from) / this.step + 1})),
+      missing,
+      missingBars: missing.reduce((n, m) => n + m.bars, 0),
+      ...(status === 'up-to-date' ? {newestStored: formatUtc(this.w.from - this.step)} : {}),
       requests: this.requests,
       ...(error ? {error} : {}),
       ...(queued ? {queued: {from: formatUtc(queued.from), to: formatUtc(queued.to)}} : {}),

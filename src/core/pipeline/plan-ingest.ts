@@ -44,12 +44,16 @@ export function planIngest(input: PlanInput): PairWindow {
     if (to > lastComplete) {
       throw new UsageError(`--to ${formatUtc(to)} is not complete yet; the newest complete bar is ${formatUtc(lastComplete)} (UTC).`);
     }
-    if (from > to) throw new UsageError(`--from ${formatUtc(from)} is after --to ${formatUtc(to)}.`);
+    if (from > to) {
+      throw new UsageError(input.to === undefined ? `--from ${formatUtc(from)} is not complete yet; the newest complete bar is ${formatUtc(lastComplete)} (UTC).` : `--from ${formatUtc(from)} is after --to ${formatUtc(to)}.`);
+    }
   } else if (input.to !== undefined) {
     throw new UsageError('--to needs --from: a backfill covers an explicit range. Without both, ingest resumes after the newest stored bar.');
   } else {
     to = lastComplete;
     from = input.latestStored === undefined ? lastComplete - (input.initialBars - 1) * step : input.latestStored + step;
   }
-  return {pair, from, to, fetchFrom: from - (lookback - 1) * step, upToDate: from > to};
+  // Nothing exists before 1970: a huge history or window starts there instead of at a negative time.
+  from = Math.max(0, from);
+  return {pair, from, to, fetchFrom: Math.max(0, from - (lookback - 1) * step), upToDate: from > to};
 }

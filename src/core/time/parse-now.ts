@@ -1,15 +1,17 @@
 import {ConfigError} from '../errors/config-error.js';
 
-const WITHOUT_OFFSET = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+/** ISO 8601 / RFC 3339: a date, or a date and time with an optional offset. Nothing locale-dependent. */
+const ISO = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:\d{2})?)?$/;
 
 /**
- * `MMS_NOW` (ISO 8601) → epoch milliseconds. A date-time without an offset is read as UTC, not local
- * time, so a run is reproducible on any machine; a value Date cannot parse is an error, not "now".
+ * `MMS_NOW` → epoch milliseconds. Only ISO 8601 is accepted, and a date or date-time without an offset is
+ * UTC — never the machine's local time — so a run is the same on every machine.
  */
 export function parseNow(value: string): number {
-  const ms = Date.parse(WITHOUT_OFFSET.test(value) ? `${value}Z` : value);
+  const match = ISO.exec(value.trim());
+  const ms = match ? Date.parse(`${match[1]}T${match[2] ?? '00:00'}${match[3] ?? 'Z'}`) : Number.NaN;
   if (!Number.isFinite(ms)) {
-    throw new ConfigError(`MMS_NOW: expected an ISO 8601 date such as 2022-04-27T12:00:00Z, got "${value}".`);
+    throw new ConfigError(`MMS_NOW: expected an ISO 8601 instant such as 2022-04-27T12:00:00Z (UTC when no offset is given), got "${value}".`);
   }
   return ms;
 }

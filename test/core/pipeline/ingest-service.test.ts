@@ -86,9 +86,11 @@ test.serial('holes before the first day to write only null the windows that reac
   t.is(first.mms_200, null);
 });
 
-test.serial('a range the source has no candles for writes nothing and reports every day missing', async (t) => {
+test.serial('a range the source answers with no candle at all is a no-data failure, queued, not an empty success', async (t) => {
   dataset = recordedDataset();
   const {result, stored} = await ingest(t, {}, {from: day('2019-01-01'), to: day('2019-01-31')});
-  t.like(result.pairs[0], {status: 'written', written: 0, firstWritten: null, missing: [{from: '2019-01-01', to: '2019-01-31', bars: 31}]});
+  t.like(result.pairs[0], {status: 'failed', written: 0, error: {kind: 'no-data'}, queued: {from: '2019-01-01', to: '2019-01-31'}});
+  t.regex(result.pairs[0]!.error!.message, /^BRLBTC 2019-01-01\.\.2019-01-31: the mercado-bitcoin source returned no candle at all/);
+  t.false(result.ok);
   t.deepEqual(stored, []);
 });

@@ -22,8 +22,16 @@ test('the last complete daily bar is 00:00 UTC yesterday, at any hour of today',
   t.is(lastCompleteBar(Date.parse('2022-04-27T10:30:00Z'), 3600), Date.parse('2022-04-27T09:00:00Z') / 1000);
 });
 
-test('MMS_NOW without an offset is UTC, and an unparsable one is an error', (t) => {
-  t.is(parseNow('2022-04-27T03:00:00'), Date.parse('2022-04-27T03:00:00Z'));
-  t.is(parseNow('2022-04-27T03:00:00-03:00'), Date.parse('2022-04-27T06:00:00Z'));
-  t.throws(() => parseNow('soon'), {message: /MMS_NOW: expected an ISO 8601 date/});
+// `npm test` runs the suite with TZ=America/Sao_Paulo, so a local-time
+// slip anywhere fails somewhere.
+test('MMS_NOW without an offset is UTC even where local time is not, and a non-ISO one is an error', (t) => {
+  t.not(new Date(2022, 3, 27, 3).getTime(), Date.UTC(2022, 3, 27, 3), 'local time here is not UTC');
+  t.is(parseNow('2022-04-27T03:00:00'), Date.UTC(2022, 3, 27, 3));
+  t.is(parseNow('2022-04-27T03:00'), Date.UTC(2022, 3, 27, 3));
+  t.is(parseNow('2022-04-27'), Date.UTC(2022, 3, 27));
+  t.is(parseNow('2022-04-27T03:00:00-03:00'), Date.UTC(2022, 3, 27, 6));
+  t.is(parseNow('2022-04-27T03:00:00.250Z'), Date.UTC(2022, 3, 27, 3, 0, 0, 250));
+  for (const bad of ['soon', '2022-04-27 22:00', 'Apr 27 2022 22:00', '2022-13-01T00:00:00Z', '1651017600']) {
+    t.throws(() => parseNow(bad), {message: /MMS_NOW: expected an ISO 8601 instant/}, bad);
+  }
 });
