@@ -1,0 +1,96 @@
+import {spawn} from 'node:child_process';
+import {readdir, readFile, stat, utimes, writeFile} from 'node:fs/promises';
+import {hostname} from 'node:os';
+import {join} from 'node:path';
+import {setTimeout as sleep} from 'node:timers/promises';
+import test from 'ava';
+import {syntheticDataset} from '../../simulator/synthetic-dataset.js';
+import {ROOT} from '../helpers/run-cli.js';
+import {simulatedProject} from '../helpers/simulated-project.js';
+
+const NOW = '2024-06-01T10:30:00Z';
+
+/** Hourly bars from the synthetic series in pages of 50: a long backfill of ~120 atomic rewrites. */
+const hourly = (url: string, extra: Record<string, unknown> = {}) => ({
+  pairs: ['BRLBTC'],
+  resolution: '1h',
+  initialBars: 6000,
+  source: {use: 'mercado-bitcoin', baseUrl: `${url}/api/v4`, minIntervalMs: 0, chunkSize: 50, ...extra},
+  transforms: [{use: 'sma', windows: [20, 50, 200]}],
+});
+
+function spawnIngest(cwd: string, env: Record<string, string>) {
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'run.js'), 'ingest'], {cwd, env: {PATH: process.env.PATH, TZ: process.env.TZ, CI: 'true', ...env}});
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return {child, exit, stderr: () => stderr};
+}
+
+test('kill -9 in the middle of a long backfill leaves valid files, and the next run takes over the lock and completes the same data', async (t) => {
+  const dataset = syntheticDataset(11);
+  const reference = await simulatedProject(t, {dataset, config: (url) => hourly(url)});
+  t.is((await reference.mms(['ingest'], NOW)).code, 0);
+
+  const project = await simulatedProject(t, {dataset, config: (url) => hourly(url)});
+  await project.mms(['--version'], NOW); // set the simulator's clock to NOW
+  const run = spawnIngest(project.dir, {MMS_NOW: NOW});
+  // Kill once a good part of the backfill is on disk, while pages are still being written.
+  for (let i = 0; i < 600; i++) {
+    const size = (await stat(project.dataPath).catch(() => undefined))?.size ?? 0;
+    if (size > 200_000) break;
+    await sleep(10);
+  }
+  run.child.kill('SIGKILL');
+  t.is(await run.exit, null, 'killed, not finished');
+
+  const partial = await project.records();
+  t.true(partial.length > 0 && partial.length < 6000, `a part was written (${partial.length} records)`);
+  const lock = JSON.parse(await readFile(`${project.dataPath}.lock`, 'utf8'));
+  t.is(lock.pid, run.child.pid, 'the dead run left its lock behind');
+
+  const next = await project.mms(['ingest'], NOW);
+  t.is(next.code, 0, next.stderr);
+  t.is(await project.rawData(), await reference.rawData(), 'same bytes as a run that was never killed');
+  const leftovers = (await readdir(join(project.dir, 'data'))).filter((name) => name.endsWith('.tmp') || name.endsWith('.lock'));
+  t.deepEqual(leftovers, [], 'no temporary file or lock is left');
+});
+
+test('two ingests on one store at once: the second refuses with exit 5 naming the first, and the data is intact', async (t) => {
+  const reference = await simulatedProject(t);
+  t.is((await reference.mms(['ingest'], '2022-04-27T12:00:00Z')).code, 0);
+  const project = await simulatedProject(t, {
+    // Paced so the first run is still going when the second starts.
+    config: (url) => ({source: {use: 'mercado-bitcoin', baseUrl: `${url}/api/v4`, minIntervalMs: 400, chunkSize: 100}}),
+  });
+  await project.mms(['--version'], '2022-04-27T12:00:00Z');
+  const first = spawnIngest(project.dir, {MMS_NOW: '2022-04-27T12:00:00Z'});
+  for (let i = 0; i < 500 && !(await stat(`${project.dataPath}.lock`).catch(() => undefined)); i++) await sleep(10);
+  const second = await project.mms(['ingest'], '2022-04-27T12:00:00Z');
+  t.is(second.code, 5);
+  t.regex(second.stderr, new RegExp(`is in use by another mms run \\(\`mms ingest\`, pid ${first.child.pid} on ${hostname()}, started .*\\)\\. mms refuses to run two writers on one store`));
+  t.is(await first.exit, 0, first.stderr());
+  t.is(await project.rawData(), await reference.rawData());
+});
+
+test('a lock left by a dead process on this host is taken over at once; a fresh lock of another host is respected until its heartbeat stops', async (t) => {
+  const project = await simulatedProject(t);
+  const lockPath = `${project.dataPath}.lock`;
+  await project.mms(['ingest', '--dry-run'], '2022-04-27T12:00:00Z');
+  const {mkdir} = await import('node:fs/promises');
+  await mkdir(join(project.dir, 'data'), {recursive: true});
+
+  const dead = spawn(process.execPath, ['-e', '0']);
+  await new Promise((resolve) => dead.on('close', resolve));
+  await writeFile(lockPath, JSON.stringify({pid: dead.pid, host: hostname(), command: 'mms ingest', startedAt: '2022-04-27T00:00:00Z'}));
+  t.is((await project.mms(['ingest', '--pairs', 'BRLBTC', '--from', '2022-04-01'], '2022-04-27T12:00:00Z')).code, 0);
+
+  await writeFile(lockPath, JSON.stringify({pid: 1, host: 'another-host', command: 'mms ingest', startedAt: '2022-04-27T00:00:00Z'}));
+  const refused = await project.mms(['ingest'], '2022-04-27T12:00:00Z');
+  t.is(refused.code, 5);
+  t.regex(refused.stderr, /pid 1 on another-host/);
+  const aMinuteAgo = new Date(Date.now() - 60_000);
+  await utimes(lockPath, aMinuteAgo, aMinuteAgo);
+  const recovered = await project.mms(['ingest'], '2022-04-27T12:00:00Z');
+  t.is(recovered.code, 0, recovered.stderr);
+});
