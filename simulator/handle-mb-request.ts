@@ -1,4 +1,5 @@
 import type {Candle} from '../src/core/contracts/candle.js';
+import {RESOLUTIONS, resolutionSeconds} from '../src/core/contracts/resolution.js';
 import {type FaultDecision, FaultPlan} from './fault-plan.js';
 import type {SimulatorDataset} from './simulator-dataset.js';
 
@@ -20,7 +21,8 @@ export interface SimulatedResponse {
 
 const NO_FAULT = new FaultPlan();
 
-const STEPS: Readonly<Record<string, number>> = {'1m': 60, '15m': 900, '1h': 3600, '3h': 10_800, '1d': 86_400, '1w': 604_800};
+/** Every resolution MB serves that has a fixed length (mms reasons in all but `1w`). */
+const STEPS: Readonly<Record<string, number>> = {...Object.fromEntries(RESOLUTIONS.map((r) => [r, resolutionSeconds(r)])), '1w': 604_800};
 
 /**
  * The fake Mercado Bitcoin API as a pure function of the request URL, shared by the loopback server

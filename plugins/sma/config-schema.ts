@@ -1,4 +1,5 @@
 import {z} from 'zod';
+import {noDuplicates} from '../../src/config/no-duplicates.js';
 
 const window = z
   .number({error: 'expected a positive integer'})
@@ -13,13 +14,7 @@ export const smaConfigSchema = z
       .array(window, {error: 'expected an array of positive integers, e.g. [20, 50, 200]'})
       .min(1, {error: 'expected at least one window'})
       .default([20, 50, 200])
-      .superRefine((windows, context) => {
-        windows.forEach((w, index) => {
-          if (windows.indexOf(w) !== index) {
-            context.addIssue({code: 'custom', path: [index], message: `window ${w} is listed twice`, input: w});
-          }
-        });
-      }),
+      .superRefine(noDuplicates((w) => `window ${w}`)),
   });
 
 export type SmaConfig = z.output<typeof smaConfigSchema>;

@@ -4,6 +4,7 @@ import {systemClock} from '../clock/system-clock.js';
 import type {ResolvedConfig} from '../config/config-schema.js';
 import {loadConfig} from '../config/load-config.js';
 import {buildContainer, closeContainer} from '../container/build-container.js';
+import {BUNDLED_DEFAULTS} from '../container/bundled-plugins.js';
 import type {Clock} from '../core/contracts/clock.js';
 import type {Logger} from '../core/contracts/logger.js';
 import {EXIT_CODES} from '../core/errors/exit-codes.js';
@@ -32,7 +33,7 @@ export abstract class MmsCommand<T> extends Command {
   }
 
   protected async openContainer(configPath: string | undefined): Promise<{container: Container; config: ResolvedConfig}> {
-    const config = await loadConfig({configPath, cwd: process.cwd()});
+    const config = await loadConfig({configPath, cwd: process.cwd(), defaults: BUNDLED_DEFAULTS});
     this.container = await buildContainer({config, clock: this.clock(), logger: this.logger()});
     return {container: this.container, config};
   }

@@ -1,5 +1,6 @@
 import {z} from 'zod';
 import {RESOLUTIONS} from '../core/contracts/resolution.js';
+import {noDuplicates} from './no-duplicates.js';
 
 /** `use` picks the plugin; every other key belongs to that plugin's own (strict) schema. */
 const pluginRef = z.looseObject(
@@ -17,11 +18,7 @@ export const configSchema = z.strictObject({
     .array(pair, {error: 'expected an array of pair names, e.g. ["BRLBTC", "BRLETH"]'})
     .min(1, {error: 'expected at least one pair'})
     .default(['BRLBTC', 'BRLETH'])
-    .superRefine((pairs, context) => {
-      pairs.forEach((p, index) => {
-        if (pairs.indexOf(p) !== index) context.addIssue({code: 'custom', path: [index], message: `pair ${p} is listed twice`, input: p});
-      });
-    }),
+    .superRefine(noDuplicates((p) => `pair ${p}`)),
   resolution: z.enum(RESOLUTIONS, {error: `expected one of ${RESOLUTIONS.join(', ')}`}).default('1d'),
   /** Bars the first run loads into an empty store (365 days for the daily job). */
   initialBars: z
@@ -30,17 +27,23 @@ export const configSchema = z.strictObject({
     .positive({error: 'expected a positive integer'})
     .max(10_000_000, {error: 'expected at most 10000000 bars'})
     .default(365),
-  source: pluginRef.default({use: 'mercado-bitcoin'}),
+  source: pluginRef,
   transforms: z
     .array(pluginRef, {error: 'expected an array of transforms, e.g. [{"use": "sma", "windows": [20, 50, 200]}]'})
-    .min(1, {error: 'expected at least one transform'})
-    .default([{use: 'sma'}]),
-  sink: pluginRef.default({use: 'json-file'}),
+    .min(1, {error: 'expected at least one transform'}),
+  sink: pluginRef,
   /** Modules (relative paths or npm package names) whose default export is a plugin manifest or an array of them. */
   plugins: z.array(z.string({error: 'expected a module path or package name'}).min(1), {error: 'expected an array of module paths or package names'}).default([]),
 });
 
 export type PluginRef = z.output<typeof pluginRef>;
+
+/** What a config that leaves out `source`, `transforms` or `sink` gets; provided by the container. */
+export interface PipelineDefaults {
+  readonly source: PluginRef;
+  readonly transforms: readonly PluginRef[];
+  readonly sink: PluginRef;
+}
 export type MmsConfigInput = z.input<typeof configSchema>;
 
 export interface ResolvedConfig extends z.output<typeof configSchema> {

@@ -1,7 +1,7 @@
 import {basename, dirname, relative, resolve} from 'node:path';
 import {cosmiconfig} from 'cosmiconfig';
 import {ConfigError} from '../core/errors/config-error.js';
-import {configSchema, type ResolvedConfig} from './config-schema.js';
+import {configSchema, type PipelineDefaults, type ResolvedConfig} from './config-schema.js';
 import {formatSchemaIssues} from './format-schema-issues.js';
 
 export const CONFIG_SEARCH_PLACES = [
@@ -22,13 +22,15 @@ export interface LoadConfigOptions {
   /** `--config`: an explicit file; otherwise the search starts here and stops at the project root. */
   readonly configPath?: string;
   readonly cwd: string;
+  /** The plugins used where the config names none (the core itself knows no plugin by name). */
+  readonly defaults: PipelineDefaults;
 }
 
 /**
  * Finds, reads and validates the top-level config. Plugin-specific keys are validated later, by the
  * plugin's own schema, once the plugin modules are loaded.
  */
-export async function loadConfig({configPath, cwd}: LoadConfigOptions): Promise<ResolvedConfig> {
+export async function loadConfig({configPath, cwd, defaults}: LoadConfigOptions): Promise<ResolvedConfig> {
   // Empty search places are kept so that a module without a default export is an error, not "no config".
   const explorer = cosmiconfig('mms', {searchPlaces: CONFIG_SEARCH_PLACES, searchStrategy: 'project', cache: false, ignoreEmptySearchPlaces: false});
   let found: {filepath: string; config: unknown; isEmpty?: boolean} | null;
@@ -43,12 +45,12 @@ export async function loadConfig({configPath, cwd}: LoadConfigOptions): Promise<
   }
   const packageJsonWithoutKey = found?.isEmpty && basename(found.filepath) === 'package.json';
   if (packageJsonWithoutKey && configPath) throw new ConfigError(`${label(found!.filepath)}: has no "mms" key to read the config from.`);
-  if (!found || packageJsonWithoutKey) return validate('defaults (no mms.config.* found)', cwd, {});
+  if (!found || packageJsonWithoutKey) return validate('defaults (no mms.config.* found)', cwd, {}, defaults);
   const file = label(found.filepath);
   if (found.isEmpty && /\.[cm]?[jt]s$/.test(found.filepath)) {
     throw new ConfigError(`${file}: no default export. Export the config object as the default export: export default defineConfig({...}).`);
   }
-  return validate(file, dirname(found.filepath), found.isEmpty ? {} : unwrapDefault(found.config));
+  return validate(file, dirname(found.filepath), found.isEmpty ? {} : unwrapDefault(found.config), defaults);
 }
 
 /**
@@ -67,11 +69,11 @@ function unwrapDefault(config: unknown): unknown {
   return config;
 }
 
-export function validate(file: string, dir: string, raw: unknown): ResolvedConfig {
+export function validate(file: string, dir: string, raw: unknown, defaults: PipelineDefaults): ResolvedConfig {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError(`${file}: expected an object (in a .ts/.js config, export it as the default export), got ${Array.isArray(raw) ? 'an array' : JSON.stringify(raw) ?? String(raw)}`);
   }
-  const result = configSchema.safeParse(raw);
+  const result = configSchema.safeParse({...defaults, ...raw});
   if (!result.success) throw new ConfigError(formatSchemaIssues(file, raw, result.error.issues));
   return {...result.data, file, dir};
 }

@@ -1,3 +1,4 @@
+import type {PipelineDefaults} from '../config/config-schema.js';
 import type {PluginManifest} from '../core/contracts/plugin.js';
 import jsonFile from '../../plugins/json-file/index.js';
 import mercadoBitcoin from '../../plugins/mercado-bitcoin/index.js';
@@ -5,3 +6,10 @@ import sma from '../../plugins/sma/index.js';
 
 /** The only place the core names a plugin: the ones that ship with mms. */
 export const BUNDLED_PLUGINS: readonly PluginManifest[] = [mercadoBitcoin, sma, jsonFile];
+
+/** The pipeline of a config that names none: MB candles → 20/50/200-day SMA → data/mms.json. */
+export const BUNDLED_DEFAULTS: PipelineDefaults = {
+  source: {use: mercadoBitcoin.name},
+  transforms: [{use: sma.name}],
+  sink: {use: jsonFile.name},
+};

@@ -246,3 +246,13 @@ test('a corrupt data file stops the run with exit 4 and is left untouched', asyn
   t.regex(run.stderr, /data\/mms\.json is not a JSON array of records .* never overwrites a file it cannot read/);
   t.is(await project.rawData(), '[{"pair": "BRLBTC", "timest');
 });
+
+test('a password in the API URL is refused and never printed, in text or --json', async (t) => {
+  const project = await simulatedProject(t, {config: () => ({source: {use: 'mercado-bitcoin', baseUrl: 'http://user:s3cret@127.0.0.1:9/api/v4'}})});
+  for (const args of [['ingest'], ['ingest', '--json']]) {
+    const run = await project.mms(args, NOW);
+    t.is(run.code, 2);
+    t.regex(run.stdout + run.stderr, /source\.baseUrl: expected the API root only: no user name or password/);
+    t.notRegex(run.stdout + run.stderr, /s3cret/);
+  }
+});

@@ -4,7 +4,11 @@ import test, {type ExecutionContext} from 'ava';
 import type {Container} from 'inversify';
 import type {SmaTransform} from '../../plugins/sma/sma-transform.js';
 import type {JsonFileSink} from '../../plugins/json-file/json-file-sink.js';
-import {CONFIG_SEARCH_PLACES, loadConfig} from '../../src/config/load-config.js';
+import {CONFIG_SEARCH_PLACES, loadConfig as loadWithDefaults} from '../../src/config/load-config.js';
+import {BUNDLED_DEFAULTS} from '../../src/container/bundled-plugins.js';
+
+/** Config loading as the commands do it: with the bundled plugins as defaults. */
+const loadConfig = (options: {cwd: string; configPath?: string}) => loadWithDefaults({...options, defaults: BUNDLED_DEFAULTS});
 import type {ResolvedConfig} from '../../src/config/config-schema.js';
 import {buildContainer, closeContainer} from '../../src/container/build-container.js';
 import type {Clock} from '../../src/core/contracts/clock.js';

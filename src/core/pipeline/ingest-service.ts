@@ -10,6 +10,7 @@ import type {ReleaseLock} from '../contracts/state-store.js';
 import type {Source} from '../contracts/source.js';
 import type {Transform} from '../contracts/transform.js';
 import {isSourceError, SourceError, type SourceErrorKind} from '../errors/source-error.js';
+import {ConfigError} from '../errors/config-error.js';
 import {SinkError} from '../errors/sink-error.js';
 import {UsageError} from '../errors/usage-error.js';
 import {TOKENS} from '../tokens.js';
@@ -99,6 +100,7 @@ export class IngestService {
   ) {
     this.step = resolutionSeconds(config.resolution);
     this.lookback = Math.max(1, ...transforms.map((t) => t.lookback));
+    checkFieldNames(config, transforms);
   }
 
   async plan(options: IngestOptions = {}): Promise<PairPlan[]> {
@@ -302,4 +304,20 @@ class PairTally {
       ...(queued ? {queued: {from: formatUtc(queued.from), to: formatUtc(queued.to)}} : {}),
     };
   }
+}
+
+/** Record keys the pipeline writes itself; a transform field with one of these names would overwrite it. */
+const RESERVED_FIELDS = new Set(['pair', 'timestamp', 'close']);
+
+function checkFieldNames(config: ResolvedConfig, transforms: readonly Transform[]): void {
+  const seen = new Map<string, number>();
+  transforms.forEach((transform, i) => {
+    for (const field of transform.fields) {
+      const where = `${config.file}: transforms[${i}] ("${transform.name}")`;
+      if (RESERVED_FIELDS.has(field)) throw new ConfigError(`${where}: field "${field}" is reserved for the record itself; rename it.`);
+      const other = seen.get(field);
+      if (other !== undefined) throw new ConfigError(`${where}: field "${field}" is also written by transforms[${other}]; one would overwrite the other.`);
+      seen.set(field, i);
+    }
+  });
 }

@@ -3,6 +3,7 @@ import {join} from 'node:path';
 import test, {type ExecutionContext} from 'ava';
 import {setupServer} from 'msw/node';
 import {validate} from '../../../src/config/load-config.js';
+import {BUNDLED_DEFAULTS} from '../../../src/container/bundled-plugins.js';
 import {buildContainer, closeContainer} from '../../../src/container/build-container.js';
 import type {IngestService} from '../../../src/core/pipeline/ingest-service.js';
 import {TOKENS} from '../../../src/core/tokens.js';
@@ -33,7 +34,7 @@ async function ingest(t: ExecutionContext, source: Record<string, unknown>, opti
     pairs: ['BRLBTC'],
     source: {use: 'mercado-bitcoin', baseUrl: MB_V4_BASE, minIntervalMs: 0, ...source},
     transforms: [{use: 'sma', windows: [20, 50, 200]}],
-  });
+  }, BUNDLED_DEFAULTS);
   const container = await buildContainer({config, clock: {now: () => NOW}, logger: stderrLogger('silent')});
   t.teardown(() => closeContainer(container));
   const result = await (await container.getAsync<IngestService>(TOKENS.IngestService)).run(options);
@@ -93,4 +94,15 @@ test.serial('a range the source answers with no candle at all is a no-data failu
   t.regex(result.pairs[0]!.error!.message, /^BRLBTC 2019-01-01\.\.2019-01-31: the mercado-bitcoin source returned no candle at all/);
   t.false(result.ok);
   t.deepEqual(stored, []);
+});
+
+test.serial('two transforms writing the same field, or a transform writing a reserved key, are config errors', async (t) => {
+  const dir = await tempDir(t);
+  for (const [transforms, message] of [
+    [[{use: 'sma', windows: [20]}, {use: 'sma', windows: [50, 20]}], /transforms\[1\] \("sma"\): field "mms_20" is also written by transforms\[0\]/],
+  ] as const) {
+    const config = validate('test config', dir, {pairs: ['BRLBTC'], transforms}, BUNDLED_DEFAULTS);
+    const container = await buildContainer({config, clock: {now: () => NOW}, logger: stderrLogger('silent')});
+    await t.throwsAsync(container.getAsync(TOKENS.IngestService), {message});
+  }
 });
