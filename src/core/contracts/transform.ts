@@ -27,7 +27,11 @@ export interface Transform {
   readonly name: string;
   /** Field names this transform adds to each record. */
   readonly fields: readonly string[];
-  /** Bars of history (the current one included) needed before the first bar can have a complete value. */
+  /**
+   * Bars of history (the current one included) needed before the first bar can have a complete value.
+   * The pipeline fetches the largest lookback of all transforms; a transform that reads another's fields
+   * must count that transform's lookback in its own.
+   */
   readonly lookback: number;
   apply(series: BarSeries): ReadonlyMap<string, Float64Array>;
 }

@@ -1,5 +1,5 @@
 import {randomBytes} from 'node:crypto';
-import {mkdir, open, rename, rm} from 'node:fs/promises';
+import {chmod, mkdir, open, rename, rm, stat} from 'node:fs/promises';
 import {basename, dirname, join} from 'node:path';
 
 /**
@@ -10,6 +10,8 @@ export async function writeFileAtomic(path: string, content: string): Promise<vo
   const dir = dirname(path);
   await mkdir(dir, {recursive: true});
   const temporary = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  // Keep the permissions someone gave the file; a rename would otherwise reset them to the umask's.
+  const mode = (await stat(path).catch(() => undefined))?.mode;
   try {
     const handle = await open(temporary, 'w');
     try {
@@ -18,6 +20,7 @@ export async function writeFileAtomic(path: string, content: string): Promise<vo
     } finally {
       await handle.close();
     }
+    if (mode !== undefined) await chmod(temporary, mode & 0o7777);
     await rename(temporary, path);
   } catch (error) {
     await rm(temporary, {force: true});
