@@ -36,7 +36,7 @@ test('kill -9 in the middle of a long backfill leaves valid files, and the next 
   await project.mms(['--version'], NOW); // set the simulator's clock to NOW
   const run = spawnIngest(project.dir, {MMS_NOW: NOW});
   // Kill once a good part of the backfill is on disk, while pages are still being written.
-  for (let i = 0; i < 600; i++) {
+  for (let i = 0; i < 3000; i++) {
     const size = (await stat(project.dataPath).catch(() => undefined))?.size ?? 0;
     if (size > 200_000) break;
     await sleep(10);
@@ -60,12 +60,14 @@ test('two ingests on one store at once: the second refuses with exit 5 naming th
   const reference = await simulatedProject(t);
   t.is((await reference.mms(['ingest'], '2022-04-27T12:00:00Z')).code, 0);
   const project = await simulatedProject(t, {
-    // Paced so the first run is still going when the second starts.
-    config: (url) => ({source: {use: 'mercado-bitcoin', baseUrl: `${url}/api/v4`, minIntervalMs: 400, chunkSize: 100}}),
+    // Paced (12 requests, 600 ms apart) so the first run is still going when the second starts, even on a
+    // loaded machine.
+    config: (url) => ({source: {use: 'mercado-bitcoin', baseUrl: `${url}/api/v4`, minIntervalMs: 600, chunkSize: 100}}),
   });
   await project.mms(['--version'], '2022-04-27T12:00:00Z');
   const first = spawnIngest(project.dir, {MMS_NOW: '2022-04-27T12:00:00Z'});
-  for (let i = 0; i < 500 && !(await stat(`${project.dataPath}.lock`).catch(() => undefined)); i++) await sleep(10);
+  for (let i = 0; i < 3000 && !(await stat(`${project.dataPath}.lock`).catch(() => undefined)); i++) await sleep(10);
+  t.truthy(await stat(`${project.dataPath}.lock`).catch(() => undefined), 'the first run took the lock');
   const second = await project.mms(['ingest'], '2022-04-27T12:00:00Z');
   t.is(second.code, 5);
   t.regex(second.stderr, new RegExp(`is in use by another mms run \\(\`mms ingest\`, pid ${first.child.pid} on ${hostname()}, started .*\\)\\. mms refuses to run two writers on one store`));
