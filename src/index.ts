@@ -22,3 +22,5 @@ export type {FailedWindow, LedgerState, LockOwner, ReleaseLock, SourceHole, Stat
 export {redactCredentials, redactUrl} from './core/redact-url.js';
 export {formatUtc} from './core/time/format-utc.js';
 export {TOKENS} from './core/tokens.js';
+// For plugin authors' tests: the contract every sink must pass (takes ava's `test`; ava is not a dependency).
+export {sinkConformance, type SinkConformanceOptions} from './testing/sink-conformance.js';

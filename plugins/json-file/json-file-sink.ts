@@ -79,6 +79,12 @@ export class JsonFileSink implements Sink {
     return [...byTime.values()].filter((r) => r.timestamp >= range.from && r.timestamp <= range.to).sort((a, b) => a.timestamp - b.timestamp);
   }
 
+  async listTimestamps(pair: string, range: TimeRange): Promise<number[]> {
+    const byTime = (await this.rows()).get(pair);
+    if (!byTime) return [];
+    return [...byTime.keys()].filter((t) => t >= range.from && t <= range.to).sort((a, b) => a - b);
+  }
+
   /** The file's rows, re-read only when it changed on disk (another process may have written it). */
   private async rows(): Promise<Rows> {
     let current: FileVersion;

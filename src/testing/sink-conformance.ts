@@ -1,0 +1,168 @@
+import type {ExecutionContext, TestFn} from 'ava';
+import type {MmsRecord} from '../core/contracts/record.js';
+import type {Sink} from '../core/contracts/sink.js';
+import {EMPTY_LEDGER, type LedgerState, type LockOwner} from '../core/contracts/state-store.js';
+import {isMmsError} from '../core/errors/mms-error.js';
+
+export interface SinkConformanceOptions {
+  /** A new, empty store for one test; register its clean-up with `t.teardown`. */
+  readonly create: (t: ExecutionContext) => Promise<Sink>;
+  /**
+   * A second, independent handle on the same store as `sink` (another connection or process), for the
+   * concurrent-writer test. Leave out for sinks that take only one writer at a time (they must lock).
+   */
+  readonly reopen?: (t: ExecutionContext, sink: Sink) => Promise<Sink>;
+  /** Records in the large-batch test (100,000 by default). */
+  readonly largeBatch?: number;
+}
+
+const DAY = 86_400;
+const T0 = 1_600_000_000 - (1_600_000_000 % DAY);
+
+/** `n` daily records of `pair` from day `first` on, with fields derived from the day so any mix-up shows. */
+function records(pair: string, first: number, n: number, version = 1): MmsRecord[] {
+  return Array.from({length: n}, (_, i) => {
+    const day = first + i;
+    return {pair, timestamp: T0 + day * DAY, close: 100 + day + version / 10, mms_20: day >= 19 ? 50 + day * version : null, mms_50: null};
+  });
+}
+
+const range = (first: number, last: number) => ({from: T0 + first * DAY, to: T0 + last * DAY});
+
+/**
+ * The sink contract as tests: every sink — bundled or yours — must pass them. Call it from an ava test
+ * file with a factory for empty stores:
+ *
+ *   sinkConformance(test, 'my-sink', {create: async (t) => new MySink(await tempStore(t))});
+ */
+export function sinkConformance(test: TestFn, name: string, options: SinkConformanceOptions): void {
+  const title = (what: string) => `${name} sink conformance: ${what}`;
+
+  test(title('records read back in a range are the ones written, ascending, bounds included'), async (t) => {
+    const sink = await options.create(t);
+    const written = records('BRLBTC', 0, 30);
+    await sink.upsert([...written].reverse());
+    await sink.upsert(records('BRLETH', 0, 30, 2));
+    t.deepEqual(await sink.readRange('BRLBTC', range(5, 9)), written.slice(5, 10));
+    t.deepEqual(await sink.readRange('BRLBTC', {from: T0 + 5 * DAY + 1, to: T0 + 9 * DAY - 1}), written.slice(6, 9));
+    t.deepEqual(await sink.readRange('BRLXRP', range(0, 30)), []);
+  });
+
+  test(title('writing the same records twice changes nothing and duplicates nothing'), async (t) => {
+    const sink = await options.create(t);
+    const written = records('BRLBTC', 0, 40);
+    await sink.upsert(written);
+    await sink.upsert(written);
+    t.deepEqual(await sink.readRange('BRLBTC', range(0, 39)), written);
+    t.deepEqual(await sink.listTimestamps('BRLBTC', range(0, 39)), written.map((r) => r.timestamp));
+  });
+
+  test(title('overlapping writes merge: the union of days, the later value for a day written twice'), async (t) => {
+    const sink = await options.create(t);
+    await sink.upsert(records('BRLBTC', 0, 20, 1));
+    await sink.upsert(records('BRLBTC', 10, 20, 2));
+    const stored = await sink.readRange('BRLBTC', range(0, 29));
+    t.deepEqual(stored, [...records('BRLBTC', 0, 10, 1), ...records('BRLBTC', 10, 20, 2)]);
+  });
+
+  test(title('a record with only some fields keeps the other fields already stored for its day'), async (t) => {
+    const sink = await options.create(t);
+    const [first] = records('BRLBTC', 25, 1);
+    await sink.upsert([first!]);
+    await sink.upsert([{pair: 'BRLBTC', timestamp: first!.timestamp, mms_50: 42}]);
+    t.deepEqual(await sink.readRange('BRLBTC', range(25, 25)), [{...first!, mms_50: 42}]);
+  });
+
+  test(title('a window without a value is stored as null: not 0, not a missing key'), async (t) => {
+    const sink = await options.create(t);
+    await sink.upsert(records('BRLBTC', 0, 3));
+    for (const record of await sink.readRange('BRLBTC', range(0, 2))) {
+      t.true('mms_20' in record && record.mms_20 === null);
+      t.true('mms_50' in record && record.mms_50 === null);
+    }
+  });
+
+  test(title('the newest stored timestamp is kept per pair'), async (t) => {
+    const sink = await options.create(t);
+    t.is(await sink.latestTimestamp('BRLBTC'), undefined);
+    await sink.upsert([...records('BRLBTC', 0, 10), ...records('BRLETH', 0, 4)]);
+    await sink.upsert(records('BRLBTC', 3, 2));
+    t.is(await sink.latestTimestamp('BRLBTC'), T0 + 9 * DAY);
+    t.is(await sink.latestTimestamp('BRLETH'), T0 + 3 * DAY);
+    t.is(await sink.latestTimestamp('BRLXRP'), undefined);
+  });
+
+  test(title('stored timestamps are listed per pair and range, ascending'), async (t) => {
+    const sink = await options.create(t);
+    const days = [0, 1, 2, 5, 6, 9];
+    await sink.upsert(days.flatMap((d) => records('BRLBTC', d, 1)));
+    await sink.upsert(records('BRLETH', 3, 1));
+    t.deepEqual(await sink.listTimestamps('BRLBTC', range(1, 6)), [1, 2, 5, 6].map((d) => T0 + d * DAY));
+    t.deepEqual(await sink.listTimestamps('BRLBTC', range(7, 8)), []);
+  });
+
+  test(title(`a batch of ${(options.largeBatch ?? 100_000).toLocaleString('en')} records is written and read back whole`), async (t) => {
+    const sink = await options.create(t);
+    const n = options.largeBatch ?? 100_000;
+    await sink.upsert(records('BRLBTC', 0, n));
+    const timestamps = await sink.listTimestamps('BRLBTC', range(0, n));
+    t.is(timestamps.length, n);
+    t.is(timestamps[n - 1], T0 + (n - 1) * DAY);
+    t.is(await sink.latestTimestamp('BRLBTC'), T0 + (n - 1) * DAY);
+    t.deepEqual(await sink.readRange('BRLBTC', range(n - 3, n - 1)), records('BRLBTC', n - 3, 3));
+  });
+
+  if (options.reopen) {
+    const reopen = options.reopen;
+    test(title('two writers at once on one store lose nothing'), async (t) => {
+      const sink = await options.create(t);
+      const other = await reopen(t, sink);
+      const a = records('BRLBTC', 0, 500, 1);
+      const b = records('BRLETH', 0, 500, 2);
+      await Promise.all([
+        ...chunks(a, 50).map((batch) => sink.upsert(batch)),
+        ...chunks(b, 50).map((batch) => other.upsert(batch)),
+      ]);
+      t.deepEqual(await sink.readRange('BRLBTC', range(0, 499)), a);
+      t.deepEqual(await other.readRange('BRLETH', range(0, 499)), b);
+    });
+  }
+
+  test(title('the run state it keeps (if any) reads back as saved'), async (t) => {
+    const sink = await options.create(t);
+    const store = sink.stateStore?.();
+    if (!store) {
+      t.pass('no state store: mms keeps the state in a file beside the config');
+      return;
+    }
+    t.deepEqual(await store.load(), EMPTY_LEDGER);
+    const state: LedgerState = {
+      version: 1,
+      failures: [{pair: 'BRLBTC', resolution: '1d', from: T0, to: T0 + DAY, kind: 'transient', message: 'down', attempts: 2, firstFailedAt: 'a', lastTriedAt: 'b', status: 'pending'}],
+      holes: [{pair: 'BRLETH', resolution: '1d', from: T0, to: T0, seenAt: 'c'}],
+    };
+    await store.save(state);
+    t.deepEqual(await store.load(), state);
+    await store.save(EMPTY_LEDGER);
+    t.deepEqual(await store.load(), EMPTY_LEDGER);
+  });
+
+  test(title('its lock (if any) admits one run at a time and can be taken again once released'), async (t) => {
+    const sink = await options.create(t);
+    if (!sink.lock) {
+      t.pass('no lock: mms locks its state file instead');
+      return;
+    }
+    const owner: LockOwner = {pid: process.pid, host: 'conformance', command: 'mms ingest', startedAt: new Date().toISOString()};
+    const release = await sink.lock(owner);
+    const refused = await t.throwsAsync(sink.lock({...owner, command: 'mms retry'}));
+    t.true(isMmsError(refused) && refused.code === 'MMS_LOCKED', `refused with ${refused?.message}`);
+    await release();
+    const again = await sink.lock(owner);
+    await again();
+  });
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  return Array.from({length: Math.ceil(items.length / size)}, (_, i) => items.slice(i * size, (i + 1) * size));
+}
