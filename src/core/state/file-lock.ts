@@ -1,13 +1,10 @@
 import {mkdir, open, readFile, rm, stat, utimes} from 'node:fs/promises';
 import {dirname} from 'node:path';
-import {hostname} from 'node:os';
 import type {LockOwner, ReleaseLock} from '../contracts/state-store.js';
 import {LockedError} from '../errors/locked-error.js';
 import {SinkError} from '../errors/sink-error.js';
 
-/** How often a holder touches its lock file, and how old a lock of another host may get before it is stale. */
-const HEARTBEAT_MS = 5000;
-const STALE_MS = 30_000;
+import {describeHolder, LOCK_HEARTBEAT_MS, lockIsStale} from './lock-holder.js';
 
 /**
  * An exclusive lock as a file created with O_EXCL, holding who took it. A lock whose process is gone
@@ -24,7 +21,7 @@ export async function acquireFileLock(path: string, owner: LockOwner, what: stri
       const heartbeat = setInterval(() => {
         const now = new Date();
         utimes(path, now, now).catch(() => undefined);
-      }, HEARTBEAT_MS);
+      }, LOCK_HEARTBEAT_MS);
       heartbeat.unref();
       return async () => {
         clearInterval(heartbeat);
@@ -43,11 +40,7 @@ export async function acquireFileLock(path: string, owner: LockOwner, what: stri
       if (info?.ino === holder.ino) await rm(path, {force: true});
       continue;
     }
-    const {owner: other} = holder;
-    throw new LockedError(
-      `${what} is in use by another mms run (${other ? `\`${other.command}\`, pid ${other.pid} on ${other.host}, started ${other.startedAt}` : 'unknown holder'}). ` +
-        `mms refuses to run two writers on one store: wait for it to finish and run again. A lock left by a crashed run is taken over automatically (lock file: ${path}).`,
-    );
+    throw lockedError(what, holder.owner, `lock file: ${path}`);
   }
   throw new LockedError(`${what}: the lock file ${path} keeps changing hands; try again.`);
 }
@@ -69,20 +62,13 @@ async function readHolder(path: string): Promise<Holder> {
   } catch {
     // Written by a holder killed between create and write: judge it by its age alone.
   }
-  const silentFor = Date.now() - info.mtimeMs;
-  const deadHere = owner !== undefined && owner.host === hostname() && !processAlive(owner.pid);
-  return {owner, stale: deadHere || silentFor > STALE_MS, ino: info.ino};
+  return {owner, stale: lockIsStale(owner, Date.now() - info.mtimeMs), ino: info.ino};
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-export function lockOwner(command: string): LockOwner {
-  return {pid: process.pid, host: hostname(), command, startedAt: new Date().toISOString()};
+/** The refusal every lock gives: who holds it, and what to do. */
+export function lockedError(what: string, owner: Partial<LockOwner> | undefined, where: string): LockedError {
+  return new LockedError(
+    `${what} is in use by another mms run (${describeHolder(owner)}). mms refuses to run two writers on one store: ` +
+      `wait for it to finish and run again. A lock left by a crashed run is taken over automatically (${where}).`,
+  );
 }

@@ -1,0 +1,11 @@
+import {definePlugin} from '../../src/core/contracts/plugin.js';
+import {mongodbConfigSchema} from './config-schema.js';
+import {MongodbSink} from './mongodb-sink.js';
+
+export default definePlugin({
+  name: 'mongodb',
+  kind: 'sink',
+  description: 'One document per pair and day in a MongoDB collection, upserted on a unique {pair, timestamp} index',
+  configSchema: mongodbConfigSchema,
+  create: ({config}) => new MongodbSink(config),
+});

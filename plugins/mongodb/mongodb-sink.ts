@@ -1,0 +1,114 @@
+import {type AnyBulkWriteOperation, type Collection, type Document, MongoClient} from 'mongodb';
+import type {MmsRecord, TimeRange} from '../../src/core/contracts/record.js';
+import type {Sink} from '../../src/core/contracts/sink.js';
+import type {LockOwner, ReleaseLock, StateStore} from '../../src/core/contracts/state-store.js';
+import {redactUrl} from '../../src/core/redact-url.js';
+import type {MongodbConfig} from './config-schema.js';
+import {describeMongoError} from './describe-mongo-error.js';
+import {acquireMongodbLock} from './mongodb-lock.js';
+import {MongodbStateStore} from './mongodb-state-store.js';
+
+/** Fields the sink adds for people querying by date, and strips again on the way out. */
+const INTERNAL_FIELDS = {_id: 0, date: 0} as const;
+
+/**
+ * One document per (pair, timestamp): `{pair, timestamp, date, close, mms_20, ...}`, `timestamp` in Unix
+ * seconds and `date` the same instant as a BSON date. A unique index on {pair, timestamp} makes upserts
+ * idempotent and serves every read. One client per run, connected on first use.
+ */
+export class MongodbSink implements Sink {
+  readonly name = 'mongodb';
+  private client: MongoClient | undefined;
+  private ready: Promise<{data: Collection<Document>; state: Collection<Document>}> | undefined;
+
+  constructor(private readonly config: MongodbConfig) {}
+
+  async upsert(records: readonly MmsRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.run('write records', async ({data}) => {
+      for (let i = 0; i < records.length; i += this.config.batchSize) {
+        const operations: AnyBulkWriteOperation<Document>[] = records.slice(i, i + this.config.batchSize).map(({pair, timestamp, ...fields}) => ({
+          updateOne: {filter: {pair, timestamp}, update: {$set: {date: new Date(timestamp * 1000), ...fields}}, upsert: true},
+        }));
+        // Unordered: the batch continues past a failed document, and the error reports every one that failed.
+        await data.bulkWrite(operations, {ordered: false});
+      }
+    });
+  }
+
+  async latestTimestamp(pair: string): Promise<number | undefined> {
+    return this.run('read the newest record', async ({data}) => {
+      const newest = await data.find({pair}, {projection: {_id: 0, timestamp: 1}}).sort({timestamp: -1}).limit(1).next();
+      return newest ? (newest.timestamp as number) : undefined;
+    });
+  }
+
+  async readRange(pair: string, range: TimeRange): Promise<MmsRecord[]> {
+    return this.run('read records', async ({data}) => {
+      const documents = await data.find({pair, timestamp: {$gte: range.from, $lte: range.to}}, {projection: INTERNAL_FIELDS}).sort({timestamp: 1}).toArray();
+      return documents as unknown as MmsRecord[];
+    });
+  }
+
+  async listTimestamps(pair: string, range: TimeRange): Promise<number[]> {
+    return this.run('list stored days', async ({data}) => {
+      const documents = await data.find({pair, timestamp: {$gte: range.from, $lte: range.to}}, {projection: {_id: 0, timestamp: 1}}).sort({timestamp: 1}).toArray();
+      return documents.map((d) => d.timestamp as number);
+    });
+  }
+
+  stateStore(): StateStore {
+    return new MongodbStateStore(`${this.where()} collection ${this.stateCollectionName()}`, () => this.run('read the run state', async ({state}) => state));
+  }
+
+  async lock(owner: LockOwner): Promise<ReleaseLock> {
+    const release = await this.run('take the run lock', ({state}) => acquireMongodbLock(state, owner, `mongodb sink ${this.where()}`));
+    return () => this.run('release the run lock', () => release());
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.ready = undefined;
+    await client?.close();
+  }
+
+  private where(): string {
+    return `${redactUrl(this.config.url)} database ${this.config.database}`;
+  }
+
+  private stateCollectionName(): string {
+    return this.config.stateCollection ?? `${this.config.collection}_state`;
+  }
+
+  /** Runs `work` on the collections, connecting (and indexing) on first use; errors become SinkErrors. */
+  private async run<T>(action: string, work: (collections: {data: Collection<Document>; state: Collection<Document>}) => Promise<T>): Promise<T> {
+    try {
+      this.ready ??= this.connect();
+      return await work(await this.ready);
+    } catch (error) {
+      throw describeMongoError(error, this.config.url, action);
+    }
+  }
+
+  private async connect(): Promise<{data: Collection<Document>; state: Collection<Document>}> {
+    this.client = new MongoClient(this.config.url, {
+      appName: 'mms',
+      serverSelectionTimeoutMS: this.config.serverSelectionTimeoutMs,
+      connectTimeoutMS: this.config.connectTimeoutMs,
+      socketTimeoutMS: this.config.socketTimeoutMs,
+    });
+    try {
+      await this.client.connect();
+      const db = this.client.db(this.config.database);
+      const data = db.collection(this.config.collection);
+      // Idempotent: creating an index that exists with the same keys and options is a no-op.
+      await data.createIndex({pair: 1, timestamp: 1}, {unique: true, name: 'pair_timestamp'});
+      return {data, state: db.collection(this.stateCollectionName())};
+    } catch (error) {
+      this.ready = undefined;
+      await this.client.close().catch(() => undefined);
+      throw error;
+    }
+  }
+}
