@@ -22,6 +22,23 @@ export abstract class MmsCommand<T> extends Command {
   static override baseFlags = {config: configFlag};
 
   private container: Container | undefined;
+  private readonly stop = new AbortController();
+  private readonly onSignal = (signal: NodeJS.Signals) => {
+    // First signal: stop at the next safe point, release the lock, close connections. Second: now.
+    if (this.stop.signal.aborted) process.exit(EXIT_CODES.interrupted);
+    this.stop.abort(signal);
+  };
+
+  /** Aborted on SIGINT/SIGTERM: services stop at their next safe point. */
+  protected get signal(): AbortSignal {
+    return this.stop.signal;
+  }
+
+  protected override async init(): Promise<void> {
+    await super.init();
+    process.on('SIGINT', this.onSignal);
+    process.on('SIGTERM', this.onSignal);
+  }
 
   protected clock(): Clock {
     return systemClock();
@@ -58,6 +75,8 @@ export abstract class MmsCommand<T> extends Command {
   }
 
   protected override async finally(error: Error | undefined): Promise<unknown> {
+    process.off('SIGINT', this.onSignal);
+    process.off('SIGTERM', this.onSignal);
     if (this.container) await closeContainer(this.container).catch(() => undefined);
     return super.finally(error);
   }

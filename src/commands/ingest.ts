@@ -44,7 +44,7 @@ export default class Ingest extends MmsCommand<IngestOutput> {
       return {dryRun: true, pairs: plan};
     }
 
-    const result = await ingest.run({...options, onProgress: progressReporter(this.jsonEnabled())});
+    const result = await ingest.run({...options, signal: this.signal, onProgress: progressReporter(this.jsonEnabled())});
     for (const r of result.pairs) {
       if (r.status === 'up-to-date') this.log(`${r.pair}  up to date (stored through ${r.newestStored})`);
       else if (r.status === 'written') {

@@ -37,7 +37,7 @@ export default class Retry extends MmsCommand<RetryOutput> {
       return {cleared};
     }
 
-    const result = await retry.replay({pairs: flags.pairs, onProgress: progressReporter(this.jsonEnabled())});
+    const result = await retry.replay({pairs: flags.pairs, signal: this.signal, onProgress: progressReporter(this.jsonEnabled())});
     if (result.replayed.length === 0) this.log('Nothing pending.');
     for (const r of result.replayed) {
       this.log(r.status === 'failed' ? `${r.pair}  ${r.from}..${r.to} still failing: ${r.error?.message}` : `${r.pair}  ${r.from}..${r.to} resolved: wrote ${r.written} record(s)`);

@@ -69,10 +69,7 @@ export default class Simulate extends MmsCommand<SimulateResult | undefined> {
     if (fixedNow !== undefined && !process.env.MMS_NOW) this.log(`  run mms with MMS_NOW=${RECORDED_AT} so "yesterday" is a recorded day.`);
     if (faults.length > 0) this.log(`  faults: ${flags.fault!.join(', ')}`);
     this.log('Press Ctrl+C to stop.');
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
+    await new Promise((resolve) => this.signal.addEventListener('abort', resolve, {once: true}));
     await simulator.close();
     this.log(`Stopped after ${simulator.requests} request(s).`);
     return undefined;

@@ -96,3 +96,18 @@ test('a lock left by a dead process on this host is taken over at once; a fresh 
   const recovered = await project.mms(['ingest'], '2022-04-27T12:00:00Z');
   t.is(recovered.code, 0, recovered.stderr);
 });
+
+test('SIGTERM stops a run at the next page with exit 130, releases the lock, and the next run completes the data', async (t) => {
+  const reference = await simulatedProject(t);
+  t.is((await reference.mms(['ingest'], '2022-04-27T12:00:00Z')).code, 0);
+  const project = await simulatedProject(t, {config: (url) => ({source: {use: 'mercado-bitcoin', baseUrl: `${url}/api/v4`, minIntervalMs: 400, chunkSize: 50}})});
+  await project.mms(['--version'], '2022-04-27T12:00:00Z');
+  const run = spawnIngest(project.dir, {MMS_NOW: '2022-04-27T12:00:00Z'});
+  for (let i = 0; i < 3000 && !(await stat(project.dataPath).catch(() => undefined)); i++) await sleep(10);
+  run.child.kill('SIGTERM');
+  t.is(await run.exit, 130, run.stderr());
+  t.regex(run.stderr(), /interrupted \(SIGTERM\); what was written is kept, and the next run resumes after it/);
+  t.falsy(await stat(`${project.dataPath}.lock`).catch(() => undefined), 'the lock was released');
+  t.is((await project.mms(['ingest'], '2022-04-27T12:00:00Z')).code, 0);
+  t.is(await project.rawData(), await reference.rawData());
+});

@@ -11,6 +11,8 @@ export const EXIT_CODES = {
   sink: 4,
   /** Another mms run holds the store's lock; nothing was done. */
   locked: 5,
+  /** Stopped by SIGINT or SIGTERM (128 + 2, as shells report it); what was written stays. */
+  interrupted: 130,
 } as const;
 
 export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];

@@ -11,6 +11,7 @@ import type {Source} from '../contracts/source.js';
 import type {Transform} from '../contracts/transform.js';
 import {isSourceError, SourceError, type SourceErrorKind} from '../errors/source-error.js';
 import {ConfigError} from '../errors/config-error.js';
+import {InterruptedError} from '../errors/interrupted-error.js';
 import {SinkError} from '../errors/sink-error.js';
 import {UsageError} from '../errors/usage-error.js';
 import {TOKENS} from '../tokens.js';
@@ -185,6 +186,7 @@ export class IngestService {
     let lastSeen = w.fetchFrom - step;
     try {
       for await (const page of this.source.candles({...this.query(w), signal: options.signal})) {
+        throwIfInterrupted(options.signal);
         tally.requests += page.requests;
         // Pages must move forward; anything at or before what we have, or past `to`, is ignored.
         const fresh = page.candles.filter((c) => c.timestamp > lastSeen && c.timestamp <= w.to);
@@ -208,6 +210,7 @@ export class IngestService {
         throw new SourceError(`${w.pair} ${formatUtc(w.from)}..${formatUtc(w.to)}: the ${this.source.name} source returned no candle at all for these bars (not published yet, or the pair was not listed then)`, {kind: 'no-data', pair: w.pair, from: w.from, to: w.to});
       }
     } catch (error) {
+      throwIfInterrupted(options.signal);
       if (!isSourceError(error)) throw error;
       this.logger.error(error.message);
       // Bars after the last candle seen were not written: that is the window to retry.
@@ -304,6 +307,11 @@ class PairTally {
       ...(queued ? {queued: {from: formatUtc(queued.from), to: formatUtc(queued.to)}} : {}),
     };
   }
+}
+
+/** A stop request ends the run here, without queueing anything: the next run resumes after what was written. */
+function throwIfInterrupted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new InterruptedError(`interrupted (${String(signal.reason)}); what was written is kept, and the next run resumes after it.`);
 }
 
 /** Record keys the pipeline writes itself; a transform field with one of these names would overwrite it. */
