@@ -21,7 +21,7 @@ export class MongodbSink implements Sink {
   private client: MongoClient | undefined;
   private ready: Promise<{data: Collection<Document>; state: Collection<Document>}> | undefined;
 
-  constructor(private readonly config: MongodbConfig) {}
+  constructor(readonly config: MongodbConfig) {}
 
   async upsert(records: readonly MmsRecord[]): Promise<void> {
     if (records.length === 0) return;
