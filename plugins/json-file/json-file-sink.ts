@@ -79,10 +79,13 @@ export class JsonFileSink implements Sink {
     return [...byTime.values()].filter((r) => r.timestamp >= range.from && r.timestamp <= range.to).sort((a, b) => a.timestamp - b.timestamp);
   }
 
-  async listTimestamps(pair: string, range: TimeRange): Promise<number[]> {
+  async listTimestamps(pair: string, range: TimeRange, complete: readonly string[] = []): Promise<number[]> {
     const byTime = (await this.rows()).get(pair);
     if (!byTime) return [];
-    return [...byTime.keys()].filter((t) => t >= range.from && t <= range.to).sort((a, b) => a - b);
+    return [...byTime.values()]
+      .filter((r) => r.timestamp >= range.from && r.timestamp <= range.to && complete.every((field) => r[field] !== null && r[field] !== undefined))
+      .map((r) => r.timestamp)
+      .sort((a, b) => a - b);
   }
 
   /** The file's rows, re-read only when it changed on disk (another process may have written it). */

@@ -50,9 +50,11 @@ export class MongodbSink implements Sink {
     });
   }
 
-  async listTimestamps(pair: string, range: TimeRange): Promise<number[]> {
+  async listTimestamps(pair: string, range: TimeRange, complete: readonly string[] = []): Promise<number[]> {
     return this.run('list stored days', async ({data}) => {
-      const documents = await data.find({pair, timestamp: {$gte: range.from, $lte: range.to}}, {projection: {_id: 0, timestamp: 1}}).sort({timestamp: 1}).toArray();
+      // `$ne: null` also excludes a missing field; the {pair, timestamp} index still bounds the scan.
+      const filter = {pair, timestamp: {$gte: range.from, $lte: range.to}, ...Object.fromEntries(complete.map((field) => [field, {$ne: null}]))};
+      const documents = await data.find(filter, {projection: {_id: 0, timestamp: 1}}).sort({timestamp: 1}).toArray();
       return documents.map((d) => d.timestamp as number);
     });
   }

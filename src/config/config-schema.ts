@@ -32,6 +32,8 @@ export const configSchema = z.strictObject({
     .array(pluginRef, {error: 'expected an array of transforms, e.g. [{"use": "sma", "windows": [20, 50, 200]}]'})
     .min(1, {error: 'expected at least one transform'}),
   sink: pluginRef,
+  /** Raised by `mms gaps` when bars are missing, once per run. */
+  alarms: z.array(pluginRef, {error: 'expected an array of alarms, e.g. [{"use": "log"}, {"use": "webhook", "url": "https://..."}]'}),
   /** Modules (relative paths or npm package names) whose default export is a plugin manifest or an array of them. */
   plugins: z.array(z.string({error: 'expected a module path or package name'}).min(1), {error: 'expected an array of module paths or package names'}).default([]),
 });
@@ -43,6 +45,7 @@ export interface PipelineDefaults {
   readonly source: PluginRef;
   readonly transforms: readonly PluginRef[];
   readonly sink: PluginRef;
+  readonly alarms: readonly PluginRef[];
 }
 export type MmsConfigInput = z.input<typeof configSchema>;
 

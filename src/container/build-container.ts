@@ -10,6 +10,7 @@ import {resolve} from 'node:path';
 import type {Sink} from '../core/contracts/sink.js';
 import type {StateStore} from '../core/contracts/state-store.js';
 import {type AcquireRunLock, IngestService} from '../core/pipeline/ingest-service.js';
+import {GapsService} from '../core/pipeline/gaps-service.js';
 import {RetryService} from '../core/pipeline/retry-service.js';
 import {resolutionSeconds} from '../core/contracts/resolution.js';
 import {acquireFileLock} from '../core/state/file-lock.js';
@@ -61,6 +62,17 @@ export async function buildContainer(options: ContainerOptions): Promise<Contain
     )
     .inSingletonScope();
   container
+    .bind(TOKENS.Alarms)
+    .toResolvedValue(
+      async (registry: PluginRegistry) => {
+        const alarms = [];
+        for (const [i, ref] of config.alarms.entries()) alarms.push(await registry.create('alarm', ref, ['alarms', i]));
+        return alarms;
+      },
+      [TOKENS.PluginRegistry],
+    )
+    .inSingletonScope();
+  container
     .bind(TOKENS.Sink)
     .toResolvedValue((registry: PluginRegistry) => registry.create('sink', config.sink, ['sink']), [TOKENS.PluginRegistry])
     .inSingletonScope();
@@ -85,6 +97,7 @@ export async function buildContainer(options: ContainerOptions): Promise<Contain
   );
   container.bind(TOKENS.IngestService).to(IngestService).inSingletonScope();
   container.bind(TOKENS.RetryService).to(RetryService).inSingletonScope();
+  container.bind(TOKENS.GapsService).to(GapsService).inSingletonScope();
   await container.get<PluginRegistry>(TOKENS.PluginRegistry).validateConfigured();
   return container;
 }

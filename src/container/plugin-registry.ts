@@ -65,6 +65,7 @@ export class PluginRegistry {
       ['source', config.source, ['source']],
       ...config.transforms.map((ref, i): [PluginKind, PluginRef, PropertyKey[]] => ['transform', ref, ['transforms', i]]),
       ['sink', config.sink, ['sink']],
+      ...config.alarms.map((ref, i): [PluginKind, PluginRef, PropertyKey[]] => ['alarm', ref, ['alarms', i]]),
     ];
     const problems: string[] = [];
     for (const [kind, ref, path] of entries) {

@@ -20,5 +20,8 @@ export const TOKENS = {
   /** AcquireRunLock */
   RunLock: Symbol.for('mms.RunLock'),
   RetryService: Symbol.for('mms.RetryService'),
+  /** Alarm[], in config order */
+  Alarms: Symbol.for('mms.Alarms'),
+  GapsService: Symbol.for('mms.GapsService'),
   IngestService: Symbol.for('mms.IngestService'),
 } as const;

@@ -101,6 +101,15 @@ export function sinkConformance(test: TestFn, name: string, options: SinkConform
     t.deepEqual(await sink.listTimestamps('BRLBTC', range(7, 8)), []);
   });
 
+  test(title('stored timestamps can be limited to records whose given fields all hold a value'), async (t) => {
+    const sink = await options.create(t);
+    await sink.upsert(records('BRLBTC', 15, 10));
+    // mms_20 is null before day 19, mms_50 always null.
+    t.deepEqual(await sink.listTimestamps('BRLBTC', range(0, 30), ['mms_20']), [19, 20, 21, 22, 23, 24].map((d) => T0 + d * DAY));
+    t.deepEqual(await sink.listTimestamps('BRLBTC', range(0, 30), ['mms_20', 'mms_50']), []);
+    t.deepEqual(await sink.listTimestamps('BRLBTC', range(0, 30), ['no_such_field']), []);
+  });
+
   test(title(`a batch of ${(options.largeBatch ?? 100_000).toLocaleString('en')} records is written and read back whole`), async (t) => {
     const sink = await options.create(t);
     const n = options.largeBatch ?? 100_000;

@@ -22,7 +22,7 @@ const MONITORING = new Set(['ismaster', 'isMaster', 'hello', 'endSessions', 'pin
 /**
  * A MongoDB server at the wire level for tests: mongodb-mock-server (from the driver's maintainers) speaks
  * the protocol; this handler answers the few commands the mongodb sink sends — createIndexes, update
- * (upserts, $set), insert, delete, find (equality and $gte/$lte filters, one-key sort, projection, limit) —
+ * (upserts, $set), insert, delete, find (equality, $gte/$lte and $ne filters, one-key sort, projection, limit) —
  * from in-memory collections, enforcing the unique {pair, timestamp} index and unique _id. Any other command
  * fails loudly, so a change in what the sink sends cannot pass unnoticed.
  */
@@ -164,7 +164,8 @@ function matches(doc: Doc, filter: Doc): boolean {
   return Object.entries(filter).every(([field, condition]) => {
     const value = doc[field];
     if (condition !== null && typeof condition === 'object' && !(condition instanceof ObjectId) && Object.keys(condition).some((k) => k.startsWith('$'))) {
-      const c = condition as {$gte?: number; $lte?: number};
+      const c = condition as {$gte?: number; $lte?: number; $ne?: unknown};
+      if ('$ne' in c && (c.$ne === null ? value === null || value === undefined : value === c.$ne)) return false;
       return (c.$gte === undefined || (value as number) >= c.$gte) && (c.$lte === undefined || (value as number) <= c.$lte);
     }
     return String(value) === String(condition) && typeof value === typeof condition;

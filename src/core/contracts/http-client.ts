@@ -12,6 +12,8 @@ export interface HttpClientOptions {
     readonly maxDelayMs: number;
   };
   readonly userAgent?: string;
+  /** Methods retried on a transient failure; GET only by default (safe to repeat). */
+  readonly retryMethods?: ReadonlyArray<'get' | 'post' | 'put'>;
 }
 
 export interface HttpClient {

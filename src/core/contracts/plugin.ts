@@ -1,3 +1,4 @@
+import type {Alarm} from './alarm.js';
 import type {Clock} from './clock.js';
 import type {HttpClientFactory} from './http-client.js';
 import type {Logger} from './logger.js';
@@ -11,9 +12,10 @@ export interface PluginInstances {
   source: Source;
   transform: Transform;
   sink: Sink;
+  alarm: Alarm;
 }
 export type PluginKind = keyof PluginInstances;
-export const PLUGIN_KINDS: readonly PluginKind[] = ['source', 'transform', 'sink'];
+export const PLUGIN_KINDS: readonly PluginKind[] = ['source', 'transform', 'sink', 'alarm'];
 
 /** What a plugin's `create` receives: its validated config and the services it may use. */
 export interface PluginContext<Config> {

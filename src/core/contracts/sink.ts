@@ -12,8 +12,11 @@ export interface Sink {
   latestTimestamp(pair: string): Promise<number | undefined>;
   /** Records of `pair` with `from <= timestamp <= to`, ascending. */
   readRange(pair: string, range: TimeRange): Promise<MmsRecord[]>;
-  /** Just the stored timestamps of `pair` in the range, ascending (what a missing-day check needs). */
-  listTimestamps(pair: string, range: TimeRange): Promise<number[]>;
+  /**
+   * Just the stored timestamps of `pair` in the range, ascending (what a missing-day check needs). With
+   * `complete`, only those whose listed fields all hold a value (not null).
+   */
+  listTimestamps(pair: string, range: TimeRange, complete?: readonly string[]): Promise<number[]>;
   /**
    * Where the run state (failed windows, source holes) lives beside the data. Without it, mms keeps the
    * state in `mms.state.json` next to the config file.

@@ -8,7 +8,8 @@ export interface FailedWindow {
   /** First and last bar of the window still to write (inclusive, Unix seconds). */
   readonly from: number;
   readonly to: number;
-  readonly kind: SourceErrorKind;
+  /** Why it failed, or `gap`: queued by `mms gaps --enqueue` for a window found missing or incomplete. */
+  readonly kind: SourceErrorKind | 'gap';
   readonly message: string;
   /** Runs that tried this window and failed. */
   readonly attempts: number;

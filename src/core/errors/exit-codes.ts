@@ -11,6 +11,10 @@ export const EXIT_CODES = {
   sink: 4,
   /** Another mms run holds the store's lock; nothing was done. */
   locked: 5,
+  /** `mms gaps`: bars are missing or incomplete in the period checked (the alarms were raised). */
+  gaps: 6,
+  /** `mms gaps`: bars are missing, and at least one alarm could not be delivered. */
+  alarmFailed: 7,
   /** Stopped by SIGINT or SIGTERM (128 + 2, as shells report it); what was written stays. */
   interrupted: 130,
 } as const;

@@ -20,7 +20,7 @@ export class PacedHttpClientFactory implements HttpClientFactory {
       headers: options.userAgent ? {'user-agent': options.userAgent} : {},
       retry: {
         limit: options.retry.limit,
-        methods: ['get'],
+        methods: [...(options.retryMethods ?? ['get'])],
         statusCodes: [408, 429, 500, 502, 503, 504],
         afterStatusCodes: [429, 503],
         maxRetryAfter: options.retry.maxDelayMs,

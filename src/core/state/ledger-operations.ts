@@ -10,7 +10,7 @@ export interface Failure {
   readonly pair: string;
   readonly resolution: Resolution;
   readonly range: TimeRange;
-  readonly kind: SourceErrorKind;
+  readonly kind: SourceErrorKind | 'gap';
   readonly message: string;
 }
 

@@ -44,6 +44,11 @@ export class Ledger {
     if (state !== before) await this.store.save(state);
   }
 
+  /** Queues one window for `mms retry` (the caller holds the lock). */
+  async queue(failure: Failure): Promise<void> {
+    await this.store.save(recordFailure(await this.store.load(), failure, this.step, this.now()));
+  }
+
   async clear(pairs?: readonly string[]): Promise<number> {
     const {state, removed} = clearFailures(await this.store.load(), pairs);
     if (removed > 0) await this.store.save(state);

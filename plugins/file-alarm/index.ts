@@ -1,0 +1,28 @@
+import {resolve} from 'node:path';
+import {z} from 'zod';
+import {definePlugin} from '../../src/core/contracts/plugin.js';
+import {AlarmError} from '../../src/core/errors/alarm-error.js';
+import {writeFileAtomic} from '../../src/core/fs/write-file-atomic.js';
+
+export default definePlugin({
+  name: 'file',
+  kind: 'alarm',
+  description: 'Writes the gap report as JSON to a file (replaced atomically on every alarm)',
+  configSchema: z.strictObject({
+    /** Relative to the config file's directory. */
+    path: z.string({error: 'expected a file path'}).min(1, {error: 'expected a file path'}).default('data/gaps.json'),
+  }),
+  create({config, configDir}) {
+    const path = resolve(configDir, config.path);
+    return {
+      name: 'file',
+      async fire(report) {
+        try {
+          await writeFileAtomic(path, `${JSON.stringify(report, null, 2)}\n`);
+        } catch (error) {
+          throw new AlarmError(`file alarm: cannot write ${path} (${(error as Error).message}).`, {cause: error});
+        }
+      },
+    };
+  },
+});

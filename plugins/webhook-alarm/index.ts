@@ -1,0 +1,48 @@
+import {HTTPError, TimeoutError} from 'ky';
+import {z} from 'zod';
+import {definePlugin} from '../../src/core/contracts/plugin.js';
+import {AlarmError} from '../../src/core/errors/alarm-error.js';
+import {redactCredentials, redactUrl} from '../../src/core/redact-url.js';
+
+const nonNegativeInt = z.number({error: 'expected a non-negative integer'}).int({error: 'expected a non-negative integer'}).nonnegative({error: 'expected a non-negative integer'});
+
+export default definePlugin({
+  name: 'webhook',
+  kind: 'alarm',
+  description: 'POSTs the gap report as JSON with a Slack-compatible "text" field (Slack, Mattermost, Teams workflows, your own receiver)',
+  configSchema: z.strictObject({
+    url: z.url({protocol: /^https?$/, error: 'expected an http(s) URL'}),
+    /** Extra headers, e.g. an Authorization token. Their values are never printed. */
+    headers: z.record(z.string(), z.string({error: 'expected a string'})).default({}),
+    timeoutMs: z.number({error: 'expected a positive integer (milliseconds)'}).int().positive().default(5000),
+    retry: z.strictObject({limit: nonNegativeInt.max(10).default(2), baseDelayMs: nonNegativeInt.default(500)}).prefault({}),
+  }),
+  create({config, http}) {
+    const client = http.create({
+      timeoutMs: config.timeoutMs,
+      minIntervalMs: 0,
+      retry: {limit: config.retry.limit, baseDelayMs: config.retry.baseDelayMs, maxDelayMs: 30_000},
+      // An alarm delivered twice beats one never delivered.
+      retryMethods: ['post'],
+    });
+    const where = redactUrl(config.url);
+    return {
+      name: 'webhook',
+      async fire(report) {
+        const before = client.requestCount;
+        try {
+          await client.ky.post(config.url, {json: {text: report.text, report}, headers: config.headers});
+        } catch (error) {
+          const attempts = client.requestCount - before;
+          const reason =
+            error instanceof HTTPError
+              ? `HTTP ${error.response.status}`
+              : error instanceof TimeoutError
+                ? `no answer within ${config.timeoutMs} ms`
+                : redactCredentials((error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message);
+          throw new AlarmError(`webhook alarm: POST ${where} failed: ${reason} after ${attempts} attempt(s).`, {cause: error});
+        }
+      },
+    };
+  },
+});

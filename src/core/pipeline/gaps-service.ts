@@ -1,0 +1,158 @@
+import {inject, injectable} from 'inversify';
+import type {ResolvedConfig} from '../../config/config-schema.js';
+import type {Alarm, GapReport, GapRun, PairGaps} from '../contracts/alarm.js';
+import type {Clock} from '../contracts/clock.js';
+import type {TimeRange} from '../contracts/record.js';
+import {resolutionSeconds} from '../contracts/resolution.js';
+import type {Sink} from '../contracts/sink.js';
+import type {Transform} from '../contracts/transform.js';
+import {UsageError} from '../errors/usage-error.js';
+import type {Ledger} from '../state/ledger.js';
+import {TOKENS} from '../tokens.js';
+import {formatUtc} from '../time/format-utc.js';
+import {lastCompleteBar} from '../time/last-complete-bar.js';
+import {findGaps} from './find-gaps.js';
+import type {AcquireRunLock} from './ingest-service.js';
+
+export interface GapsOptions {
+  /** Days to check, ending with the last complete bar (yesterday for daily bars; never today). */
+  readonly days: number;
+  readonly pairs?: readonly string[];
+  /** Queue the missing and incomplete bars (not the source's own holes) for `mms retry`. */
+  readonly enqueue?: boolean;
+}
+
+export interface AlarmOutcome {
+  readonly alarm: string;
+  readonly ok: boolean;
+  readonly error?: string;
+}
+
+export interface GapsResult extends GapReport {
+  readonly alarms: readonly AlarmOutcome[];
+  /** Windows queued with --enqueue. */
+  readonly enqueued: number;
+}
+
+const DAY = 86_400;
+
+/** `mms gaps`: which bars of the last N days are missing or incomplete, why, and the alarms. */
+@injectable()
+export class GapsService {
+  private readonly step: number;
+
+  constructor(
+    @inject(TOKENS.Config) private readonly config: ResolvedConfig,
+    @inject(TOKENS.Sink) private readonly sink: Sink,
+    @inject(TOKENS.Transforms) private readonly transforms: readonly Transform[],
+    @inject(TOKENS.Ledger) private readonly ledger: Ledger,
+    @inject(TOKENS.Alarms) private readonly alarms: readonly Alarm[],
+    @inject(TOKENS.Clock) private readonly clock: Clock,
+    @inject(TOKENS.RunLock) private readonly lock: AcquireRunLock,
+  ) {
+    this.step = resolutionSeconds(config.resolution);
+  }
+
+  async check(options: GapsOptions): Promise<GapsResult> {
+    const pairs = options.pairs ?? this.config.pairs;
+    const unknown = pairs.filter((p) => !this.config.pairs.includes(p));
+    if (unknown.length > 0) throw new UsageError(`--pairs: ${unknown.join(', ')} not in the config's pairs (${this.config.pairs.join(', ')}).`);
+    const to = lastCompleteBar(this.clock.now(), this.step);
+    const bars = (options.days * DAY) / this.step;
+    const range = {from: to - (bars - 1) * this.step, to};
+    const fields = this.transforms.flatMap((t) => t.fields);
+    const state = await this.ledger.read();
+
+    const found = [];
+    for (const pair of pairs) {
+      const [stored, complete] = await Promise.all([this.sink.listTimestamps(pair, range), this.sink.listTimestamps(pair, range, fields)]);
+      const mine = <T extends {pair: string; resolution: string}>(entries: readonly T[]) => entries.filter((e) => e.pair === pair && e.resolution === this.config.resolution);
+      const runs = findGaps({
+        range,
+        step: this.step,
+        stored,
+        complete,
+        sourceHoles: mine(state.holes),
+        queued: mine(state.failures).filter((f) => f.status === 'pending'),
+        lookback: Math.max(1, ...this.transforms.map((t) => t.lookback)),
+      });
+      found.push({pair, runs});
+    }
+
+    const report = this.report(range, options.days, fields, found.map(({pair, runs}) => this.pairGaps(pair, runs)));
+    const enqueued = options.enqueue && !report.ok ? await this.enqueue(found) : 0;
+    const alarms = report.ok ? [] : await this.raise(report);
+    return {...report, alarms, enqueued};
+  }
+
+  private pairGaps(pair: string, runs: ReturnType<typeof findGaps>): PairGaps {
+    const view = (r: TimeRange): GapRun => ({from: formatUtc(r.from), to: formatUtc(r.to), bars: (r.to - r.from) / this.step + 1});
+    const missing = runs.missing.map((r) => ({...view(r), cause: r.cause}));
+    const incomplete = runs.incomplete.map((r) => ({...view(r), cause: r.cause}));
+    return {pair, missing, incomplete, missingBars: sum(missing), incompleteBars: sum(incomplete)};
+  }
+
+  private report(range: TimeRange, days: number, fields: readonly string[], pairs: PairGaps[]): GapReport {
+    const ok = pairs.every((p) => p.missingBars === 0 && p.incompleteBars === 0);
+    const period = {from: formatUtc(range.from), to: formatUtc(range.to), days, bars: (range.to - range.from) / this.step + 1};
+    const unit = this.step === DAY ? 'day' : 'bar';
+    const runText = (r: GapRun) => `${r.bars === 1 ? r.from : `${r.from}..${r.to}`} (${r.bars} ${unit}${r.bars === 1 ? '' : 's'})`;
+    const lines = [
+      ok
+        ? `mms: no ${unit} missing in the last ${days} days (${period.from}..${period.to} UTC)`
+        : `mms: data missing in the last ${days} days (${period.from}..${period.to} UTC, ${this.config.resolution})`,
+      ...pairs.flatMap((p) => [
+        ...p.missing.map((r) => `• ${p.pair}: missing ${runText(r)}, ${CAUSES[r.cause]}`),
+        ...p.incomplete.map((r) => `• ${p.pair}: incomplete ${runText(r)}, ${INCOMPLETE[r.cause]}`),
+      ]),
+    ];
+    return {ok, checkedAt: new Date(this.clock.now()).toISOString(), resolution: this.config.resolution, period, fields, pairs, text: lines.join('\n')};
+  }
+
+  /** Queues what a retry can repair: bars never written or written incomplete, not the source's own holes. */
+  private async enqueue(found: Array<{pair: string; runs: ReturnType<typeof findGaps>}>): Promise<number> {
+    const release = await this.lock('mms gaps --enqueue');
+    try {
+      let count = 0;
+      for (const {pair, runs} of found) {
+        // What the source itself lacks cannot be fetched again: only the rest is queued.
+        for (const run of [...runs.missing, ...runs.incomplete].filter((r) => r.cause !== 'no-candle-at-source').sort((a, b) => a.from - b.from)) {
+          await this.ledger.queue({pair, resolution: this.config.resolution, range: run, kind: 'gap', message: `${pair} ${formatUtc(run.from)}..${formatUtc(run.to)}: found missing or incomplete by mms gaps`});
+          count++;
+        }
+      }
+      return count;
+    } finally {
+      await release();
+    }
+  }
+
+  /** Every alarm is tried; one failing does not stop the others, and each failure is reported. */
+  private async raise(report: GapReport): Promise<AlarmOutcome[]> {
+    const outcomes: AlarmOutcome[] = [];
+    for (const alarm of this.alarms) {
+      try {
+        await alarm.fire(report);
+        outcomes.push({alarm: alarm.name, ok: true});
+      } catch (error) {
+        outcomes.push({alarm: alarm.name, ok: false, error: (error as Error).message});
+      }
+    }
+    return outcomes;
+  }
+}
+
+const CAUSES = {
+  'no-candle-at-source': 'the source has no candle for it',
+  'ingest-failed': 'a run failed and queued it (mms retry)',
+  'not-ingested': 'never ingested',
+} as const;
+
+const INCOMPLETE = {
+  'no-candle-at-source': 'an average whose window reaches a day the source has no candle for',
+  'history-missing': 'an average computed without its full history (mms retry recomputes it)',
+} as const;
+
+function sum(runs: readonly GapRun[]): number {
+  return runs.reduce((n, r) => n + r.bars, 0);
+}
