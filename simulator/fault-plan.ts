@@ -14,8 +14,8 @@ export type Fault =
   | {readonly type: 'cloudflare'; readonly requests?: number; readonly pair?: string}
   /** 429, with `Retry-After: <seconds>` when `retryAfter` is given. */
   | {readonly type: 'rate-limit'; readonly requests?: number; readonly retryAfter?: number}
-  /** The answer arrives after `delayMs` (longer than the client's timeout, say). */
-  | {readonly type: 'slow'; readonly delayMs: number; readonly requests?: number}
+  /** The answer arrives after `delayMs` (longer than the client's timeout, say); from request `after` + 1 on if given. */
+  | {readonly type: 'slow'; readonly delayMs: number; readonly requests?: number; readonly after?: number}
   /** Bars of `pair` in `[from, to]` are missing from every answer, as for days without trades. */
   | {readonly type: 'hole'; readonly pair: string; readonly from: number; readonly to: number}
   /** A 200 whose body is cut in the middle of the JSON. */

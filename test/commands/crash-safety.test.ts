@@ -59,10 +59,11 @@ test('kill -9 in the middle of a long backfill leaves valid files, and the next 
 test('two ingests on one store at once: the second refuses with exit 5 naming the first, and the data is intact', async (t) => {
   const reference = await simulatedProject(t);
   t.is((await reference.mms(['ingest'], '2022-04-27T12:00:00Z')).code, 0);
+  // The API answers after a minute: the first run holds the lock as long as the test needs, however slow
+  // the machine is.
   const project = await simulatedProject(t, {
-    // Paced (12 requests, 600 ms apart) so the first run is still going when the second starts, even on a
-    // loaded machine.
-    config: (url) => ({source: {use: 'mercado-bitcoin', baseUrl: `${url}/api/v4`, minIntervalMs: 600, chunkSize: 100}}),
+    faults: [{type: 'slow', delayMs: 60_000}],
+    config: (url) => ({source: {use: 'mercado-bitcoin', baseUrl: `${url}/api/v4`, minIntervalMs: 0, timeoutMs: 120_000}}),
   });
   await project.mms(['--version'], '2022-04-27T12:00:00Z');
   const first = spawnIngest(project.dir, {MMS_NOW: '2022-04-27T12:00:00Z'});
@@ -71,7 +72,10 @@ test('two ingests on one store at once: the second refuses with exit 5 naming th
   const second = await project.mms(['ingest'], '2022-04-27T12:00:00Z');
   t.is(second.code, 5);
   t.regex(second.stderr, new RegExp(`is in use by another mms run \\(\`mms ingest\`, pid ${first.child.pid} on ${hostname()}, started .*\\)\\. mms refuses to run two writers on one store`));
-  t.is(await first.exit, 0, first.stderr());
+  first.child.kill('SIGTERM');
+  t.is(await first.exit, 130, first.stderr());
+  project.setFaults([]);
+  t.is((await project.mms(['ingest'], '2022-04-27T12:00:00Z')).code, 0);
   t.is(await project.rawData(), await reference.rawData());
 });
 
@@ -100,14 +104,21 @@ test('a lock left by a dead process on this host is taken over at once; a fresh 
 test('SIGTERM stops a run at the next page with exit 130, releases the lock, and the next run completes the data', async (t) => {
   const reference = await simulatedProject(t);
   t.is((await reference.mms(['ingest'], '2022-04-27T12:00:00Z')).code, 0);
-  const project = await simulatedProject(t, {config: (url) => ({source: {use: 'mercado-bitcoin', baseUrl: `${url}/api/v4`, minIntervalMs: 400, chunkSize: 50}})});
+  // Six pages of 50 days come at once (the last two reach the days to write), then the API stalls: the run
+  // is surely still going when it is stopped.
+  const project = await simulatedProject(t, {
+    faults: [{type: 'slow', delayMs: 60_000, after: 6}],
+    config: (url) => ({source: {use: 'mercado-bitcoin', baseUrl: `${url}/api/v4`, minIntervalMs: 0, chunkSize: 50, timeoutMs: 120_000}}),
+  });
   await project.mms(['--version'], '2022-04-27T12:00:00Z');
   const run = spawnIngest(project.dir, {MMS_NOW: '2022-04-27T12:00:00Z'});
   for (let i = 0; i < 3000 && !(await stat(project.dataPath).catch(() => undefined)); i++) await sleep(10);
+  t.true((await project.records()).length > 0, 'some days were written before the stop');
   run.child.kill('SIGTERM');
   t.is(await run.exit, 130, run.stderr());
   t.regex(run.stderr(), /interrupted \(SIGTERM\); what was written is kept, and the next run resumes after it/);
   t.falsy(await stat(`${project.dataPath}.lock`).catch(() => undefined), 'the lock was released');
+  project.setFaults([]);
   t.is((await project.mms(['ingest'], '2022-04-27T12:00:00Z')).code, 0);
   t.is(await project.rawData(), await reference.rawData());
 });
