@@ -1,0 +1,87 @@
+import swagger from '@fastify/swagger';
+import Fastify, {type FastifyError, type FastifyInstance, LogController} from 'fastify';
+import type {Clock} from '../core/contracts/clock.js';
+import type {ApiErrorBody} from './api-error.js';
+import {healthRoute} from './routes/health-route.js';
+import {mmsRoute} from './routes/mms-route.js';
+import type {SeriesCache} from './series-cache.js';
+
+export interface AppOptions {
+  readonly pairs: readonly string[];
+  /** The windows `range` may name (the `mms_<n>` fields the transforms write). */
+  readonly windows: readonly number[];
+  readonly cache: SeriesCache;
+  readonly clock: Clock;
+  readonly version: string;
+  /** pino level for request logs (one line per request, with its id); 'silent' for none. */
+  readonly logLevel: string;
+}
+
+/**
+ * The HTTP API as a fastify app, not yet listening (tests call `inject` or `listen` themselves). Every
+ * client mistake is a 4xx with `{error, message}`; a 5xx only ever means a fault on the server's side.
+ */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logLevel === 'silent' ? false : {level: options.logLevel, stream: process.stderr},
+    // One log line per request (in onResponse) instead of fastify's two.
+    logController: new LogController({disableRequestLogging: true}),
+    // Malformed URLs and the like never reach a route: answer them in the same error shape.
+    frameworkErrors: (error, _request, reply) => {
+      const body: ApiErrorBody = {error: 'bad_request', message: error.message};
+      void (reply as unknown as {code(n: number): {send(b: unknown): void}}).code(400).send(body);
+    },
+    requestIdHeader: 'x-request-id',
+    // Unknown query keys are errors (a typo must not be silently ignored), not stripped.
+    ajv: {customOptions: {removeAdditional: false, coerceTypes: true, allErrors: false}},
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: {title: 'mms', version: options.version, description: 'Simple moving averages (MMS) of Mercado Bitcoin daily closes'},
+    },
+  });
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({method: request.method, url: request.url, status: reply.statusCode, ms: Number(reply.elapsedTime.toFixed(2))}, 'request');
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.validation) return reply.code(400).send(validationError(error));
+    const status = error.statusCode ?? 500;
+    if (status < 500) return reply.code(status).send({error: (error.code ?? 'bad_request').toLowerCase(), message: error.message} satisfies ApiErrorBody);
+    request.log.error({err: error, reqId: request.id}, 'request failed');
+    return reply.code(500).send({error: 'internal_error', message: `the server failed on this request (id ${request.id}); it is logged.`} satisfies ApiErrorBody);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}; the API serves GET /{pair}/mms, /health and /openapi.json.`} satisfies ApiErrorBody),
+  );
+
+  mmsRoute(app, options);
+  healthRoute(app, options);
+  app.get('/openapi.json', {schema: {hide: true}}, async () => app.swagger());
+  return app;
+}
+
+/** `querystring/from must be integer` → `from: must be an integer`, one problem at a time, named. */
+function validationError(error: FastifyError): ApiErrorBody {
+  const issue = error.validation![0]!;
+  const where = error.validationContext ?? 'request';
+  const key =
+    issue.keyword === 'required'
+      ? String((issue.params as {missingProperty?: string}).missingProperty)
+      : issue.keyword === 'additionalProperties'
+        ? String((issue.params as {additionalProperty?: string}).additionalProperty)
+        : issue.instancePath.replace(/^\//, '') || where;
+  const messages: Record<string, string> = {
+    required: `${key} is required`,
+    additionalProperties: `${key} is not a parameter of this route (known: from, to, range)`,
+    type: `${key} must be ${key === 'range' ? 'an integer (days)' : 'an integer (Unix seconds)'}`,
+    enum: `${key} must be one of ${((issue.params as {allowedValues?: unknown[]}).allowedValues ?? []).join(', ')}`,
+  };
+  const code = where === 'params' && key === 'pair' ? 'unknown_pair' : issue.keyword === 'additionalProperties' ? 'unknown_parameter' : `invalid_${key}`;
+  return {error: code, message: messages[issue.keyword] ?? `${key} ${issue.message ?? 'is invalid'}`};
+}

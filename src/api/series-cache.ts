@@ -1,0 +1,105 @@
+import type {Clock} from '../core/contracts/clock.js';
+import type {Logger} from '../core/contracts/logger.js';
+import type {MmsRecord} from '../core/contracts/record.js';
+import type {Sink} from '../core/contracts/sink.js';
+
+export interface Point {
+  readonly timestamp: number;
+  readonly mms: number;
+}
+
+interface PairSeries {
+  /** Per field: the points with a value, ascending (days without one are simply absent). */
+  readonly fields: ReadonlyMap<string, readonly Point[]>;
+  /** Newest stored bar, whatever its fields. */
+  readonly latest: number | undefined;
+}
+
+export interface CacheStatus {
+  readonly reachable: boolean;
+  readonly error?: string;
+  readonly refreshedAt: string | undefined;
+  readonly latest: ReadonlyMap<string, number | undefined>;
+}
+
+const DAY = 86_400;
+/** The API accepts `from` down to 365 days before today; one more day covers "today" moving on. */
+const KEPT_DAYS = 367;
+
+/**
+ * The last year of each pair, in memory: a daily series is tiny (365 points per window), so every request
+ * is a binary search and a slice, never a store query. Reloaded from the store every `refreshMs` (each
+ * server process on its own, so any number of them can sit in front of one database); while a reload
+ * fails, the last good data keeps being served and /health says the store is unreachable.
+ */
+export class SeriesCache {
+  private series = new Map<string, PairSeries>();
+  private status: CacheStatus = {reachable: false, refreshedAt: undefined, latest: new Map()};
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly sink: Sink,
+    private readonly pairs: readonly string[],
+    private readonly fields: readonly string[],
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(refreshMs: number): Promise<void> {
+    await this.refresh();
+    this.timer = setInterval(() => void this.refresh(), refreshMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Points of `field` for `pair` with from <= timestamp <= to; undefined before the first good load. */
+  points(pair: string, field: string, from: number, to: number): readonly Point[] | undefined {
+    const points = this.series.get(pair)?.fields.get(field);
+    if (!points) return this.series.has(pair) ? [] : undefined;
+    return points.slice(firstAtOrAfter(points, from), firstAtOrAfter(points, to + 1));
+  }
+
+  health(): CacheStatus {
+    return this.status;
+  }
+
+  async refresh(): Promise<void> {
+    const horizon = Math.floor(this.clock.now() / 1000 / DAY) * DAY - KEPT_DAYS * DAY;
+    try {
+      const next = new Map<string, PairSeries>();
+      for (const pair of this.pairs) {
+        const [records, latest] = await Promise.all([this.sink.readRange(pair, {from: horizon, to: Number.MAX_SAFE_INTEGER}), this.sink.latestTimestamp(pair)]);
+        next.set(pair, {fields: new Map(this.fields.map((field) => [field, pointsOf(records, field)])), latest});
+      }
+      this.series = next;
+      this.status = {reachable: true, refreshedAt: new Date(this.clock.now()).toISOString(), latest: new Map([...next].map(([p, s]) => [p, s.latest]))};
+    } catch (error) {
+      this.status = {...this.status, reachable: false, error: (error as Error).message};
+      this.logger.error(`serve: cannot refresh from the store: ${(error as Error).message}`);
+    }
+  }
+}
+
+function pointsOf(records: readonly MmsRecord[], field: string): Point[] {
+  const points: Point[] = [];
+  for (const record of records) {
+    const value = record[field];
+    if (typeof value === 'number' && Number.isFinite(value)) points.push({timestamp: record.timestamp, mms: value});
+  }
+  return points;
+}
+
+/** Index of the first point with timestamp >= t (binary search). */
+function firstAtOrAfter(points: readonly Point[], t: number): number {
+  let low = 0;
+  let high = points.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (points[mid]!.timestamp < t) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}

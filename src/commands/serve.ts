@@ -1,0 +1,55 @@
+import {Flags} from '@oclif/core';
+import {buildApp} from '../api/build-app.js';
+import {SeriesCache} from '../api/series-cache.js';
+import {MmsCommand} from '../cli/mms-command.js';
+import type {Clock} from '../core/contracts/clock.js';
+import type {Logger} from '../core/contracts/logger.js';
+import type {Sink} from '../core/contracts/sink.js';
+import type {Transform} from '../core/contracts/transform.js';
+import {UsageError} from '../core/errors/usage-error.js';
+import {TOKENS} from '../core/tokens.js';
+
+export interface ServeResult {
+  readonly url: string;
+}
+
+export default class Serve extends MmsCommand<ServeResult | undefined> {
+  static override summary = 'Serve the moving averages over HTTP: GET /{pair}/mms, /health, /openapi.json.';
+  static override description =
+    'Answers from memory (the last year of each pair, reloaded from the store every --refresh seconds), so any number of servers can sit in front of one database. Stops gracefully on SIGTERM/SIGINT. Request logs (one JSON line per request, with its id) go to stderr.';
+  static override examples = ['<%= config.bin %> serve', '<%= config.bin %> serve --host 0.0.0.0 --port 8080', 'curl "http://127.0.0.1:8080/BRLBTC/mms?from=1619481600&range=20"'];
+  static override flags = {
+    host: Flags.string({summary: 'Interface to listen on (loopback by default).', default: '127.0.0.1'}),
+    port: Flags.integer({summary: 'Port (0 picks a free one).', default: 8080, min: 0, max: 65_535}),
+    refresh: Flags.integer({summary: 'Seconds between two reloads from the store.', default: 10, min: 1, max: 86_400}),
+  };
+
+  async run(): Promise<ServeResult | undefined> {
+    const {flags} = await this.parse(Serve);
+    const {container, config} = await this.openContainer(flags.config);
+    const sink = await container.getAsync<Sink>(TOKENS.Sink);
+    const transforms = await container.getAsync<Transform[]>(TOKENS.Transforms);
+    const clock = container.get<Clock>(TOKENS.Clock);
+    const fields = transforms.flatMap((t) => t.fields);
+    const windows = fields.map((f) => /^mms_(\d+)$/.exec(f)?.[1]).filter((w): w is string => w !== undefined).map(Number);
+    const cache = new SeriesCache(sink, config.pairs, fields, clock, container.get<Logger>(TOKENS.Logger));
+    await cache.start(flags.refresh * 1000);
+    const app = await buildApp({pairs: config.pairs, windows, cache, clock, version: this.config.version, logLevel: process.env.MMS_LOG_LEVEL === 'silent' ? 'silent' : 'info'});
+    let url: string;
+    try {
+      url = await app.listen({host: flags.host, port: flags.port});
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE') throw new UsageError(`--port ${flags.port}: already in use on ${flags.host}; pick another port, or --port 0 for a free one.`);
+      if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UsageError(`--host ${flags.host}: not an address of this machine.`);
+      throw error;
+    }
+    if (this.jsonEnabled()) process.stdout.write(`${JSON.stringify({url, pairs: config.pairs, windows})}\n`);
+    this.log(`mms serve on ${url}  (GET /{pair}/mms?from=&to=&range=, /health, /openapi.json; pairs ${config.pairs.join(', ')}; windows ${windows.join(', ')})`);
+    await new Promise((resolve) => this.signal.addEventListener('abort', resolve, {once: true}));
+    // Graceful: stop accepting, let requests in flight finish, then close the store.
+    await app.close();
+    cache.stop();
+    return undefined;
+  }
+}

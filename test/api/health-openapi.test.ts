@@ -1,0 +1,45 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
+import test from 'ava';
+import {MongodbSink} from '../../plugins/mongodb/mongodb-sink.js';
+import {mongodbConfigSchema} from '../../plugins/mongodb/config-schema.js';
+import {NOW, recordedRecords, seededApi} from '../helpers/seeded-api.js';
+
+test('/health says the store is reachable, gives each pair its newest day, and whether it is stale', async (t) => {
+  const fresh = await seededApi(t);
+  t.deepEqual((await fresh.get('/health')).body, {
+    status: 'ok',
+    store: {reachable: true, refreshedAt: new Date(NOW).toISOString()},
+    pairs: [
+      {pair: 'BRLBTC', latest: '2022-04-26', stale: false},
+      {pair: 'BRLETH', latest: '2022-04-26', stale: false},
+    ],
+  });
+  const behind = await seededApi(t, {records: recordedRecords().filter((r) => r.timestamp < Date.parse('2022-04-20T00:00:00Z') / 1000 || r.pair === 'BRLETH')});
+  const health = await behind.get('/health');
+  t.is(health.status, 200);
+  t.like(health.body, {status: 'stale', pairs: [{pair: 'BRLBTC', latest: '2022-04-19', stale: true}, {pair: 'BRLETH', stale: false}]});
+});
+
+test('/health is 503 when the store cannot be reached, and the API answers 503, not 500', async (t) => {
+  const sink = new MongodbSink(mongodbConfigSchema.parse({url: 'mongodb://admin:s3cret@127.0.0.1:9', serverSelectionTimeoutMs: 200}));
+  t.teardown(() => sink.close());
+  const api = await seededApi(t, {sink});
+  const health = await api.get('/health');
+  t.is(health.status, 503);
+  t.like(health.body, {status: 'unavailable', store: {reachable: false}});
+  t.notRegex(JSON.stringify(health.body), /s3cret/);
+  const mms = await api.get(`/BRLBTC/mms?from=${Date.parse('2022-04-01T00:00:00Z') / 1000}&range=20`);
+  t.is(mms.status, 503);
+  t.like(mms.body, {error: 'store_unavailable'});
+});
+
+test('/openapi.json is a valid OpenAPI document generated from the route schemas', async (t) => {
+  const api = await seededApi(t);
+  const {status, body} = await api.get('/openapi.json');
+  t.is(status, 200);
+  const document = (await SwaggerParser.validate(structuredClone(body) as never)) as unknown as {openapi: string; paths: Record<string, {get: {parameters: Array<{name: string; in: string; required?: boolean}>}}>};
+  t.regex(document.openapi, /^3\./);
+  const parameters = document.paths['/{pair}/mms']!.get.parameters.map((p) => [p.in, p.name, Boolean(p.required)]);
+  t.deepEqual(parameters.sort(), [['path', 'pair', true], ['query', 'from', true], ['query', 'range', true], ['query', 'to', false]]);
+  t.truthy(document.paths['/health']);
+});

@@ -1,0 +1,108 @@
+import test from 'ava';
+import {NOW, recordedRecords, seededApi} from '../helpers/seeded-api.js';
+
+const DAY = 86_400;
+const today = Math.floor(NOW / 1000 / DAY) * DAY;
+const yesterday = today - DAY;
+const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 1000;
+type Point = {timestamp: number; mms: number};
+
+function expected(pair: string, field: string, from: number, to: number): Point[] {
+  return recordedRecords()
+    .filter((r) => r.pair === pair && r.timestamp >= from && r.timestamp <= to && typeof r[field] === 'number')
+    .map((r) => ({timestamp: r.timestamp, mms: r[field] as number}));
+}
+
+test('GET /:pair/mms answers the stored averages of that window, ascending, timestamps in seconds, up to yesterday by default', async (t) => {
+  const api = await seededApi(t);
+  const from = day('2022-03-01');
+  const {status, body, headers} = await api.get(`/BRLBTC/mms?from=${from}&range=20`);
+  t.is(status, 200);
+  t.regex(headers.get('content-type') ?? '', /application\/json/);
+  const points = body as Point[];
+  t.deepEqual(points, expected('BRLBTC', 'mms_20', from, yesterday));
+  t.is(points.at(-1)!.timestamp, yesterday, 'to defaults to the previous day');
+  t.is(points[0]!.timestamp, from);
+  t.true(points.every((p, i) => p.timestamp < 1e11 && (i === 0 || p.timestamp > points[i - 1]!.timestamp)));
+  t.deepEqual(points[0], {timestamp: from, mms: expected('BRLBTC', 'mms_20', from, from)[0]!.mms});
+});
+
+test('bounds are inclusive, and a `to` inside a day includes that day', async (t) => {
+  const api = await seededApi(t);
+  const from = day('2022-04-01');
+  const to = day('2022-04-05');
+  const exact = (await api.get(`/BRLETH/mms?from=${from}&to=${to}&range=50`)).body as Point[];
+  t.deepEqual(exact.map((p) => p.timestamp), [0, 1, 2, 3, 4].map((i) => from + i * DAY));
+  const inside = (await api.get(`/BRLETH/mms?from=${from}&to=${to + 3600}&range=50`)).body as Point[];
+  t.deepEqual(inside, exact);
+  const oneDay = (await api.get(`/BRLETH/mms?from=${to}&to=${to}&range=200`)).body as Point[];
+  t.deepEqual(oneDay, expected('BRLETH', 'mms_200', to, to));
+});
+
+test('from may be exactly 365 days before today (00:00 UTC), not one second earlier', async (t) => {
+  const api = await seededApi(t);
+  const oldest = today - 365 * DAY;
+  t.is((await api.get(`/BRLBTC/mms?from=${oldest}&range=200`)).status, 200);
+  const early = await api.get(`/BRLBTC/mms?from=${oldest - 1}&range=200`);
+  t.is(early.status, 400);
+  t.like(early.body, {error: 'from_too_old'});
+  t.regex((early.body as {message: string}).message, new RegExp(`the oldest accepted is ${oldest} \\(2021-04-27\\)`));
+});
+
+test('days without a value for the window are left out, never answered as 0', async (t) => {
+  const records = recordedRecords().map((r) => (r.pair === 'BRLBTC' && r.timestamp === day('2022-04-10') ? {...r, mms_200: null} : r));
+  const api = await seededApi(t, {records});
+  const from = day('2022-04-08');
+  const to = day('2022-04-12');
+  const long = (await api.get(`/BRLBTC/mms?from=${from}&to=${to}&range=200`)).body as Point[];
+  t.deepEqual(long.map((p) => p.timestamp), [from, from + DAY, from + 3 * DAY, from + 4 * DAY]);
+  t.false(long.some((p) => p.mms === 0));
+  t.is(((await api.get(`/BRLBTC/mms?from=${from}&to=${to}&range=20`)).body as Point[]).length, 5);
+});
+
+test('an empty result is 200 []', async (t) => {
+  const api = await seededApi(t, {records: recordedRecords().filter((r) => r.pair === 'BRLBTC')});
+  const response = await api.get(`/BRLETH/mms?from=${day('2022-04-01')}&range=20`);
+  t.is(response.status, 200);
+  t.deepEqual(response.body, []);
+});
+
+test('every client mistake is a 400 with {error, message} naming what to fix', async (t) => {
+  const api = await seededApi(t);
+  const from = day('2022-04-01');
+  const cases: Array<[string, string, RegExp]> = [
+    [`/BRLXRP/mms?from=${from}&range=20`, 'unknown_pair', /pair must be one of BRLBTC, BRLETH/],
+    [`/brlbtc/mms?from=${from}&range=20`, 'unknown_pair', /BRLBTC, BRLETH/],
+    [`/BRLBTC/mms?range=20`, 'invalid_from', /from is required/],
+    [`/BRLBTC/mms?from=abc&range=20`, 'invalid_from', /from must be an integer \(Unix seconds\)/],
+    [`/BRLBTC/mms?from=${from}.5&range=20`, 'invalid_from', /integer/],
+    [`/BRLBTC/mms?from=${from}&to=tomorrow&range=20`, 'invalid_to', /to must be an integer/],
+    [`/BRLBTC/mms?from=${from}`, 'invalid_range', /range is required/],
+    [`/BRLBTC/mms?from=${from}&range=21`, 'invalid_range', /range must be one of 20, 50, 200/],
+    [`/BRLBTC/mms?from=${from}&range=twenty`, 'invalid_range', /range must be an integer \(days\)/],
+    [`/BRLBTC/mms?from=${from}&to=${from - DAY}&range=20`, 'from_after_to', /is after to/],
+    [`/BRLBTC/mms?from=${today + DAY}&range=20`, 'from_after_to', /which defaults to yesterday/],
+    [`/BRLBTC/mms?from=${from}&range=20&pair=BRLETH`, 'unknown_parameter', /pair is not a parameter of this route/],
+    [`/BRLBTC/mms?from=${from}&from=${from}&range=20`, 'invalid_from', /integer/],
+    [`/BRLBTC/mms?from=${from * 1000}&range=20`, 'from_after_to', /beyond any date|is after to/],
+    ['/BRLBTC/mms?from=1&range=20', 'from_too_old', /more than 365 days before today/],
+  ];
+  for (const [path, error, message] of cases) {
+    const response = await api.get(path);
+    t.is(response.status, 400, path);
+    t.is((response.body as {error: string}).error, error, path);
+    t.regex((response.body as {message: string}).message, message, path);
+  }
+});
+
+test('unknown routes are 404 and malformed URLs 400, both in the same JSON shape; the request id is echoed', async (t) => {
+  const api = await seededApi(t);
+  const missing = await api.get('/BRLBTC/average?from=1');
+  t.is(missing.status, 404);
+  t.like(missing.body, {error: 'not_found'});
+  const malformed = await api.get('/BRLBTC%E0%A4%A/mms');
+  t.is(malformed.status, 400);
+  t.like(malformed.body, {error: 'bad_request'});
+  const response = await fetch(`${api.url}/health`, {headers: {'x-request-id': 'trace-123'}});
+  t.is(response.headers.get('x-request-id'), 'trace-123');
+});

@@ -1,0 +1,44 @@
+import {join} from 'node:path';
+import type {ExecutionContext} from 'ava';
+import {buildApp} from '../../src/api/build-app.js';
+import {SeriesCache} from '../../src/api/series-cache.js';
+import type {MmsRecord} from '../../src/core/contracts/record.js';
+import type {Sink} from '../../src/core/contracts/sink.js';
+import {stderrLogger} from '../../src/logger/stderr-logger.js';
+import {JsonFileSink} from '../../plugins/json-file/json-file-sink.js';
+import {computeSmas} from '../../plugins/sma/compute-sma.js';
+import {recordedDays} from './recorded-closes.js';
+import {tempDir} from './temp-dir.js';
+
+export const NOW = Date.parse('2022-04-27T12:00:00Z');
+
+/** Records of every recorded day of both pairs, with their 20/50/200-day averages (null without history). */
+export function recordedRecords(): MmsRecord[] {
+  return (['BRLBTC', 'BRLETH'] as const).flatMap((pair) => {
+    const days = recordedDays(pair);
+    const [m20, m50, m200] = computeSmas(Float64Array.from(days, (d) => Number(d.close)), [20, 50, 200]);
+    const value = (column: Float64Array, i: number) => (Number.isNaN(column[i]!) ? null : column[i]!);
+    return days.map((d, i) => ({pair, timestamp: d.timestamp, close: Number(d.close), mms_20: value(m20!, i), mms_50: value(m50!, i), mms_200: value(m200!, i)}));
+  });
+}
+
+/** `mms serve`'s app over a JSON sink seeded with `records`, listening on a loopback port. */
+export async function seededApi(t: ExecutionContext, options: {records?: MmsRecord[]; sink?: Sink; now?: number} = {}) {
+  const sink = options.sink ?? new JsonFileSink(join(await tempDir(t), 'mms.json'));
+  if (!options.sink) await sink.upsert(options.records ?? recordedRecords());
+  const clock = {now: () => options.now ?? NOW};
+  const cache = new SeriesCache(sink, ['BRLBTC', 'BRLETH'], ['mms_20', 'mms_50', 'mms_200'], clock, stderrLogger('silent'));
+  await cache.start(60_000);
+  const app = await buildApp({pairs: ['BRLBTC', 'BRLETH'], windows: [20, 50, 200], cache, clock, version: 'test', logLevel: 'silent'});
+  const url = await app.listen({host: '127.0.0.1', port: 0});
+  t.teardown(async () => {
+    cache.stop();
+    await app.close();
+  });
+  const get = async (path: string) => {
+    const response = await fetch(`${url}${path}`);
+    const text = await response.text();
+    return {status: response.status, body: text === '' ? undefined : (JSON.parse(text) as unknown), headers: response.headers};
+  };
+  return {url, get, cache};
+}
