@@ -1,5 +1,6 @@
 import swagger from '@fastify/swagger';
-import Fastify, {type FastifyError, type FastifyInstance, LogController} from 'fastify';
+import Fastify, {type FastifyError, type FastifyInstance} from 'fastify';
+import {AccessLog} from './access-log.js';
 import type {Clock} from '../core/contracts/clock.js';
 import type {ApiErrorBody} from './api-error.js';
 import {healthRoute} from './routes/health-route.js';
@@ -13,8 +14,8 @@ export interface AppOptions {
   readonly cache: SeriesCache;
   readonly clock: Clock;
   readonly version: string;
-  /** pino level for request logs (one line per request, with its id); 'silent' for none. */
-  readonly logLevel: string;
+  /** Request logs (one JSON line per request, with its id) on stderr; off for tests. */
+  readonly accessLog: boolean;
 }
 
 /**
@@ -22,10 +23,10 @@ export interface AppOptions {
  * client mistake is a 4xx with `{error, message}`; a 5xx only ever means a fault on the server's side.
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const log = options.accessLog ? new AccessLog() : undefined;
   const app = Fastify({
-    logger: options.logLevel === 'silent' ? false : {level: options.logLevel, stream: process.stderr},
-    // One log line per request (in onResponse) instead of fastify's two.
-    logController: new LogController({disableRequestLogging: true}),
+    // fastify's own logger stays off: it would make a child logger per request; AccessLog writes one line.
+    logger: false,
     // Malformed URLs and the like never reach a route: answer them in the same error shape.
     frameworkErrors: (error, _request, reply) => {
       const body: ApiErrorBody = {error: 'bad_request', message: error.message};
@@ -45,15 +46,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info({method: request.method, url: request.url, status: reply.statusCode, ms: Number(reply.elapsedTime.toFixed(2))}, 'request');
-  });
+  if (log) {
+    app.addHook('onResponse', async (request, reply) => log.request(request.id, request.method, request.url, reply.statusCode, reply.elapsedTime));
+    app.addHook('onClose', async () => log.flush());
+  }
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation) return reply.code(400).send(validationError(error));
     const status = error.statusCode ?? 500;
     if (status < 500) return reply.code(status).send({error: (error.code ?? 'bad_request').toLowerCase(), message: error.message} satisfies ApiErrorBody);
-    request.log.error({err: error, reqId: request.id}, 'request failed');
+    log?.fault(request.id, error);
     return reply.code(500).send({error: 'internal_error', message: `the server failed on this request (id ${request.id}); it is logged.`} satisfies ApiErrorBody);
   });
   app.setNotFoundHandler((request, reply) =>

@@ -23,6 +23,8 @@ export interface CacheStatus {
 }
 
 const DAY = 86_400;
+/** Distinct answers kept serialized (each at most ~17 KB for a year of one window). */
+const MAX_BODIES = 2000;
 /** The API accepts `from` down to 365 days before today; one more day covers "today" moving on. */
 const KEPT_DAYS = 367;
 
@@ -34,6 +36,10 @@ const KEPT_DAYS = 367;
  */
 export class SeriesCache {
   private series = new Map<string, PairSeries>();
+  /** Serialized answers of the current data, by pair, field and slice; dropped at every reload. */
+  private bodies = new Map<string, string>();
+  /** Bumped at every reload: answers remembered under an older generation are stale. */
+  generation = 0;
   private status: CacheStatus = {reachable: false, refreshedAt: undefined, latest: new Map()};
   private timer: NodeJS.Timeout | undefined;
 
@@ -62,6 +68,25 @@ export class SeriesCache {
     return points.slice(firstAtOrAfter(points, from), firstAtOrAfter(points, to + 1));
   }
 
+  /**
+   * The same answer as JSON text, serialized once per distinct slice: clients ask for the same windows
+   * over and over (a chart, a dashboard), and serializing 365 points is most of a request's cost.
+   */
+  body(pair: string, field: string, from: number, to: number): string | undefined {
+    const points = this.series.get(pair)?.fields.get(field);
+    if (!points) return this.series.has(pair) ? '[]' : undefined;
+    const start = firstAtOrAfter(points, from);
+    const end = firstAtOrAfter(points, to + 1);
+    const key = `${pair}\u0000${field}\u0000${start}\u0000${end}`;
+    let body = this.bodies.get(key);
+    if (body === undefined) {
+      if (this.bodies.size >= MAX_BODIES) this.bodies.clear();
+      body = JSON.stringify(points.slice(start, end));
+      this.bodies.set(key, body);
+    }
+    return body;
+  }
+
   health(): CacheStatus {
     return this.status;
   }
@@ -75,6 +100,8 @@ export class SeriesCache {
         next.set(pair, {fields: new Map(this.fields.map((field) => [field, pointsOf(records, field)])), latest});
       }
       this.series = next;
+      this.bodies = new Map();
+      this.generation++;
       this.status = {reachable: true, refreshedAt: new Date(this.clock.now()).toISOString(), latest: new Map([...next].map(([p, s]) => [p, s.latest]))};
     } catch (error) {
       this.status = {...this.status, reachable: false, error: (error as Error).message};

@@ -34,7 +34,7 @@ export default class Serve extends MmsCommand<ServeResult | undefined> {
     const windows = fields.map((f) => /^mms_(\d+)$/.exec(f)?.[1]).filter((w): w is string => w !== undefined).map(Number);
     const cache = new SeriesCache(sink, config.pairs, fields, clock, container.get<Logger>(TOKENS.Logger));
     await cache.start(flags.refresh * 1000);
-    const app = await buildApp({pairs: config.pairs, windows, cache, clock, version: this.config.version, logLevel: process.env.MMS_LOG_LEVEL === 'silent' ? 'silent' : 'info'});
+    const app = await buildApp({pairs: config.pairs, windows, cache, clock, version: this.config.version, accessLog: process.env.MMS_LOG_LEVEL !== 'silent'});
     let url: string;
     try {
       url = await app.listen({host: flags.host, port: flags.port});

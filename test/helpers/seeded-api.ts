@@ -29,7 +29,7 @@ export async function seededApi(t: ExecutionContext, options: {records?: MmsReco
   const clock = {now: () => options.now ?? NOW};
   const cache = new SeriesCache(sink, ['BRLBTC', 'BRLETH'], ['mms_20', 'mms_50', 'mms_200'], clock, stderrLogger('silent'));
   await cache.start(60_000);
-  const app = await buildApp({pairs: ['BRLBTC', 'BRLETH'], windows: [20, 50, 200], cache, clock, version: 'test', logLevel: 'silent'});
+  const app = await buildApp({pairs: ['BRLBTC', 'BRLETH'], windows: [20, 50, 200], cache, clock, version: 'test', accessLog: false});
   const url = await app.listen({host: '127.0.0.1', port: 0});
   t.teardown(async () => {
     cache.stop();

@@ -5,6 +5,9 @@ import {type ApiErrorBody, errorSchema} from '../api-error.js';
 import type {SeriesCache} from '../series-cache.js';
 
 const DAY = 86_400;
+const JSON_TYPE = 'application/json; charset=utf-8';
+/** Distinct request URLs remembered (each answer is shared with the slice cache, so this is cheap). */
+const MAX_ANSWERS = 5000;
 /** How far back `from` may reach: 365 days before today's 00:00 UTC. */
 const MAX_AGE_DAYS = 365;
 
@@ -20,9 +23,24 @@ interface Query {
  */
 export function mmsRoute(app: FastifyInstance, options: {pairs: readonly string[]; windows: readonly number[]; cache: SeriesCache; clock: Clock}): void {
   const {pairs, windows, cache, clock} = options;
+  // Whole answers by request URL, for as long as the data and "today" (the default `to`) stay the same:
+  // a repeated request (a dashboard polling) skips validation and lookup entirely.
+  const answered = new Map<string, string>();
+  let answeredFor = '';
+  const validity = () => `${cache.generation}:${Math.floor(clock.now() / 1000 / DAY)}`;
   app.get<{Params: {pair: string}; Querystring: Query}>(
     '/:pair/mms',
     {
+      onRequest: (request, reply, done) => {
+        const now = validity();
+        if (now !== answeredFor) {
+          answered.clear();
+          answeredFor = now;
+        }
+        const body = answered.get(request.url);
+        if (body === undefined) return done();
+        void reply.type(JSON_TYPE).send(body);
+      },
       schema: {
         summary: 'Simple moving average of the daily close of a pair',
         params: {type: 'object', required: ['pair'], properties: {pair: {type: 'string', enum: [...pairs], description: 'A configured pair, e.g. BRLBTC'}}},
@@ -58,9 +76,12 @@ export function mmsRoute(app: FastifyInstance, options: {pairs: readonly string[
       if (from > to) {
         return reply.code(400).send(fail('from_after_to', `from ${from} (${iso(from)}) is after to ${to} (${iso(to)})${request.query.to === undefined ? ', which defaults to yesterday' : ''}.`));
       }
-      const points = cache.points(pair, `mms_${range}`, from, to);
-      if (!points) return reply.code(503).send(fail('store_unavailable', 'the store could not be read yet; see GET /health and try again shortly.'));
-      return points;
+      const body = cache.body(pair, `mms_${range}`, from, to);
+      if (body === undefined) return reply.code(503).send(fail('store_unavailable', 'the store could not be read yet; see GET /health and try again shortly.'));
+      if (answered.size >= MAX_ANSWERS) answered.clear();
+      answered.set(request.url, body);
+      // Already JSON (the shape of the 200 schema, which documents it): sent as is.
+      return reply.type(JSON_TYPE).send(body);
     },
   );
 }

@@ -1,0 +1,96 @@
+// `mms serve` throughput and latency: 730 days of both pairs in a JSON store, then autocannon on
+// GET /BRLBTC/mms?from=<365 days ago>&range=20 against the real `mms serve` process, and in the same run
+// against a minimal node:http server returning the same bytes (the ceiling on this machine).
+import {type ChildProcess, execFileSync, spawn} from 'node:child_process';
+import {openSync} from 'node:fs';
+import {mkdtemp, rm, stat, writeFile} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import autocannon from 'autocannon';
+import {JsonFileSink} from '../plugins/json-file/json-file-sink.js';
+import {computeSmas} from '../plugins/sma/compute-sma.js';
+import {recordedDataset} from '../simulator/recorded-dataset.js';
+
+const NOW = '2022-04-27T12:00:00Z';
+const DAY = 86_400;
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const today = Math.floor(Date.parse(NOW) / 1000 / DAY) * DAY;
+const path = `/BRLBTC/mms?from=${today - 365 * DAY}&range=20`;
+const bin = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
+const rawServer = fileURLToPath(new URL('./raw-http-server.js', import.meta.url));
+
+// One core for the load generator (this process), the other for the server under test, when taskset exists:
+// otherwise the scheduler moves them around and the figures wander by a third from run to run.
+const pinned = (() => {
+  try {
+    execFileSync('taskset', ['-cp', '0', String(process.pid)], {stdio: 'ignore'});
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+const dir = await mkdtemp(join(tmpdir(), 'mms-bench-serve-'));
+const children: ChildProcess[] = [];
+try {
+  // 730 complete days per pair, with their averages, from the recorded candles.
+  const dataset = recordedDataset();
+  const sink = new JsonFileSink(join(dir, 'data', 'mms.json'));
+  for (const pair of ['BRLBTC', 'BRLETH']) {
+    const candles = dataset.candles(pair, DAY, today - 930 * DAY, today - DAY, today);
+    const [m20, m50, m200] = computeSmas(Float64Array.from(candles, (c) => c.close), [20, 50, 200]);
+    const records = candles.map((c, i) => ({pair, timestamp: c.timestamp, close: c.close, mms_20: m20![i]!, mms_50: m50![i]!, mms_200: m200![i]!})).slice(-730);
+    await sink.upsert(records);
+  }
+  await writeFile(join(dir, 'mms.config.json'), JSON.stringify({sink: {use: 'json-file', path: 'data/mms.json'}}));
+
+  const mms = await start(children, [bin, 'serve', '--port', '0', '--json'], dir, {MMS_NOW: NOW});
+  const body = await (await fetch(`${mms.url}${path}`)).text();
+  const raw = await start(children, [rawServer, body], dir, {});
+  if ((await (await fetch(`${raw.url}${path}`)).text()) !== body) throw new Error('the baseline does not answer the same bytes');
+
+  console.log(`GET ${path}: ${JSON.parse(body).length} points, ${body.length} bytes; ${DURATION} s per run, 10 connections; ${pinned ? 'load generator on CPU 0, server on CPU 1' : 'not pinned (no taskset)'}`);
+  // Alternate the two servers, three times, and keep each one's best run: neither gets all the noise.
+  let ceiling = {rps: 0, p99: Infinity};
+  let served = {rps: 0, p99: Infinity};
+  for (let round = 1; round <= 3; round++) {
+    ceiling = best(ceiling, await load(`node:http, precomputed body #${round}`, raw.url));
+    served = best(served, await load(`mms serve #${round}`, mms.url));
+  }
+  const logBytes = (await stat(join(dir, 'serve.log'))).size;
+  console.log(`mms serve wrote ${(logBytes / 1e6).toFixed(1)} MB of request logs (one JSON line per request) meanwhile`);
+  console.log(`best: mms serve ${served.rps.toFixed(0)} req/s (p99 ${served.p99} ms), node:http ${ceiling.rps.toFixed(0)} req/s (p99 ${ceiling.p99} ms)`);
+  console.log(`ratio mms serve / node:http: ${(served.rps / ceiling.rps).toFixed(2)} (target >= 0.7); mms serve p99 ${served.p99} ms (target < 10 ms)`);
+} finally {
+  for (const child of children) child.kill('SIGTERM');
+  await rm(dir, {recursive: true, force: true});
+}
+
+async function start(list: ChildProcess[], args: string[], cwd: string, env: Record<string, string>): Promise<{url: string}> {
+  // Request logs are on, as in production, and go to a file, as under systemd or a container runtime.
+  const log = openSync(join(cwd, 'serve.log'), 'a');
+  const [command, argv] = pinned ? ['taskset', ['-c', '1', process.execPath, ...args]] : [process.execPath, args];
+  const child = spawn(command, argv, {cwd, env: {...process.env, ...env}, stdio: ['ignore', 'pipe', log]});
+  list.push(child);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0]!));
+    });
+    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}`)));
+  });
+}
+
+function best(a: {rps: number; p99: number}, b: {rps: number; p99: number}) {
+  return b.rps > a.rps ? b : a;
+}
+
+async function load(name: string, url: string): Promise<{rps: number; p99: number}> {
+  await autocannon({url: `${url}${path}`, connections: 10, duration: 2}); // warm-up
+  const result = await autocannon({url: `${url}${path}`, connections: 10, duration: DURATION});
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${name}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+  console.log(`${name.padEnd(28)} ${result.requests.average.toFixed(0).padStart(7)} req/s   p50 ${result.latency.p50} ms   p99 ${result.latency.p99} ms`);
+  return {rps: result.requests.average, p99: result.latency.p99};
+}
