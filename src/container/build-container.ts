@@ -50,28 +50,21 @@ export async function buildContainer(options: ContainerOptions): Promise<Contain
     .bind(TOKENS.Source)
     .toResolvedValue((registry: PluginRegistry) => registry.create('source', config.source, ['source']), [TOKENS.PluginRegistry])
     .inSingletonScope();
-  container
-    .bind(TOKENS.Transforms)
-    .toResolvedValue(
-      async (registry: PluginRegistry) => {
-        const transforms = [];
-        for (const [i, ref] of config.transforms.entries()) transforms.push(await registry.create('transform', ref, ['transforms', i]));
-        return transforms;
-      },
-      [TOKENS.PluginRegistry],
-    )
-    .inSingletonScope();
-  container
-    .bind(TOKENS.Alarms)
-    .toResolvedValue(
-      async (registry: PluginRegistry) => {
-        const alarms = [];
-        for (const [i, ref] of config.alarms.entries()) alarms.push(await registry.create('alarm', ref, ['alarms', i]));
-        return alarms;
-      },
-      [TOKENS.PluginRegistry],
-    )
-    .inSingletonScope();
+  // Lists of plugin entries (transforms, alarms) are built in config order, each under its own key path.
+  const bindList = <K extends 'transform' | 'alarm'>(token: symbol, kind: K, key: 'transforms' | 'alarms') =>
+    container
+      .bind(token)
+      .toResolvedValue(
+        async (registry: PluginRegistry) => {
+          const instances = [];
+          for (const [i, ref] of config[key].entries()) instances.push(await registry.create(kind, ref, [key, i]));
+          return instances;
+        },
+        [TOKENS.PluginRegistry],
+      )
+      .inSingletonScope();
+  bindList(TOKENS.Transforms, 'transform', 'transforms');
+  bindList(TOKENS.Alarms, 'alarm', 'alarms');
   container
     .bind(TOKENS.Sink)
     .toResolvedValue((registry: PluginRegistry) => registry.create('sink', config.sink, ['sink']), [TOKENS.PluginRegistry])

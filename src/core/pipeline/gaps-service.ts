@@ -6,11 +6,11 @@ import type {TimeRange} from '../contracts/record.js';
 import {resolutionSeconds} from '../contracts/resolution.js';
 import type {Sink} from '../contracts/sink.js';
 import type {Transform} from '../contracts/transform.js';
-import {UsageError} from '../errors/usage-error.js';
 import type {Ledger} from '../state/ledger.js';
 import {TOKENS} from '../tokens.js';
 import {formatUtc} from '../time/format-utc.js';
 import {lastCompleteBar} from '../time/last-complete-bar.js';
+import {checkPairs} from './check-pairs.js';
 import {findGaps} from './find-gaps.js';
 import type {AcquireRunLock} from './ingest-service.js';
 
@@ -54,9 +54,7 @@ export class GapsService {
   }
 
   async check(options: GapsOptions): Promise<GapsResult> {
-    const pairs = options.pairs ?? this.config.pairs;
-    const unknown = pairs.filter((p) => !this.config.pairs.includes(p));
-    if (unknown.length > 0) throw new UsageError(`--pairs: ${unknown.join(', ')} not in the config's pairs (${this.config.pairs.join(', ')}).`);
+    const pairs = checkPairs(this.config, options.pairs);
     const to = lastCompleteBar(this.clock.now(), this.step);
     const bars = (options.days * DAY) / this.step;
     const range = {from: to - (bars - 1) * this.step, to};

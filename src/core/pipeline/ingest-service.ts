@@ -13,12 +13,12 @@ import {isSourceError, SourceError, type SourceErrorKind} from '../errors/source
 import {ConfigError} from '../errors/config-error.js';
 import {InterruptedError} from '../errors/interrupted-error.js';
 import {SinkError} from '../errors/sink-error.js';
-import {UsageError} from '../errors/usage-error.js';
 import {TOKENS} from '../tokens.js';
 import type {Ledger} from '../state/ledger.js';
 import {formatUtc} from '../time/format-utc.js';
 import {lastCompleteBar} from '../time/last-complete-bar.js';
 import {buildBarSeries} from './build-bar-series.js';
+import {checkPairs} from './check-pairs.js';
 import {type PairWindow, planIngest} from './plan-ingest.js';
 
 export interface IngestOptions {
@@ -135,11 +135,7 @@ export class IngestService {
   }
 
   private async windows(options: IngestOptions): Promise<PairWindow[]> {
-    const pairs = options.pairs ?? this.config.pairs;
-    const unknown = pairs.filter((p) => !this.config.pairs.includes(p));
-    if (unknown.length > 0) {
-      throw new UsageError(`--pairs: ${unknown.join(', ')} not in the config's pairs (${this.config.pairs.join(', ')}); add it to "pairs" in ${this.config.file} first.`);
-    }
+    const pairs = checkPairs(this.config, options.pairs);
     const lastComplete = lastCompleteBar(this.clock.now(), this.step);
     const windows: PairWindow[] = [];
     for (const pair of pairs) {

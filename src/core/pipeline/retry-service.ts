@@ -1,7 +1,7 @@
 import {inject, injectable} from 'inversify';
 import type {ResolvedConfig} from '../../config/config-schema.js';
 import type {FailedWindow} from '../contracts/state-store.js';
-import {UsageError} from '../errors/usage-error.js';
+import {checkPairs} from './check-pairs.js';
 import type {Ledger} from '../state/ledger.js';
 import {TOKENS} from '../tokens.js';
 import {formatUtc} from '../time/format-utc.js';
@@ -71,8 +71,7 @@ export class RetryService {
   }
 
   private checkPairs(pairs: readonly string[] | undefined): void {
-    const unknown = (pairs ?? []).filter((p) => !this.config.pairs.includes(p));
-    if (unknown.length > 0) throw new UsageError(`--pairs: ${unknown.join(', ')} not in the config's pairs (${this.config.pairs.join(', ')}).`);
+    checkPairs(this.config, pairs);
   }
 }
 
