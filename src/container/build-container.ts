@@ -43,8 +43,10 @@ export async function buildContainer(options: ContainerOptions): Promise<Contain
   container.bind(TOKENS.Logger).toConstantValue(options.logger);
   container.bind(TOKENS.HttpClientFactory).toConstantValue(options.httpClientFactory ?? new PacedHttpClientFactory());
   const available = [...BUNDLED_PLUGINS, ...(options.plugins ?? [])];
-  const manifests = [...available, ...(await loadPluginModules(config, available))];
-  for (const manifest of manifests) container.bind(TOKENS.PluginManifest).toConstantValue(manifest);
+  const loaded = await loadPluginModules(config, available);
+  const origins = new Map<PluginManifest, string>([...available.map((m): [PluginManifest, string] => [m, BUNDLED_PLUGINS.includes(m) ? 'bundled' : 'embedded']), ...loaded.map(({manifest, origin}): [PluginManifest, string] => [manifest, origin])]);
+  for (const manifest of origins.keys()) container.bind(TOKENS.PluginManifest).toConstantValue(manifest);
+  container.bind(TOKENS.PluginOrigins).toConstantValue(origins);
   container.bind(TOKENS.PluginRegistry).to(PluginRegistry).inSingletonScope();
   container
     .bind(TOKENS.Source)

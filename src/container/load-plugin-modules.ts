@@ -10,9 +10,9 @@ import type {ResolvedConfig} from '../config/config-schema.js';
  * there). Each must export a manifest, or an array of them, as its default export. `taken` holds the
  * plugins already available (kind:name → where from), so a clash names both modules.
  */
-export async function loadPluginModules(config: ResolvedConfig, taken: readonly PluginManifest[]): Promise<PluginManifest[]> {
+export async function loadPluginModules(config: ResolvedConfig, taken: readonly PluginManifest[]): Promise<Array<{manifest: PluginManifest; origin: string}>> {
   const origins = new Map(taken.map((m) => [`${m.kind}:${m.name}`, 'the bundled plugins']));
-  const manifests: PluginManifest[] = [];
+  const manifests: Array<{manifest: PluginManifest; origin: string}> = [];
   for (const [index, specifier] of config.plugins.entries()) {
     const where = `${config.file}: plugins[${index}] "${specifier}"`;
     const url = resolveSpecifier(specifier, config.dir, where);
@@ -33,7 +33,7 @@ export async function loadPluginModules(config: ResolvedConfig, taken: readonly 
       const previous = origins.get(key);
       if (previous) throw new ConfigError(`${where}${at}: a ${manifest.kind} plugin named "${manifest.name}" already comes from ${previous}; rename one of them.`);
       origins.set(key, `plugins[${index}] "${specifier}"`);
-      manifests.push(manifest);
+      manifests.push({manifest, origin: specifier});
     });
   }
   return manifests;

@@ -11,6 +11,8 @@ export const TOKENS = {
   /** PluginManifest, one binding per available plugin */
   PluginManifest: Symbol.for('mms.PluginManifest'),
   PluginRegistry: Symbol.for('mms.PluginRegistry'),
+  /** Map<PluginManifest, string>: "bundled", or the module specifier it was loaded from */
+  PluginOrigins: Symbol.for('mms.PluginOrigins'),
   Source: Symbol.for('mms.Source'),
   /** Transform[], in config order */
   Transforms: Symbol.for('mms.Transforms'),

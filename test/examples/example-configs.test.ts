@@ -1,10 +1,10 @@
 import {join} from 'node:path';
 import test from 'ava';
-import {loadConfig} from '../src/config/load-config.js';
-import {buildContainer, closeContainer} from '../src/container/build-container.js';
-import {BUNDLED_DEFAULTS} from '../src/container/bundled-plugins.js';
-import {stderrLogger} from '../src/logger/stderr-logger.js';
-import {ROOT} from './helpers/run-cli.js';
+import {loadConfig} from '../../src/config/load-config.js';
+import {buildContainer, closeContainer} from '../../src/container/build-container.js';
+import {BUNDLED_DEFAULTS} from '../../src/container/bundled-plugins.js';
+import {stderrLogger} from '../../src/logger/stderr-logger.js';
+import {ROOT} from '../helpers/run-cli.js';
 
 // Configs shown to users must stay valid: each is loaded and every plugin entry validated and built.
 for (const file of ['mms.config.ts', 'examples/offline/mms.config.ts', 'examples/mongodb/mms.config.ts']) {
