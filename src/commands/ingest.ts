@@ -5,7 +5,8 @@ import {progressReporter} from '../cli/progress-reporter.js';
 import {EXIT_CODES} from '../core/errors/exit-codes.js';
 import type {IngestProgress, IngestResult, IngestService, PairPlan} from '../core/pipeline/ingest-service.js';
 import {TOKENS} from '../core/tokens.js';
-import {formatUtc} from '../core/time/format-utc.js';
+import {checkPairs} from '../core/pipeline/check-pairs.js';
+import {parseShard, selectShard} from '../core/pipeline/select-shard.js';
 import {parseTimeFlag} from '../core/time/parse-time-flag.js';
 
 type IngestOutput = IngestResult | {dryRun: true; pairs: PairPlan[]};
@@ -24,17 +25,30 @@ export default class Ingest extends MmsCommand<IngestOutput> {
     to: Flags.string({summary: 'Last day to write (default: yesterday, UTC). Needs --from.', helpValue: '<day>'}),
     pairs: pairsFlag(),
     'dry-run': Flags.boolean({summary: 'Print the plan (per pair: range, bars, requests) and write nothing.'}),
+    shard: Flags.string({
+      summary: 'Run only this worker\'s share of the pairs: i/n (0 <= i < n), by a stable hash of the pair name. For CI matrices and Kubernetes Indexed Jobs (JOB_COMPLETION_INDEX).',
+      helpValue: 'i/n',
+    }),
   };
 
   async run(): Promise<IngestOutput> {
     const {flags} = await this.parse(Ingest);
-    const options = {
+    const options: {from?: number; to?: number; pairs?: string[]} = {
       from: flags.from === undefined ? undefined : parseTimeFlag('from', flags.from),
       to: flags.to === undefined ? undefined : parseTimeFlag('to', flags.to),
       pairs: flags.pairs,
     };
-    const {container} = await this.openContainer(flags.config);
+    const {container, config} = await this.openContainer(flags.config);
     const ingest = await container.getAsync<IngestService>(TOKENS.IngestService);
+    if (flags.shard) {
+      // Within --pairs if given; a worker whose share is empty has nothing to do and says so.
+      const mine = selectShard(checkPairs(config, options.pairs), parseShard(flags.shard));
+      if (mine.length === 0) {
+        this.log(`shard ${flags.shard}: no pair falls in this share; nothing to do.`);
+        return {ok: true, resolution: config.resolution, pairs: []};
+      }
+      options.pairs = mine;
+    }
 
     if (flags['dry-run']) {
       const plan = await ingest.plan(options);

@@ -256,3 +256,17 @@ test('a password in the API URL is refused and never printed, in text or --json'
     t.notRegex(run.stdout + run.stderr, /s3cret/);
   }
 });
+
+test('--shard i/n runs a stable share of the pairs; the shares of all workers together are every pair', async (t) => {
+  const project = await simulatedProject(t);
+  const first = await project.mms(['ingest', '--shard', '0/2', '--json'], NOW);
+  const second = await project.mms(['ingest', '--shard', '1/2', '--json'], NOW);
+  t.is(first.code, 0, first.stderr);
+  t.is(second.code, 0, second.stderr);
+  const shares = [first, second].map((run) => (JSON.parse(run.stdout) as {pairs: Array<{pair: string}>}).pairs.map((p) => p.pair));
+  t.deepEqual(shares.flat().sort(), ['BRLBTC', 'BRLETH']);
+  t.is((await project.records()).length, 730);
+  const bad = await project.mms(['ingest', '--shard', '2/2'], NOW);
+  t.is(bad.code, 2);
+  t.regex(bad.stderr, /--shard: expected i\/n with 0 <= i < n/);
+});
