@@ -33,6 +33,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       void (reply as unknown as {code(n: number): {send(b: unknown): void}}).code(400).send(body);
     },
     requestIdHeader: 'x-request-id',
+    // `/BRLBTC/mms/` is the same resource as `/BRLBTC/mms`.
+    routerOptions: {ignoreTrailingSlash: true},
     // Unknown query keys are errors (a typo must not be silently ignored), not stripped.
     ajv: {customOptions: {removeAdditional: false, coerceTypes: true, allErrors: false}},
   });

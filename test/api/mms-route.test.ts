@@ -97,6 +97,9 @@ test('every client mistake is a 400 with {error, message} naming what to fix', a
 
 test('unknown routes are 404 and malformed URLs 400, both in the same JSON shape; the request id is echoed', async (t) => {
   const api = await seededApi(t);
+  const slash = await api.get(`/BRLBTC/mms/?from=${day('2022-04-25')}&range=20`);
+  t.is(slash.status, 200, 'a trailing slash names the same resource');
+  t.is((slash.body as unknown[]).length, 2);
   const missing = await api.get('/BRLBTC/average?from=1');
   t.is(missing.status, 404);
   t.like(missing.body, {error: 'not_found'});
