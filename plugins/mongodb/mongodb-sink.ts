@@ -14,18 +14,26 @@ const INTERNAL_FIELDS = {_id: 0, date: 0} as const;
 /**
  * One document per (pair, timestamp): `{pair, timestamp, date, close, mms_20, ...}`, `timestamp` in Unix
  * seconds and `date` the same instant as a BSON date. A unique index on {pair, timestamp} makes upserts
- * idempotent and serves every read. One client per run, connected on first use.
+ * idempotent and serves every read; it is created (idempotently) before the first write. One client per
+ * run, connected on first use.
  */
 export class MongodbSink implements Sink {
   readonly name = 'mongodb';
   private client: MongoClient | undefined;
   private ready: Promise<{data: Collection<Document>; state: Collection<Document>}> | undefined;
+  private indexed: Promise<string> | undefined;
 
   constructor(readonly config: MongodbConfig) {}
 
   async upsert(records: readonly MmsRecord[]): Promise<void> {
     if (records.length === 0) return;
     await this.run('write records', async ({data}) => {
+      // On the write path only: a read-only user (a fleet of `mms serve`) never needs to create it.
+      this.indexed ??= data.createIndex({pair: 1, timestamp: 1}, {unique: true, name: 'pair_timestamp'}).catch((error: unknown) => {
+        this.indexed = undefined;
+        throw error;
+      });
+      await this.indexed;
       for (let i = 0; i < records.length; i += this.config.batchSize) {
         const operations: AnyBulkWriteOperation<Document>[] = records.slice(i, i + this.config.batchSize).map(({pair, timestamp, ...fields}) => ({
           updateOne: {filter: {pair, timestamp}, update: {$set: {date: new Date(timestamp * 1000), ...fields}}, upsert: true},
@@ -72,6 +80,7 @@ export class MongodbSink implements Sink {
     const client = this.client;
     this.client = undefined;
     this.ready = undefined;
+    this.indexed = undefined;
     await client?.close();
   }
 
@@ -103,10 +112,7 @@ export class MongodbSink implements Sink {
     try {
       await this.client.connect();
       const db = this.client.db(this.config.database);
-      const data = db.collection(this.config.collection);
-      // Idempotent: creating an index that exists with the same keys and options is a no-op.
-      await data.createIndex({pair: 1, timestamp: 1}, {unique: true, name: 'pair_timestamp'});
-      return {data, state: db.collection(this.stateCollectionName())};
+      return {data: db.collection(this.config.collection), state: db.collection(this.stateCollectionName())};
     } catch (error) {
       this.ready = undefined;
       await this.client.close().catch(() => undefined);

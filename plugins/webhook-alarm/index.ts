@@ -2,7 +2,7 @@ import {HTTPError, TimeoutError} from 'ky';
 import {z} from 'zod';
 import {definePlugin} from '../../src/core/contracts/plugin.js';
 import {AlarmError} from '../../src/core/errors/alarm-error.js';
-import {redactCredentials, redactUrl} from '../../src/core/redact-url.js';
+import {redactCredentials} from '../../src/core/redact-url.js';
 
 const nonNegativeInt = z.number({error: 'expected a non-negative integer'}).int({error: 'expected a non-negative integer'}).nonnegative({error: 'expected a non-negative integer'});
 
@@ -11,7 +11,10 @@ export default definePlugin({
   kind: 'alarm',
   description: 'POSTs the gap report as JSON with a Slack-compatible "text" field (Slack, Mattermost, Teams workflows, your own receiver)',
   configSchema: z.strictObject({
-    url: z.url({protocol: /^https?$/, error: 'expected an http(s) URL'}),
+    // The path of a webhook URL is often its secret (Slack, Teams): it is never printed, only the origin.
+    url: z
+      .url({protocol: /^https?$/, error: 'expected an http(s) URL'})
+      .refine((url) => !new URL(url).username && !new URL(url).password, 'expected no user name or password in the URL; put a token in "headers"'),
     /** Extra headers, e.g. an Authorization token. Their values are never printed. */
     headers: z.record(z.string(), z.string({error: 'expected a string'})).default({}),
     timeoutMs: z.number({error: 'expected a positive integer (milliseconds)'}).int().positive().default(5000),
@@ -25,7 +28,7 @@ export default definePlugin({
       // An alarm delivered twice beats one never delivered.
       retryMethods: ['post'],
     });
-    const where = redactUrl(config.url);
+    const where = `${new URL(config.url).origin}/…`;
     return {
       name: 'webhook',
       async fire(report) {
@@ -39,7 +42,7 @@ export default definePlugin({
               ? `HTTP ${error.response.status}`
               : error instanceof TimeoutError
                 ? `no answer within ${config.timeoutMs} ms`
-                : redactCredentials((error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message);
+                : redactCredentials((error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message).split(config.url).join(where);
           throw new AlarmError(`webhook alarm: POST ${where} failed: ${reason} after ${attempts} attempt(s).`, {cause: error});
         }
       },

@@ -27,6 +27,7 @@ export default class Gaps extends MmsCommand<GapsResult> {
     const result = await gaps.check({days: flags.days, pairs: flags.pairs, enqueue: flags.enqueue});
     this.log(result.text);
     if (result.enqueued > 0) this.log(`Queued ${result.enqueued} window(s): run \`mms retry\` to repair them.`);
+    if (result.enqueueError) this.logToStderr(`Warning: nothing was queued: ${result.enqueueError}`);
     const failed = result.alarms.filter((a) => !a.ok);
     for (const alarm of failed) this.logToStderr(`Error: the ${alarm.alarm} alarm could not be raised: ${alarm.error}`);
     process.exitCode = failed.length > 0 ? EXIT_CODES.alarmFailed : result.ok ? EXIT_CODES.ok : EXIT_CODES.gaps;

@@ -34,6 +34,11 @@ export default class Serve extends MmsCommand<ServeResult | undefined> {
     const windows = fields.map((f) => /^mms_(\d+)$/.exec(f)?.[1]).filter((w): w is string => w !== undefined).map(Number);
     const cache = new SeriesCache(sink, config.pairs, fields, clock, container.get<Logger>(TOKENS.Logger));
     await cache.start(flags.refresh * 1000);
+    if (this.signal.aborted) {
+      // Stopped while the first load was still waiting on the store: never start listening.
+      cache.stop();
+      return undefined;
+    }
     const app = await buildApp({pairs: config.pairs, windows, cache, clock, version: this.config.version, accessLog: process.env.MMS_LOG_LEVEL !== 'silent'});
     let url: string;
     try {

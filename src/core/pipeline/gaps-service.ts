@@ -6,6 +6,7 @@ import type {TimeRange} from '../contracts/record.js';
 import {resolutionSeconds} from '../contracts/resolution.js';
 import type {Sink} from '../contracts/sink.js';
 import type {Transform} from '../contracts/transform.js';
+import {LockedError} from '../errors/locked-error.js';
 import type {Ledger} from '../state/ledger.js';
 import {TOKENS} from '../tokens.js';
 import {formatUtc} from '../time/format-utc.js';
@@ -32,6 +33,8 @@ export interface GapsResult extends GapReport {
   readonly alarms: readonly AlarmOutcome[];
   /** Windows queued with --enqueue. */
   readonly enqueued: number;
+  /** Why --enqueue could not queue them (another run holds the store). */
+  readonly enqueueError?: string;
 }
 
 const DAY = 86_400;
@@ -78,9 +81,19 @@ export class GapsService {
     }
 
     const report = this.report(range, options.days, fields, found.map(({pair, runs}) => this.pairGaps(pair, runs)));
-    const enqueued = options.enqueue && !report.ok ? await this.enqueue(found) : 0;
+    // Alarms first: a busy store must not swallow the report. Queueing then waits for nothing.
     const alarms = report.ok ? [] : await this.raise(report);
-    return {...report, alarms, enqueued};
+    let enqueued = 0;
+    let enqueueError: string | undefined;
+    if (options.enqueue && !report.ok) {
+      try {
+        enqueued = await this.enqueue(found);
+      } catch (error) {
+        if (!(error instanceof LockedError)) throw error;
+        enqueueError = error.message;
+      }
+    }
+    return {...report, alarms, enqueued, ...(enqueueError ? {enqueueError} : {})};
   }
 
   private pairGaps(pair: string, runs: ReturnType<typeof findGaps>): PairGaps {

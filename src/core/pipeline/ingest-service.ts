@@ -307,7 +307,9 @@ class PairTally {
 
 /** A stop request ends the run here, without queueing anything: the next run resumes after what was written. */
 function throwIfInterrupted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new InterruptedError(`interrupted (${String(signal.reason)}); what was written is kept, and the next run resumes after it.`);
+  if (signal?.aborted) {
+    throw new InterruptedError(`interrupted (${String(signal.reason)}); what was written is kept, and the next run resumes after it (run a backfill's command again to finish it).`);
+  }
 }
 
 /** Record keys the pipeline writes itself; a transform field with one of these names would overwrite it. */

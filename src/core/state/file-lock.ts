@@ -17,15 +17,22 @@ export async function acquireFileLock(path: string, owner: LockOwner, what: stri
     try {
       const handle = await open(path, 'wx');
       await handle.writeFile(JSON.stringify(owner));
+      const {ino} = await handle.stat();
       await handle.close();
+      // Ours is this inode: a run paused past the stale limit may find its lock taken over, and must then
+      // neither keep another run's lock alive nor delete it.
+      const stillOurs = async () => (await stat(path).catch(() => undefined))?.ino === ino;
       const heartbeat = setInterval(() => {
-        const now = new Date();
-        utimes(path, now, now).catch(() => undefined);
+        void stillOurs().then((ours) => {
+          if (!ours) return clearInterval(heartbeat);
+          const now = new Date();
+          return utimes(path, now, now).catch(() => undefined);
+        });
       }, LOCK_HEARTBEAT_MS);
       heartbeat.unref();
       return async () => {
         clearInterval(heartbeat);
-        await rm(path, {force: true});
+        if (await stillOurs()) await rm(path, {force: true});
       };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {

@@ -1,0 +1,27 @@
+import {readFile, rm, writeFile} from 'node:fs/promises';
+import {join} from 'node:path';
+import test from 'ava';
+import {LockedError} from '../../../src/core/errors/locked-error.js';
+import {acquireFileLock} from '../../../src/core/state/file-lock.js';
+import {lockOwner} from '../../../src/core/state/lock-holder.js';
+import {tempDir} from '../../helpers/temp-dir.js';
+
+test('a second taker is refused while the lock is held, and gets it once released', async (t) => {
+  const path = join(await tempDir(t), 'store.lock');
+  const release = await acquireFileLock(path, lockOwner('mms ingest'), 'the store');
+  const error = await t.throwsAsync(acquireFileLock(path, lockOwner('mms retry'), 'the store'), {instanceOf: LockedError});
+  t.regex(error.message, /the store is in use by another mms run \(`mms ingest`, pid \d+/);
+  await release();
+  await (await acquireFileLock(path, lockOwner('mms retry'), 'the store'))();
+});
+
+test('a run whose lock was taken over (it was paused past the stale limit) releases nothing of the new holder', async (t) => {
+  const path = join(await tempDir(t), 'store.lock');
+  const release = await acquireFileLock(path, lockOwner('mms ingest'), 'the store');
+  // Another run judged it stale and took it over: a new file in its place.
+  await rm(path);
+  const taker = JSON.stringify({pid: 1, host: 'elsewhere', command: 'mms ingest', startedAt: '2022-01-01T00:00:00Z'});
+  await writeFile(path, taker);
+  await release();
+  t.is(await readFile(path, 'utf8'), taker, 'the new holder keeps its lock');
+});
