@@ -1,3 +1,4 @@
+import {randomUUID} from 'node:crypto';
 import {mkdir, open, readFile, rm, stat, utimes} from 'node:fs/promises';
 import {dirname} from 'node:path';
 import type {LockOwner, ReleaseLock} from '../contracts/state-store.js';
@@ -15,13 +16,16 @@ export async function acquireFileLock(path: string, owner: LockOwner, what: stri
   await mkdir(dirname(path), {recursive: true});
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
+      const token = randomUUID();
       const handle = await open(path, 'wx');
-      await handle.writeFile(JSON.stringify(owner));
-      const {ino} = await handle.stat();
+      await handle.writeFile(JSON.stringify({...owner, token}));
       await handle.close();
-      // Ours is this inode: a run paused past the stale limit may find its lock taken over, and must then
-      // neither keep another run's lock alive nor delete it.
-      const stillOurs = async () => (await stat(path).catch(() => undefined))?.ino === ino;
+      // Ours is the file with our token (an inode number is reused at once): a run paused past the stale
+      // limit may find its lock taken over, and must then neither keep another run's lock alive nor delete it.
+      const stillOurs = async () => {
+        const text = await readFile(path, 'utf8').catch(() => '');
+        return text.includes(`"token":"${token}"`);
+      };
       const heartbeat = setInterval(() => {
         void stillOurs().then((ours) => {
           if (!ours) return clearInterval(heartbeat);
