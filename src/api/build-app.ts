@@ -85,6 +85,8 @@ function validationError(error: FastifyError): ApiErrorBody {
     additionalProperties: `${key} is not a parameter of this route (known: from, to, range)`,
     type: `${key} must be ${key === 'range' ? 'an integer (days)' : 'an integer (Unix seconds)'}`,
     enum: `${key} must be one of ${((issue.params as {allowedValues?: unknown[]}).allowedValues ?? []).join(', ')}`,
+    minimum: `${key} must be Unix seconds, not negative`,
+    maximum: `${key} must be Unix seconds (at most 100000000000; milliseconds?)`,
   };
   const code = where === 'params' && key === 'pair' ? 'unknown_pair' : issue.keyword === 'additionalProperties' ? 'unknown_parameter' : `invalid_${key}`;
   return {error: code, message: messages[issue.keyword] ?? `${key} ${issue.message ?? 'is invalid'}`};

@@ -84,7 +84,10 @@ test('every client mistake is a 400 with {error, message} naming what to fix', a
     [`/BRLBTC/mms?from=${today + DAY}&range=20`, 'from_after_to', /which defaults to yesterday/],
     [`/BRLBTC/mms?from=${from}&range=20&pair=BRLETH`, 'unknown_parameter', /pair is not a parameter of this route/],
     [`/BRLBTC/mms?from=${from}&from=${from}&range=20`, 'invalid_from', /integer/],
-    [`/BRLBTC/mms?from=${from * 1000}&range=20`, 'from_after_to', /beyond any date|is after to/],
+    [`/BRLBTC/mms?from=${from * 1000}&range=20`, 'invalid_from', /from must be Unix seconds \(at most 100000000000; milliseconds\?\)/],
+    [`/BRLBTC/mms?from=${from}&to=Infinity&range=20`, 'invalid_to', /to must be/],
+    [`/BRLBTC/mms?from=${from}&to=1e400&range=20`, 'invalid_to', /to must be/],
+    [`/BRLBTC/mms?from=-5&range=20`, 'invalid_from', /not negative/],
     ['/BRLBTC/mms?from=1&range=20', 'from_too_old', /more than 365 days before today/],
   ];
   for (const [path, error, message] of cases) {

@@ -6,6 +6,8 @@ import type {SeriesCache} from '../series-cache.js';
 
 const DAY = 86_400;
 const JSON_TYPE = 'application/json; charset=utf-8';
+/** Year 5138: any larger `from` or `to` is not Unix seconds (milliseconds, most likely). */
+const MAX_SECONDS = 1e11;
 /** Distinct request URLs remembered (each answer is shared with the slice cache, so this is cheap). */
 const MAX_ANSWERS = 5000;
 /** How far back `from` may reach: 365 days before today's 00:00 UTC. */
@@ -49,8 +51,9 @@ export function mmsRoute(app: FastifyInstance, options: {pairs: readonly string[
           additionalProperties: false,
           required: ['from', 'range'],
           properties: {
-            from: {type: 'integer', description: 'Unix seconds; at most 365 days before today (00:00 UTC)'},
-            to: {type: 'integer', description: 'Unix seconds, inclusive; default: yesterday (00:00 UTC)'},
+            // Bounded so that Infinity, 1e400 or milliseconds-sized numbers are mistakes, not dates.
+            from: {type: 'integer', minimum: 0, maximum: MAX_SECONDS, description: 'Unix seconds; at most 365 days before today (00:00 UTC)'},
+            to: {type: 'integer', minimum: 0, maximum: MAX_SECONDS, description: 'Unix seconds, inclusive; default: yesterday (00:00 UTC)'},
             range: {type: 'integer', enum: [...windows], description: 'The window in days'},
           },
         },
@@ -67,6 +70,12 @@ export function mmsRoute(app: FastifyInstance, options: {pairs: readonly string[
     async (request, reply) => {
       const {pair} = request.params;
       const {from, range} = request.query;
+      // The schema's coercion lets "Infinity" through as a number: only safe integers are seconds.
+      for (const [key, value] of [['from', from], ['to', request.query.to]] as const) {
+        if (value !== undefined && !Number.isSafeInteger(value)) {
+          return reply.code(400).send(fail(`invalid_${key}`, `${key} must be Unix seconds (an integer from 0 to 100000000000), got ${String(value)}.`));
+        }
+      }
       const today = Math.floor(clock.now() / 1000 / DAY) * DAY;
       const to = request.query.to ?? today - DAY;
       const oldest = today - MAX_AGE_DAYS * DAY;
