@@ -135,15 +135,18 @@ test('a webhook that fails or hangs is retried, then reported with exit 7; the o
     const hook = await receiver(t, behaviour);
     const {project} = await storeWithGaps(t, {
       drop: inDays('2022-01-10', '2022-01-10'),
-      alarms: [{use: 'webhook', url: hook.url, timeoutMs: 300, retry: {limit: 1, baseDelayMs: 10}}, {use: 'log'}],
+      alarms: [{use: 'webhook', url: hook.url, timeoutMs: 1000, retry: {limit: 1, baseDelayMs: 10}}, {use: 'log'}],
     });
     const run = await project.mms(['gaps'], NOW);
     t.is(run.code, 7, `${behaviour}: ${run.stderr}`);
-    const reason = behaviour === 500 ? 'HTTP 500' : 'no answer within 300 ms';
+    const reason = behaviour === 500 ? 'HTTP 500' : 'no answer within 1000 ms';
     const origin = new URL(hook.url).origin;
     t.regex(run.stderr, new RegExp(`Error: the webhook alarm could not be raised: webhook alarm: POST ${origin.replace(/[/.]/g, '\\$&')}/… failed: ${reason} after 2 attempt\\(s\\)`));
     t.notRegex(run.stderr, /\/hook/, 'the path of a webhook URL (often its secret) is never printed');
-    t.is(hook.received.count, 2, 'tried twice');
+    // The client counts its two attempts (in the message above); on a loaded machine a second attempt
+    // against a hanging receiver may time out before it even reaches it, so at least the first must have.
+    t.true(hook.received.count >= 1 && hook.received.count <= 2, `received ${hook.received.count}`);
+    if (behaviour === 500) t.is(hook.received.count, 2, 'a failing receiver is tried twice');
     t.regex(run.stderr, /ALARM • BRLBTC: missing 2022-01-10/, 'the log alarm still fired');
   }
 });
