@@ -16,7 +16,7 @@ export class AccessLog {
 
   request(reqId: string, method: string, url: string, status: number, ms: number): void {
     this.destination.write(
-      `{"time":${Date.now()},"level":"info","reqId":${JSON.stringify(reqId)},"method":"${method}","url":${JSON.stringify(url)},"status":${status},"ms":${ms.toFixed(2)}}\n`,
+      `{"time":${Date.now()},"level":"info","reqId":${quote(reqId)},"method":"${method}","url":${quote(url)},"status":${status},"ms":${ms.toFixed(2)}}\n`,
     );
   }
 
@@ -31,4 +31,9 @@ export class AccessLog {
   flush(): void {
     this.destination.flushSync();
   }
+}
+
+/** A JSON string literal; the common case (nothing to escape) skips JSON.stringify. */
+function quote(text: string): string {
+  return /^[\x20-\x7e]*$/.test(text) && !/["\\]/.test(text) ? `"${text}"` : JSON.stringify(text);
 }

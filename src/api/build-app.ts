@@ -45,11 +45,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
 
-  app.addHook('onSend', async (request, reply) => {
+  // Callback-style hooks: an async hook costs a promise per request, measurable on the hot path.
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
+    done(null, payload);
   });
   if (log) {
-    app.addHook('onResponse', async (request, reply) => log.request(request.id, request.method, request.url, reply.statusCode, reply.elapsedTime));
+    app.addHook('onResponse', (request, reply, done) => {
+      log.request(request.id, request.method, request.url, reply.statusCode, reply.elapsedTime);
+      done();
+    });
     app.addHook('onClose', async () => log.flush());
   }
 
