@@ -2,6 +2,7 @@ import type {Clock} from '../core/contracts/clock.js';
 import type {Logger} from '../core/contracts/logger.js';
 import type {MmsRecord} from '../core/contracts/record.js';
 import type {Sink} from '../core/contracts/sink.js';
+import {lastCompleteBar} from '../core/time/last-complete-bar.js';
 
 export interface Point {
   readonly timestamp: number;
@@ -61,16 +62,10 @@ export class SeriesCache {
     clearInterval(this.timer);
   }
 
-  /** Points of `field` for `pair` with from <= timestamp <= to; undefined before the first good load. */
-  points(pair: string, field: string, from: number, to: number): readonly Point[] | undefined {
-    const points = this.series.get(pair)?.fields.get(field);
-    if (!points) return this.series.has(pair) ? [] : undefined;
-    return points.slice(firstAtOrAfter(points, from), firstAtOrAfter(points, to + 1));
-  }
-
   /**
-   * The same answer as JSON text, serialized once per distinct slice: clients ask for the same windows
-   * over and over (a chart, a dashboard), and serializing 365 points is most of a request's cost.
+   * The points of `field` for `pair` with from <= timestamp <= to, as JSON text (undefined before the first
+   * good load), serialized once per distinct slice: clients ask for the same windows over and over (a
+   * chart, a dashboard), and serializing 365 points is most of a request's cost.
    */
   body(pair: string, field: string, from: number, to: number): string | undefined {
     const points = this.series.get(pair)?.fields.get(field);
@@ -92,7 +87,7 @@ export class SeriesCache {
   }
 
   async refresh(): Promise<void> {
-    const horizon = Math.floor(this.clock.now() / 1000 / DAY) * DAY - KEPT_DAYS * DAY;
+    const horizon = lastCompleteBar(this.clock.now(), DAY) + DAY - KEPT_DAYS * DAY;
     try {
       const next = new Map<string, PairSeries>();
       for (const pair of this.pairs) {

@@ -9,11 +9,7 @@ import type {Transform} from '../core/contracts/transform.js';
 import {UsageError} from '../core/errors/usage-error.js';
 import {TOKENS} from '../core/tokens.js';
 
-export interface ServeResult {
-  readonly url: string;
-}
-
-export default class Serve extends MmsCommand<ServeResult | undefined> {
+export default class Serve extends MmsCommand<undefined> {
   static override summary = 'Serve the moving averages over HTTP: GET /{pair}/mms, /health, /openapi.json.';
   static override description =
     'Answers from memory (the last year of each pair, reloaded from the store every --refresh seconds), so any number of servers can sit in front of one database. Stops gracefully on SIGTERM/SIGINT. Request logs (one JSON line per request, with its id) go to stderr.';
@@ -24,7 +20,7 @@ export default class Serve extends MmsCommand<ServeResult | undefined> {
     refresh: Flags.integer({summary: 'Seconds between two reloads from the store.', default: 10, min: 1, max: 86_400}),
   };
 
-  async run(): Promise<ServeResult | undefined> {
+  async run(): Promise<undefined> {
     const {flags} = await this.parse(Serve);
     const {container, config} = await this.openContainer(flags.config);
     const sink = await container.getAsync<Sink>(TOKENS.Sink);

@@ -7,13 +7,8 @@ import {FaultPlan, parseFault} from '../../simulator/fault-plan.js';
 import {UsageError} from '../core/errors/usage-error.js';
 import {simulatorClock} from '../../simulator/simulator-clock.js';
 
-export interface SimulateResult {
-  readonly url: string;
-  readonly requests: number;
-}
-
 /** `mms simulate` runs until stopped: with --json it prints where it listens at once, one line. */
-export default class Simulate extends MmsCommand<SimulateResult | undefined> {
+export default class Simulate extends MmsCommand<undefined> {
   static override summary = 'Run a local fake of the Mercado Bitcoin API (both API shapes) until interrupted.';
   static override description =
     'Replays real recorded daily candles of BRLBTC and BRLETH (2020-01-01 .. 2022-04-26, and the partial 2022-04-27 as the running bucket), or a deterministic synthetic series for any pair and resolution. Its clock is MMS_NOW, or the moment of the recording when MMS_NOW is unset; run mms with the same MMS_NOW.';
@@ -36,7 +31,7 @@ export default class Simulate extends MmsCommand<SimulateResult | undefined> {
     }),
   };
 
-  async run(): Promise<SimulateResult | undefined> {
+  async run(): Promise<undefined> {
     const {flags} = await this.parse(Simulate);
     const faults = (flags.fault ?? []).map((spec) => {
       try {

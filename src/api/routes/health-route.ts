@@ -1,6 +1,7 @@
 import type {FastifyInstance} from 'fastify';
 import type {Clock} from '../../core/contracts/clock.js';
 import {formatUtc} from '../../core/time/format-utc.js';
+import {lastCompleteBar} from '../../core/time/last-complete-bar.js';
 import type {SeriesCache} from '../series-cache.js';
 
 const DAY = 86_400;
@@ -23,7 +24,7 @@ export function healthRoute(app: FastifyInstance, options: {pairs: readonly stri
   } as const;
   app.get('/health', {schema: {summary: 'Whether the store is reachable and the data fresh', response: {200: body, 503: body}}}, async (_request, reply) => {
     const status = options.cache.health();
-    const yesterday = Math.floor(options.clock.now() / 1000 / DAY) * DAY - DAY;
+    const yesterday = lastCompleteBar(options.clock.now(), DAY);
     const pairs = options.pairs.map((p) => {
       const latest = status.latest.get(p);
       return {pair: p, latest: latest === undefined ? null : formatUtc(latest), stale: latest === undefined || latest < yesterday};

@@ -1,6 +1,7 @@
 import type {FastifyInstance} from 'fastify';
 import type {Clock} from '../../core/contracts/clock.js';
 import {formatUtc} from '../../core/time/format-utc.js';
+import {lastCompleteBar} from '../../core/time/last-complete-bar.js';
 import {type ApiErrorBody, errorSchema} from '../api-error.js';
 import type {SeriesCache} from '../series-cache.js';
 
@@ -29,7 +30,7 @@ export function mmsRoute(app: FastifyInstance, options: {pairs: readonly string[
   // a repeated request (a dashboard polling) skips validation and lookup entirely.
   const answered = new Map<string, string>();
   let answeredFor = '';
-  const validity = () => `${cache.generation}:${Math.floor(clock.now() / 1000 / DAY)}`;
+  const validity = () => `${cache.generation}:${lastCompleteBar(clock.now(), DAY)}`;
   app.get<{Params: {pair: string}; Querystring: Query}>(
     '/:pair/mms',
     {
@@ -76,8 +77,9 @@ export function mmsRoute(app: FastifyInstance, options: {pairs: readonly string[
           return reply.code(400).send(fail(`invalid_${key}`, `${key} must be Unix seconds (an integer from 0 to 100000000000), got ${String(value)}.`));
         }
       }
-      const today = Math.floor(clock.now() / 1000 / DAY) * DAY;
-      const to = request.query.to ?? today - DAY;
+      const yesterday = lastCompleteBar(clock.now(), DAY);
+      const today = yesterday + DAY;
+      const to = request.query.to ?? yesterday;
       const oldest = today - MAX_AGE_DAYS * DAY;
       if (from < oldest) {
         return reply.code(400).send(fail('from_too_old', `from ${from} (${iso(from)}) is more than 365 days before today; the oldest accepted is ${oldest} (${iso(oldest)}).`));

@@ -1,6 +1,6 @@
 import type {TimeRange} from '../contracts/record.js';
 import type {Resolution} from '../contracts/resolution.js';
-import type {FailedWindow, LedgerState, SourceHole, StateStore} from '../contracts/state-store.js';
+import type {FailedWindow, LedgerState, StateStore} from '../contracts/state-store.js';
 import {clearFailures, type Failure, pendingFailures, recordFailure, recordHoles, resolveRange} from './ledger-operations.js';
 
 /**
@@ -24,10 +24,6 @@ export class Ledger {
 
   async pending(): Promise<FailedWindow[]> {
     return pendingFailures(await this.store.load());
-  }
-
-  async holes(): Promise<readonly SourceHole[]> {
-    return (await this.store.load()).holes;
   }
 
   /** After a pair's run: what it wrote resolves queued windows, what it could not write is queued. */
