@@ -35,6 +35,7 @@ export class JsonFileSink implements Sink {
     return new FileStateStore(this.statePath);
   }
 
+  /** The file is rewritten whole, so every pair's run takes the one lock of the file. */
   async lock(owner: LockOwner): Promise<ReleaseLock> {
     const release = await acquireFileLock(`${this.path}.lock`, owner, `json-file sink ${this.path}`);
     // Holding the lock, no other writer exists: temporary files still around were left by a killed run.

@@ -1,10 +1,10 @@
 import {randomUUID} from 'node:crypto';
 import type {Collection, Document} from 'mongodb';
 import type {LockOwner, ReleaseLock} from '../../src/core/contracts/state-store.js';
+import {acquireAll} from '../../src/core/state/acquire-all.js';
 import {lockedError} from '../../src/core/state/file-lock.js';
 import {LOCK_HEARTBEAT_MS, lockIsStale} from '../../src/core/state/lock-holder.js';
 
-const LOCK_ID = 'lock';
 const DUPLICATE_KEY = 11_000;
 
 interface LockDocument extends LockOwner {
@@ -13,32 +13,42 @@ interface LockDocument extends LockOwner {
 }
 
 /**
- * The run lock as a document with a fixed _id in the state collection: inserting it is atomic (a second
- * insert fails with a duplicate key), a heartbeat keeps it fresh, and a stale one is replaced only if it
- * is still the very lock that was judged stale (matched on its token).
+ * One lock document per pair, `{_id: "lock:<pair>"}`, in the state collection: inserting it is atomic (a
+ * second insert fails with a duplicate key), so runs of disjoint pairs proceed in parallel and two runs of
+ * one pair never do. All of a run's locks share a token, kept fresh by one heartbeat; a stale lock is
+ * replaced only if it is still the very lock that was judged stale (matched on its token).
  */
-export async function acquireMongodbLock(collection: Collection<Document>, owner: LockOwner, what: string): Promise<ReleaseLock> {
+export async function acquireMongodbLocks(collection: Collection<Document>, owner: LockOwner, pairs: readonly string[], what: string): Promise<ReleaseLock> {
   const token = randomUUID();
+  const release = await acquireAll(pairs, (pair) => pair, (pair) => acquireOne(collection, {owner, pair, token, what}));
+  const heartbeat = setInterval(() => {
+    collection.updateMany({token}, {$set: {heartbeatAt: new Date()}}).catch(() => undefined);
+  }, LOCK_HEARTBEAT_MS);
+  heartbeat.unref();
+  return async () => {
+    clearInterval(heartbeat);
+    await release();
+  };
+}
+
+async function acquireOne(collection: Collection<Document>, lock: {owner: LockOwner; pair: string; token: string; what: string}): Promise<ReleaseLock> {
+  const id = `lock:${lock.pair}`;
+  const what = `pair ${lock.pair} of ${lock.what}`;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      await collection.insertOne({_id: LOCK_ID as never, ...owner, token, heartbeatAt: new Date()});
-      const heartbeat = setInterval(() => {
-        collection.updateOne({_id: LOCK_ID as never, token}, {$set: {heartbeatAt: new Date()}}).catch(() => undefined);
-      }, LOCK_HEARTBEAT_MS);
-      heartbeat.unref();
+      await collection.insertOne({_id: id as never, pair: lock.pair, ...lock.owner, token: lock.token, heartbeatAt: new Date()});
       return async () => {
-        clearInterval(heartbeat);
-        await collection.deleteOne({_id: LOCK_ID as never, token});
+        await collection.deleteOne({_id: id as never, token: lock.token});
       };
     } catch (error) {
       if ((error as {code?: number}).code !== DUPLICATE_KEY) throw error;
     }
-    const holder = (await collection.findOne({_id: LOCK_ID as never})) as unknown as LockDocument | null;
+    const holder = (await collection.findOne({_id: id as never})) as unknown as LockDocument | null;
     if (!holder) continue;
     if (!lockIsStale(holder, Date.now() - new Date(holder.heartbeatAt).getTime())) {
-      throw lockedError(what, holder, 'lock document: {_id: "lock"} in the state collection');
+      throw lockedError(what, holder, `lock document {_id: "${id}"} in the state collection`);
     }
-    await collection.deleteOne({_id: LOCK_ID as never, token: holder.token});
+    await collection.deleteOne({_id: id as never, token: holder.token});
   }
-  throw lockedError(what, undefined, 'the lock document keeps changing hands; try again');
+  throw lockedError(what, undefined, `the lock document {_id: "${id}"} keeps changing hands; try again`);
 }

@@ -5,7 +5,7 @@ import type {LockOwner, ReleaseLock, StateStore} from '../../src/core/contracts/
 import {redactUrl} from '../../src/core/redact-url.js';
 import type {MongodbConfig} from './config-schema.js';
 import {describeMongoError} from './describe-mongo-error.js';
-import {acquireMongodbLock} from './mongodb-lock.js';
+import {acquireMongodbLocks} from './mongodb-lock.js';
 import {MongodbStateStore} from './mongodb-state-store.js';
 
 /** Fields the sink adds for people querying by date, and strips again on the way out. */
@@ -71,9 +71,9 @@ export class MongodbSink implements Sink {
     return new MongodbStateStore(`${this.where()} collection ${this.stateCollectionName()}`, () => this.run('read the run state', async ({state}) => state));
   }
 
-  async lock(owner: LockOwner): Promise<ReleaseLock> {
-    const release = await this.run('take the run lock', ({state}) => acquireMongodbLock(state, owner, `mongodb sink ${this.where()}`));
-    return () => this.run('release the run lock', () => release());
+  async lock(owner: LockOwner, pairs: readonly string[]): Promise<ReleaseLock> {
+    const release = await this.run('take the run locks', ({state}) => acquireMongodbLocks(state, owner, pairs, `mongodb sink ${this.where()}`));
+    return () => this.run('release the run locks', () => release());
   }
 
   async close(): Promise<void> {

@@ -1,10 +1,22 @@
 import type {Collection, Document} from 'mongodb';
-import {EMPTY_LEDGER, type LedgerState, type StateStore} from '../../src/core/contracts/state-store.js';
+import {EMPTY_LEDGER, type FailedWindow, type LedgerState, type SourceHole, type StateStore} from '../../src/core/contracts/state-store.js';
 import {SinkError} from '../../src/core/errors/sink-error.js';
 
-const LEDGER_ID = 'ledger';
+const KIND = 'ledger';
 
-/** The ledger as one document of the state collection, beside the data in the same database. */
+interface PairLedgerDocument {
+  readonly kind: typeof KIND;
+  readonly version: 1;
+  readonly pair: string;
+  readonly failures: readonly FailedWindow[];
+  readonly holes: readonly SourceHole[];
+}
+
+/**
+ * The ledger as one document per pair, `{_id: "ledger:<pair>"}`, in the state collection beside the data:
+ * a run replaces only the documents of the pairs it holds locks for, so runs of disjoint pairs never
+ * overwrite each other's entries.
+ */
 export class MongodbStateStore implements StateStore {
   constructor(
     readonly location: string,
@@ -12,16 +24,31 @@ export class MongodbStateStore implements StateStore {
   ) {}
 
   async load(): Promise<LedgerState> {
-    const document = await (await this.collection()).findOne({_id: LEDGER_ID as never}, {projection: {_id: 0}});
-    if (!document) return EMPTY_LEDGER;
-    const state = document as Partial<LedgerState>;
-    if (state.version !== 1 || !Array.isArray(state.failures) || !Array.isArray(state.holes)) {
-      throw new SinkError(`${this.location}: the "ledger" document is not an mms state (version 1 with "failures" and "holes"); fix or delete it.`);
+    const documents = (await (await this.collection()).find({kind: KIND}, {projection: {_id: 0}}).toArray()) as unknown as Array<Partial<PairLedgerDocument>>;
+    if (documents.length === 0) return EMPTY_LEDGER;
+    const failures: FailedWindow[] = [];
+    const holes: SourceHole[] = [];
+    for (const document of documents.sort((a, b) => String(a.pair).localeCompare(String(b.pair)))) {
+      if (document.version !== 1 || typeof document.pair !== 'string' || !Array.isArray(document.failures) || !Array.isArray(document.holes)) {
+        throw new SinkError(`${this.location}: the ledger document of pair ${String(document.pair)} is not an mms state (version 1 with "pair", "failures" and "holes"); fix or delete it.`);
+      }
+      failures.push(...document.failures);
+      holes.push(...document.holes);
     }
-    return state as LedgerState;
+    return {version: 1, failures, holes};
   }
 
-  async save(state: LedgerState): Promise<void> {
-    await (await this.collection()).replaceOne({_id: LEDGER_ID as never}, {...state}, {upsert: true});
+  async save(state: LedgerState, pairs: readonly string[]): Promise<void> {
+    const collection = await this.collection();
+    for (const pair of pairs) {
+      const document: PairLedgerDocument = {
+        kind: KIND,
+        version: 1,
+        pair,
+        failures: state.failures.filter((f) => f.pair === pair),
+        holes: state.holes.filter((h) => h.pair === pair),
+      };
+      await collection.replaceOne({_id: `ledger:${pair}` as never}, document, {upsert: true});
+    }
   }
 }

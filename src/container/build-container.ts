@@ -13,7 +13,7 @@ import {type AcquireRunLock, IngestService} from '../core/pipeline/ingest-servic
 import {GapsService} from '../core/pipeline/gaps-service.js';
 import {RetryService} from '../core/pipeline/retry-service.js';
 import {resolutionSeconds} from '../core/contracts/resolution.js';
-import {acquireFileLock} from '../core/state/file-lock.js';
+import {acquireFileLocks} from '../core/state/file-lock.js';
 import {lockOwner} from '../core/state/lock-holder.js';
 import {FileStateStore} from '../core/state/file-state-store.js';
 import {Ledger} from '../core/state/ledger.js';
@@ -82,11 +82,11 @@ export async function buildContainer(options: ContainerOptions): Promise<Contain
     .inSingletonScope();
   container.bind(TOKENS.RunLock).toResolvedValue(
     (sink: Sink): AcquireRunLock =>
-      (command) => {
+      (command, pairs) => {
         const owner = lockOwner(command);
-        if (sink.lock) return sink.lock(owner);
+        if (sink.lock) return sink.lock(owner, pairs);
         const state: StateStore = fallbackState();
-        return acquireFileLock(`${state.location}.lock`, owner, `state file ${state.location}`);
+        return acquireFileLocks(pairs.map((pair) => ({path: `${state.location}.${pair}.lock`, what: `pair ${pair} of state file ${state.location}`})), owner);
       },
     [TOKENS.Sink],
   );

@@ -12,6 +12,11 @@ export interface SinkConformanceOptions {
    * concurrent-writer test. Leave out for sinks that take only one writer at a time (they must lock).
    */
   readonly reopen?: (t: ExecutionContext, sink: Sink) => Promise<Sink>;
+  /**
+   * Set for a store written as one unit (a single file): its lock then refuses a second run of any pair.
+   * Otherwise locks are per pair, and runs of disjoint pairs must both get theirs.
+   */
+  readonly locksWholeStore?: boolean;
   /** Records in the large-batch test (100,000 by default). */
   readonly largeBatch?: number;
 }
@@ -150,24 +155,34 @@ export function sinkConformance(test: TestFn, name: string, options: SinkConform
       failures: [{pair: 'BRLBTC', resolution: '1d', from: T0, to: T0 + DAY, kind: 'transient', message: 'down', attempts: 2, firstFailedAt: 'a', lastTriedAt: 'b', status: 'pending'}],
       holes: [{pair: 'BRLETH', resolution: '1d', from: T0, to: T0, seenAt: 'c'}],
     };
-    await store.save(state);
+    await store.save(state, ['BRLBTC', 'BRLETH']);
     t.deepEqual(await store.load(), state);
-    await store.save(EMPTY_LEDGER);
+    // A run saves only the pairs it holds: another pair's entries stay as stored.
+    await store.save(EMPTY_LEDGER, ['BRLBTC']);
+    t.deepEqual(await store.load(), {...state, failures: []});
+    await store.save(EMPTY_LEDGER, ['BRLETH']);
     t.deepEqual(await store.load(), EMPTY_LEDGER);
   });
 
-  test(title('its lock (if any) admits one run at a time and can be taken again once released'), async (t) => {
+  test(title('its lock (if any) admits one run per pair, all or none, and can be taken again once released'), async (t) => {
     const sink = await options.create(t);
     if (!sink.lock) {
-      t.pass('no lock: mms locks its state file instead');
+      t.pass('no lock: mms locks per-pair files beside its state file instead');
       return;
     }
     const owner: LockOwner = {pid: process.pid, host: 'conformance', command: 'mms ingest', startedAt: new Date().toISOString()};
-    const release = await sink.lock(owner);
-    const refused = await t.throwsAsync(sink.lock({...owner, command: 'mms retry'}));
-    t.true(isMmsError(refused) && refused.code === 'MMS_LOCKED', `refused with ${refused?.message}`);
+    const refused = async (pairs: string[]) => {
+      const error = await t.throwsAsync(sink.lock!({...owner, command: 'mms retry'}, pairs));
+      t.true(isMmsError(error) && error.code === 'MMS_LOCKED', `refused with ${error?.message}`);
+    };
+    const release = await sink.lock(owner, ['BRLETH']);
+    await refused(['BRLETH']);
+    // BRLBTC comes first and is free: refused on BRLETH, the run must not keep BRLBTC locked.
+    await refused(['BRLBTC', 'BRLETH']);
+    if (options.locksWholeStore) await refused(['BRLBTC']);
+    else await (await sink.lock(owner, ['BRLBTC']))();
     await release();
-    const again = await sink.lock(owner);
+    const again = await sink.lock(owner, ['BRLBTC', 'BRLETH']);
     await again();
   });
 }

@@ -37,9 +37,13 @@ test('with the MongoDB sink the ledger lives in the same database, and retry com
     }),
   });
   t.is((await db.mms(['ingest'], NOW)).code, 3);
-  const [ledger] = mongo.documents('mms', 'mms_state').filter((d) => d._id === 'ledger');
-  t.like(ledger, {version: 1, failures: [{pair: 'BRLBTC', kind: 'transient', status: 'pending'}, {pair: 'BRLETH', kind: 'transient', status: 'pending'}]});
-  t.deepEqual(mongo.documents('mms', 'mms_state').filter((d) => d._id === 'lock'), [], 'the run lock was released');
+  // One ledger document per pair, so shards of disjoint pairs never overwrite each other's entries.
+  const ledgers = mongo.documents('mms', 'mms_state').filter((d) => String(d._id).startsWith('ledger:'));
+  t.deepEqual(ledgers.map((d) => d._id).sort(), ['ledger:BRLBTC', 'ledger:BRLETH']);
+  for (const pair of ['BRLBTC', 'BRLETH']) {
+    t.like(ledgers.find((d) => d.pair === pair), {version: 1, failures: [{pair, kind: 'transient', status: 'pending'}]});
+  }
+  t.deepEqual(mongo.documents('mms', 'mms_state').filter((d) => String(d._id).startsWith('lock')), [], 'the run locks were released');
   db.setFaults([]);
   const retry = await db.mms(['retry'], NOW);
   t.is(retry.code, 0, retry.stderr);

@@ -22,7 +22,7 @@ const MONITORING = new Set(['ismaster', 'isMaster', 'hello', 'endSessions', 'pin
 /**
  * A MongoDB server at the wire level for tests: mongodb-mock-server (from the driver's maintainers) speaks
  * the protocol; this handler answers the few commands the mongodb sink sends — createIndexes, update
- * (upserts, $set), insert, delete, find (equality, $gte/$lte and $ne filters, one-key sort, projection, limit) —
+ * (upserts, $set, multi), insert, delete, find (equality, $gte/$lte and $ne filters, one-key sort, projection, limit) —
  * from in-memory collections, enforcing the unique {pair, timestamp} index and unique _id. Any other command
  * fails loudly, so a change in what the sink sends cannot pass unnoticed.
  */
@@ -112,22 +112,25 @@ function insert(docs: Map<string, Doc>, documents: Doc[]): Doc {
   return {ok: 1, n: documents.length - writeErrors.length, ...(writeErrors.length ? {writeErrors} : {})};
 }
 
-function update(docs: Map<string, Doc>, updates: Array<{q: Doc; u: Doc; upsert?: boolean}>): Doc {
+function update(docs: Map<string, Doc>, updates: Array<{q: Doc; u: Doc; upsert?: boolean; multi?: boolean}>): Doc {
   let n = 0;
   let nModified = 0;
   const upserted: Doc[] = [];
-  updates.forEach(({q, u, upsert}, index) => {
+  updates.forEach(({q, u, upsert, multi}, index) => {
     // The unique index answers equality on {pair, timestamp} directly, as a real server would.
-    const indexed = q.pair !== undefined && typeof q.timestamp === 'number' ? docs.get(uniqueKey(q)) : undefined;
-    const existing = indexed ?? (q.pair !== undefined && typeof q.timestamp === 'number' ? undefined : [...docs.values()].find((doc) => matches(doc, q)));
+    const byIndex = q.pair !== undefined && typeof q.timestamp === 'number';
+    const indexed = byIndex ? docs.get(uniqueKey(q)) : undefined;
+    const matched = byIndex ? (indexed ? [indexed] : []) : [...docs.values()].filter((doc) => matches(doc, q));
+    const existing = multi ? matched : matched.slice(0, 1);
     const isReplacement = !Object.keys(u).some((k) => k.startsWith('$'));
-    if (existing) {
-      const next = isReplacement ? {_id: existing._id, ...u} : {...existing, ...((u.$set as Doc) ?? {})};
-      docs.delete(uniqueKey(existing));
+    for (const doc of existing) {
+      const next = isReplacement ? {_id: doc._id, ...u} : {...doc, ...((u.$set as Doc) ?? {})};
+      docs.delete(uniqueKey(doc));
       docs.set(uniqueKey(next), next);
       n++;
       nModified++;
-    } else if (upsert) {
+    }
+    if (existing.length === 0 && upsert) {
       const _id = q._id ?? new ObjectId();
       const equalities = Object.fromEntries(Object.entries(q).filter(([, v]) => typeof v !== 'object' || v === null));
       const created = isReplacement ? {_id, ...u} : {_id, ...equalities, ...((u.$set as Doc) ?? {})};

@@ -19,13 +19,16 @@ export interface Sink {
   listTimestamps(pair: string, range: TimeRange, complete?: readonly string[]): Promise<number[]>;
   /**
    * Where the run state (failed windows, source holes) lives beside the data. Without it, mms keeps the
-   * state in `mms.state.json` next to the config file.
+   * state in `mms.state.json` next to the config file (shared safely by runs of disjoint pairs).
    */
   stateStore?(): StateStore;
   /**
-   * Exclusive access for one writing run; throws LockedError while another run holds it, and takes over
-   * a lock whose holder died. Without it, mms locks its state file instead.
+   * Exclusive write access to the (sink, pair) partitions of `pairs` for one run: runs of disjoint pairs
+   * may proceed in parallel, two runs of one pair never interleave. Throws LockedError while another run
+   * holds any of them, and takes over a lock whose holder died. A store that is written as one unit (a
+   * single file) locks all of itself whatever the pairs. Without it, mms locks per-pair files beside its
+   * state file instead.
    */
-  lock?(owner: LockOwner): Promise<ReleaseLock>;
+  lock?(owner: LockOwner, pairs: readonly string[]): Promise<ReleaseLock>;
   close?(): Promise<void>;
 }

@@ -38,13 +38,16 @@ export const EMPTY_LEDGER: LedgerState = {version: 1, failures: [], holes: []};
 
 /**
  * Where a run's state lives, beside the data (a JSON file next to the JSON sink, a collection next to a
- * database sink). Loads and saves are whole-state and happen under the run lock.
+ * database sink). State is partitioned by pair like the locks: a run saves only the pairs it holds, so runs
+ * of disjoint pairs share one store without overwriting each other's entries.
  */
 export interface StateStore {
   /** Human-readable location for messages, credentials redacted. */
   readonly location: string;
+  /** The entries of every pair. */
   load(): Promise<LedgerState>;
-  save(state: LedgerState): Promise<void>;
+  /** Replaces what is stored for `pairs` with their entries in `state`; other pairs' entries stay as stored. */
+  save(state: LedgerState, pairs: readonly string[]): Promise<void>;
 }
 
 /** Who holds a run lock, for the message the next run shows. */

@@ -68,8 +68,8 @@ export interface PairResult {
   readonly queued?: {readonly from: string; readonly to: string};
 }
 
-/** Takes the store's lock for one writing run (see `Sink.lock`). */
-export type AcquireRunLock = (command: string) => Promise<ReleaseLock>;
+/** Takes the locks of the (sink, pair) partitions one writing run will write (see `Sink.lock`). */
+export type AcquireRunLock = (command: string, pairs: readonly string[]) => Promise<ReleaseLock>;
 
 export interface MissingRun {
   readonly from: string;
@@ -119,7 +119,7 @@ export class IngestService {
   }
 
   async run(options: IngestOptions = {}): Promise<IngestResult> {
-    const release = await this.lock('mms ingest');
+    const release = await this.lock('mms ingest', checkPairs(this.config, options.pairs));
     try {
       const results: PairResult[] = [];
       for (const window of await this.windows(options)) results.push(await this.ingestWindow(window, options));

@@ -37,24 +37,24 @@ export class RetryService {
   }
 
   async clear(pairs?: readonly string[]): Promise<number> {
-    this.checkPairs(pairs);
-    const release = await this.lock('mms retry --clear');
+    const targets = await this.targets(pairs);
+    const release = await this.lock('mms retry --clear', targets);
     try {
-      return await this.ledger.clear(pairs);
+      return await this.ledger.clear(targets);
     } finally {
       await release();
     }
   }
 
   async replay(options: {pairs?: readonly string[]} & Pick<IngestOptions, 'signal' | 'onProgress'> = {}): Promise<RetryResult> {
-    this.checkPairs(options.pairs);
-    const release = await this.lock('mms retry');
+    const targets = await this.targets(options.pairs);
+    const release = await this.lock('mms retry', targets);
     try {
       const replayed: PairResult[] = [];
       // One entry at a time, re-reading the ledger: replaying one window may resolve or reshape others.
       const tried = new Set<string>();
       for (;;) {
-        const next = (await this.ledger.pending()).find((f) => this.selected(f, options.pairs) && !tried.has(key(f)));
+        const next = (await this.ledger.pending()).find((f) => this.selected(f, targets) && !tried.has(key(f)));
         if (!next) break;
         tried.add(key(next));
         replayed.push(await this.ingest.ingestWindow(this.ingest.backfillWindow(next.pair, next.from, next.to), options));
@@ -70,8 +70,13 @@ export class RetryService {
     return f.resolution === this.config.resolution && (pairs === undefined || pairs.includes(f.pair));
   }
 
-  private checkPairs(pairs: readonly string[] | undefined): void {
-    checkPairs(this.config, pairs);
+  /**
+   * The pairs a run locks and touches: those asked for, or every configured pair and every pair with
+   * entries in the ledger (a pair since removed from the config can still be retried or cleared).
+   */
+  private async targets(pairs: readonly string[] | undefined): Promise<string[]> {
+    if (pairs !== undefined) return [...checkPairs(this.config, pairs)];
+    return [...new Set([...this.config.pairs, ...(await this.ledger.read()).failures.map((f) => f.pair)])];
   }
 }
 

@@ -5,6 +5,7 @@ import type {LockOwner, ReleaseLock} from '../contracts/state-store.js';
 import {LockedError} from '../errors/locked-error.js';
 import {SinkError} from '../errors/sink-error.js';
 
+import {acquireAll} from './acquire-all.js';
 import {describeHolder, LOCK_HEARTBEAT_MS, lockIsStale} from './lock-holder.js';
 
 /**
@@ -54,6 +55,11 @@ export async function acquireFileLock(path: string, owner: LockOwner, what: stri
     throw lockedError(what, holder.owner, `lock file: ${path}`);
   }
   throw new LockedError(`${what}: the lock file ${path} keeps changing hands; try again.`);
+}
+
+/** One lock file per partition (pair), all or none. */
+export function acquireFileLocks(locks: ReadonlyArray<{path: string; what: string}>, owner: LockOwner): Promise<ReleaseLock> {
+  return acquireAll(locks, (l) => l.path, (l) => acquireFileLock(l.path, owner, l.what));
 }
 
 type Holder = 'gone' | {owner: LockOwner | undefined; stale: boolean; ino: number};

@@ -1,9 +1,20 @@
 import {readFile} from 'node:fs/promises';
+import {setTimeout as sleep} from 'node:timers/promises';
 import {EMPTY_LEDGER, type LedgerState, type StateStore} from '../contracts/state-store.js';
+import {LockedError} from '../errors/locked-error.js';
 import {SinkError} from '../errors/sink-error.js';
 import {writeFileAtomic} from '../fs/write-file-atomic.js';
+import {acquireFileLock} from './file-lock.js';
+import {lockOwner} from './lock-holder.js';
 
-/** The ledger as one JSON file, replaced atomically on every save. */
+/** How long a save waits for another run's save of the same file (each takes milliseconds). */
+const SAVE_WAIT_MS = 10_000;
+
+/**
+ * The ledger as one JSON file, replaced atomically on every save. Runs of disjoint pairs may share the
+ * file, so a save re-reads it and replaces only its own pairs' entries, holding a short write lock for
+ * that read-merge-replace.
+ */
 export class FileStateStore implements StateStore {
   constructor(readonly location: string) {}
 
@@ -27,11 +38,39 @@ export class FileStateStore implements StateStore {
     return state as LedgerState;
   }
 
-  async save(state: LedgerState): Promise<void> {
+  async save(state: LedgerState, pairs: readonly string[]): Promise<void> {
+    const release = await this.writeLock();
     try {
-      await writeFileAtomic(this.location, `${JSON.stringify(state, null, 2)}\n`);
+      const stored = await this.load();
+      const merged = mergePairs(stored, state, pairs);
+      await writeFileAtomic(this.location, `${JSON.stringify(merged, null, 2)}\n`);
     } catch (error) {
+      if (error instanceof SinkError) throw error;
       throw new SinkError(`state file ${this.location} cannot be written (${(error as Error).message}).`, {cause: error});
+    } finally {
+      await release();
     }
   }
+
+  private async writeLock() {
+    const deadline = Date.now() + SAVE_WAIT_MS;
+    for (;;) {
+      try {
+        return await acquireFileLock(`${this.location}.write.lock`, lockOwner('saving the run state'), `state file ${this.location}`);
+      } catch (error) {
+        if (!(error instanceof LockedError) || Date.now() > deadline) throw error;
+        await sleep(5 + Math.random() * 20);
+      }
+    }
+  }
+}
+
+/** `stored` with the entries of `pairs` replaced by those in `update`. */
+function mergePairs(stored: LedgerState, update: LedgerState, pairs: readonly string[]): LedgerState {
+  const mine = new Set(pairs);
+  return {
+    version: 1,
+    failures: [...stored.failures.filter((f) => !mine.has(f.pair)), ...update.failures.filter((f) => mine.has(f.pair))],
+    holes: [...stored.holes.filter((h) => !mine.has(h.pair)), ...update.holes.filter((h) => mine.has(h.pair))].sort((a, b) => a.pair.localeCompare(b.pair) || a.from - b.from),
+  };
 }

@@ -5,7 +5,7 @@ import {clearFailures, type Failure, pendingFailures, recordFailure, recordHoles
 
 /**
  * The failed-window ledger and the source holes, kept in the sink's state store. Every change is a
- * load → pure update → atomic save, made while the run holds the store's lock.
+ * load → pure update → save of the pairs it touched, made while the run holds those pairs' locks.
  */
 export class Ledger {
   constructor(
@@ -37,17 +37,18 @@ export class Ledger {
       state = recordHoles(state, pair, resolution, outcome.written, outcome.holes, this.step, now);
     }
     if (outcome.failure) state = recordFailure(state, {pair, resolution, ...outcome.failure}, this.step, now);
-    if (state !== before) await this.store.save(state);
+    if (state !== before) await this.store.save(state, [pair]);
   }
 
   /** Queues one window for `mms retry` (the caller holds the lock). */
   async queue(failure: Failure): Promise<void> {
-    await this.store.save(recordFailure(await this.store.load(), failure, this.step, this.now()));
+    await this.store.save(recordFailure(await this.store.load(), failure, this.step, this.now()), [failure.pair]);
   }
 
-  async clear(pairs?: readonly string[]): Promise<number> {
+  /** Drops every failed window of `pairs` (the caller holds their locks). */
+  async clear(pairs: readonly string[]): Promise<number> {
     const {state, removed} = clearFailures(await this.store.load(), pairs);
-    if (removed > 0) await this.store.save(state);
+    if (removed > 0) await this.store.save(state, pairs);
     return removed;
   }
 }

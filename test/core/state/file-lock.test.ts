@@ -1,8 +1,8 @@
-import {readFile, rm, writeFile} from 'node:fs/promises';
+import {readdir, readFile, rm, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
 import {LockedError} from '../../../src/core/errors/locked-error.js';
-import {acquireFileLock} from '../../../src/core/state/file-lock.js';
+import {acquireFileLock, acquireFileLocks} from '../../../src/core/state/file-lock.js';
 import {lockOwner} from '../../../src/core/state/lock-holder.js';
 import {tempDir} from '../../helpers/temp-dir.js';
 
@@ -24,4 +24,16 @@ test('a run whose lock was taken over (it was paused past the stale limit) relea
   await writeFile(path, taker);
   await release();
   t.is(await readFile(path, 'utf8'), taker, 'the new holder keeps its lock');
+});
+
+test('per-pair locks are all or none: refused on one pair, a run keeps none of the others', async (t) => {
+  const dir = await tempDir(t);
+  const locks = (pairs: string[]) => pairs.map((pair) => ({path: join(dir, `${pair}.lock`), what: `pair ${pair}`}));
+  const holder = await acquireFileLocks(locks(['BRLETH']), lockOwner('mms ingest'));
+  const error = await t.throwsAsync(acquireFileLocks(locks(['BRLBTC', 'BRLETH', 'BRLXRP']), lockOwner('mms retry')), {instanceOf: LockedError});
+  t.regex(error.message, /^pair BRLETH is in use/);
+  t.deepEqual(await readdir(dir), ['BRLETH.lock'], 'BRLBTC, taken before the refusal, was released; BRLXRP never taken');
+  const disjoint = await acquireFileLocks(locks(['BRLBTC', 'BRLXRP']), lockOwner('mms ingest --shard 1/2'));
+  await Promise.all([holder(), disjoint()]);
+  t.deepEqual(await readdir(dir), []);
 });

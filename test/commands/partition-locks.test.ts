@@ -1,0 +1,77 @@
+import {setTimeout as sleep} from 'node:timers/promises';
+import test from 'ava';
+import {type MockMongodb, startMockMongodb} from '../helpers/mock-mongodb.js';
+import {simulatedProject} from '../helpers/simulated-project.js';
+
+const NOW = '2022-04-27T12:00:00Z';
+// Every request held this long, so the runs below overlap for seconds whatever the machine's load.
+const SLOW = {type: 'slow', delayMs: 2500} as const;
+
+const lockIds = (mongo: MockMongodb) =>
+  mongo
+    .documents('mms', 'mms_state')
+    .map((d) => String(d._id))
+    .filter((id) => id.startsWith('lock:'))
+    .sort();
+
+/** Resolves once the store holds exactly these lock documents at one instant. */
+async function seeLocks(mongo: MockMongodb, ids: readonly string[]): Promise<boolean> {
+  for (let i = 0; i < 400; i++) {
+    if (JSON.stringify(lockIds(mongo)) === JSON.stringify(ids)) return true;
+    await sleep(25);
+  }
+  return false;
+}
+
+async function mongoProject(t: Parameters<typeof simulatedProject>[0], mongo: MockMongodb) {
+  return simulatedProject(t, {
+    faults: [SLOW],
+    config: (url) => ({
+      source: {use: 'mercado-bitcoin', baseUrl: `${url}/api/v4`, minIntervalMs: 0},
+      sink: {use: 'mongodb', url: mongo.url, database: 'mms', collection: 'mms'},
+    }),
+  });
+}
+
+const stored = (mongo: MockMongodb) =>
+  mongo
+    .documents('mms', 'mms')
+    .map(({_id, date, ...record}) => record)
+    // Parallel writers interleave their inserts; the JSON file is sorted by pair, then time.
+    .sort((a, b) => String(a.pair).localeCompare(String(b.pair)) || (a.timestamp as number) - (b.timestamp as number));
+
+test('the shards of an Indexed Job run in parallel against one MongoDB: each locks only its pairs', async (t) => {
+  const mongo = await startMockMongodb(t);
+  const reference = await simulatedProject(t);
+  t.is((await reference.mms(['ingest'], NOW)).code, 0);
+  const project = await mongoProject(t, mongo);
+  // Three workers, as `completions: 3`: with these two pairs one share is empty, the others one pair each.
+  const workers = [0, 1, 2].map((i) => project.mms(['ingest', '--shard', `${i}/3`, '--json'], NOW));
+  t.true(await seeLocks(mongo, ['lock:BRLBTC', 'lock:BRLETH']), `both pairs locked at once by two processes; saw ${lockIds(mongo).join(', ')}`);
+  const runs = await Promise.all(workers);
+  for (const run of runs) t.is(run.code, 0, run.stderr);
+  const shares = runs.map((run) => (JSON.parse(run.stdout) as {pairs: Array<{pair: string}>}).pairs.map((p) => p.pair));
+  t.deepEqual(shares.flat().sort(), ['BRLBTC', 'BRLETH']);
+  t.true(shares.filter((share) => share.length > 0).length === 2, `two workers wrote: ${JSON.stringify(shares)}`);
+  t.deepEqual(lockIds(mongo), [], 'every lock released');
+  t.deepEqual(stored(mongo), await reference.records());
+});
+
+test('a second run of a pair that is being written refuses with exit 5, while a run of another pair proceeds', async (t) => {
+  const mongo = await startMockMongodb(t);
+  const project = await mongoProject(t, mongo);
+  const first = project.mms(['ingest', '--pairs', 'BRLBTC'], NOW);
+  t.true(await seeLocks(mongo, ['lock:BRLBTC']), 'the first run holds its lock');
+  const same = await project.mms(['ingest', '--pairs', 'BRLBTC,BRLETH'], NOW);
+  t.is(same.code, 5, same.stderr);
+  t.regex(same.stderr, /pair BRLBTC of mongodb sink .* is in use by another mms run \(`mms ingest`, pid \d+/);
+  t.deepEqual(lockIds(mongo), ['lock:BRLBTC'], 'the refused run left no lock of BRLETH behind');
+  t.false(stored(mongo).some((r) => r.pair === 'BRLETH'), 'the refused run wrote nothing');
+  const other = project.mms(['ingest', '--pairs', 'BRLETH'], NOW);
+  t.true(await seeLocks(mongo, ['lock:BRLBTC', 'lock:BRLETH']), 'the run of BRLETH got its lock while BRLBTC was held');
+  const [done, otherDone] = await Promise.all([first, other]);
+  t.is(otherDone.code, 0, otherDone.stderr);
+  t.is(done.code, 0, done.stderr);
+  const pairs = stored(mongo).map((r) => r.pair);
+  t.deepEqual([pairs.filter((p) => p === 'BRLBTC').length, pairs.filter((p) => p === 'BRLETH').length], [365, 365]);
+});
