@@ -1,6 +1,6 @@
 // `npm start`: the main job, offline. Starts the Mercado Bitcoin simulator on a free loopback port, runs
 // `mms ingest` against it as the daily job would (MMS_NOW = the moment the candles were recorded), then
-// shows what was written.
+// shows what was written and how to see it on the chart page of `mms serve`.
 import {spawn} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
@@ -34,3 +34,7 @@ for (const pair of new Set(records.map((r) => r.pair))) {
   console.log(`  ${JSON.stringify(records.filter((r) => r.pair === pair).at(-1))}`);
 }
 console.log('\nRun `npm start` again and nothing is written (up to date). For the real API: `npm run mms -- ingest` (mms.config.ts).');
+// The server's "today" must be the recording's too: under the real date, the last 365 days hold no data.
+console.log(
+  `\nSee the chart: run \`MMS_NOW=${now} npm run mms -- serve --config examples/offline/mms.config.ts --open\` and open http://127.0.0.1:8080/ (Ctrl-C stops it).`,
+);

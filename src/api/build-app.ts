@@ -5,6 +5,9 @@ import type {Clock} from '../core/contracts/clock.js';
 import type {ApiErrorBody} from './api-error.js';
 import {healthRoute} from './routes/health-route.js';
 import {mmsRoute} from './routes/mms-route.js';
+import {pageRoute} from './routes/page-route.js';
+import {pairsRoute} from './routes/pairs-route.js';
+import {recordsRoute} from './routes/records-route.js';
 import type {SeriesCache} from './series-cache.js';
 
 export interface AppOptions {
@@ -59,24 +62,33 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error.validation) return reply.code(400).send(validationError(error));
+    if (error.validation) return reply.code(400).send(validationError(error, queryKeys(request.routeOptions.schema?.querystring)));
     const status = error.statusCode ?? 500;
     if (status < 500) return reply.code(status).send({error: (error.code ?? 'bad_request').toLowerCase(), message: error.message} satisfies ApiErrorBody);
     log?.fault(request.id, error);
     return reply.code(500).send({error: 'internal_error', message: `the server failed on this request (id ${request.id}); it is logged.`} satisfies ApiErrorBody);
   });
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}; the API serves GET /{pair}/mms, /health and /openapi.json.`} satisfies ApiErrorBody),
+    reply.code(404).send({error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}; the API serves GET /{pair}/mms, /{pair}/records, /pairs, /health and /openapi.json (and the chart page at /).`} satisfies ApiErrorBody),
   );
 
   mmsRoute(app, options);
+  recordsRoute(app, options);
+  pairsRoute(app, options);
   healthRoute(app, options);
+  await pageRoute(app);
   app.get('/openapi.json', {schema: {hide: true}}, async () => app.swagger());
   return app;
 }
 
+/** The query parameters a route's schema declares, to name them when an unknown one is sent. */
+function queryKeys(schema: unknown): string[] {
+  const properties = (schema as {properties?: Record<string, unknown>} | undefined)?.properties;
+  return properties ? Object.keys(properties) : [];
+}
+
 /** `querystring/from must be integer` → `from: must be an integer`, one problem at a time, named. */
-function validationError(error: FastifyError): ApiErrorBody {
+function validationError(error: FastifyError, known: readonly string[]): ApiErrorBody {
   const issue = error.validation![0]!;
   const where = error.validationContext ?? 'request';
   const key =
@@ -87,7 +99,7 @@ function validationError(error: FastifyError): ApiErrorBody {
         : issue.instancePath.replace(/^\//, '') || where;
   const messages: Record<string, string> = {
     required: `${key} is required`,
-    additionalProperties: `${key} is not a parameter of this route (known: from, to, range)`,
+    additionalProperties: `${key} is not a parameter of this route (known: ${known.join(', ')})`,
     type: `${key} must be ${key === 'range' ? 'an integer (days)' : 'an integer (Unix seconds)'}`,
     enum: `${key} must be one of ${((issue.params as {allowedValues?: unknown[]}).allowedValues ?? []).join(', ')}`,
     minimum: `${key} must be Unix seconds, not negative`,

@@ -9,9 +9,17 @@ export interface Point {
   readonly mms: number;
 }
 
+/** One stored day as GET /:pair/records answers it: the close and each field, `null` where there is no value. */
+export interface Row {
+  readonly timestamp: number;
+  readonly [column: string]: number | null;
+}
+
 interface PairSeries {
   /** Per field: the points with a value, ascending (days without one are simply absent). */
   readonly fields: ReadonlyMap<string, readonly Point[]>;
+  /** Every stored day, ascending, with `close` and the fields. */
+  readonly rows: readonly Row[];
   /** Newest stored bar, whatever its fields. */
   readonly latest: number | undefined;
 }
@@ -82,6 +90,26 @@ export class SeriesCache {
     return body;
   }
 
+  /**
+   * The rows of `pair` with from <= timestamp <= to — `timestamp`, `close`, then the fields, `null` where a
+   * day has no value — as JSON text (undefined before the first good load), serialized once per slice.
+   */
+  rowsBody(pair: string, from: number, to: number): string | undefined {
+    const rows = this.series.get(pair)?.rows;
+    if (!rows) return undefined;
+    const start = firstAtOrAfter(rows, from);
+    const end = firstAtOrAfter(rows, to + 1);
+    // Field names never hold NUL, so this key cannot collide with body()'s.
+    const key = `${pair}\u0000\u0000${start}\u0000${end}`;
+    let body = this.bodies.get(key);
+    if (body === undefined) {
+      if (this.bodies.size >= MAX_BODIES) this.bodies.clear();
+      body = JSON.stringify(rows.slice(start, end));
+      this.bodies.set(key, body);
+    }
+    return body;
+  }
+
   health(): CacheStatus {
     return this.status;
   }
@@ -92,7 +120,7 @@ export class SeriesCache {
       const next = new Map<string, PairSeries>();
       for (const pair of this.pairs) {
         const [records, latest] = await Promise.all([this.sink.readRange(pair, {from: horizon, to: Number.MAX_SAFE_INTEGER}), this.sink.latestTimestamp(pair)]);
-        next.set(pair, {fields: new Map(this.fields.map((field) => [field, pointsOf(records, field)])), latest});
+        next.set(pair, {fields: new Map(this.fields.map((field) => [field, pointsOf(records, field)])), rows: rowsOf(records, this.fields), latest});
       }
       this.series = next;
       this.bodies = new Map();
@@ -114,8 +142,22 @@ function pointsOf(records: readonly MmsRecord[], field: string): Point[] {
   return points;
 }
 
-/** Index of the first point with timestamp >= t (binary search). */
-function firstAtOrAfter(points: readonly Point[], t: number): number {
+function rowsOf(records: readonly MmsRecord[], fields: readonly string[]): Row[] {
+  const columns = ['close', ...fields.filter((f) => f !== 'close')];
+  return records.map((record) => {
+    const row: Record<string, number | null> = {timestamp: record.timestamp};
+    for (const column of columns) row[column] = numberOrNull(record[column]);
+    return row as Row;
+  });
+}
+
+/** A stored value as the API shows it: a finite number, or null (missing, null, or not numeric) — never 0. */
+function numberOrNull(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+/** Index of the first point (or row) with timestamp >= t (binary search). */
+function firstAtOrAfter(points: readonly {readonly timestamp: number}[], t: number): number {
   let low = 0;
   let high = points.length;
   while (low < high) {

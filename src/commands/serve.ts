@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core';
 import {buildApp} from '../api/build-app.js';
 import {SeriesCache} from '../api/series-cache.js';
 import {MmsCommand} from '../cli/mms-command.js';
+import {openInBrowser} from '../cli/open-in-browser.js';
 import type {Clock} from '../core/contracts/clock.js';
 import type {Logger} from '../core/contracts/logger.js';
 import type {Sink} from '../core/contracts/sink.js';
@@ -10,14 +11,15 @@ import {UsageError} from '../core/errors/usage-error.js';
 import {TOKENS} from '../core/tokens.js';
 
 export default class Serve extends MmsCommand<undefined> {
-  static override summary = 'Serve the moving averages over HTTP: GET /{pair}/mms, /health, /openapi.json.';
+  static override summary = 'Serve the moving averages over HTTP (GET /{pair}/mms, /{pair}/records, /pairs, /health, /openapi.json) and a chart page at /.';
   static override description =
     'Answers from memory (the last year of each pair, reloaded from the store every --refresh seconds), so any number of servers can sit in front of one database. Stops gracefully on SIGTERM/SIGINT. Request logs (one JSON line per request, with its id) go to stderr.';
-  static override examples = ['<%= config.bin %> serve', '<%= config.bin %> serve --host 0.0.0.0 --port 8080', 'curl "http://127.0.0.1:8080/BRLBTC/mms?from=1619481600&range=20"'];
+  static override examples = ['<%= config.bin %> serve', '<%= config.bin %> serve --open', '<%= config.bin %> serve --host 0.0.0.0 --port 8080', 'curl "http://127.0.0.1:8080/BRLBTC/mms?from=1619481600&range=20"'];
   static override flags = {
     host: Flags.string({summary: 'Interface to listen on (loopback by default).', default: '127.0.0.1'}),
     port: Flags.integer({summary: 'Port (0 picks a free one).', default: 8080, min: 0, max: 65_535}),
     refresh: Flags.integer({summary: 'Seconds between two reloads from the store.', default: 10, min: 1, max: 86_400}),
+    open: Flags.boolean({summary: 'Open the chart page in the default browser (only when run in a terminal).', default: false}),
   };
 
   async run(): Promise<undefined> {
@@ -26,9 +28,14 @@ export default class Serve extends MmsCommand<undefined> {
     const sink = await container.getAsync<Sink>(TOKENS.Sink);
     const transforms = await container.getAsync<Transform[]>(TOKENS.Transforms);
     const clock = container.get<Clock>(TOKENS.Clock);
-    const fields = transforms.flatMap((t) => t.fields);
-    const windows = fields.map((f) => /^mms_(\d+)$/.exec(f)?.[1]).filter((w): w is string => w !== undefined).map(Number);
-    const cache = new SeriesCache(sink, config.pairs, fields, clock, container.get<Logger>(TOKENS.Logger));
+    const windows = transforms
+      .flatMap((t) => t.fields)
+      .map((f) => /^mms_(\d+)$/.exec(f)?.[1])
+      .filter((w): w is string => w !== undefined)
+      .map(Number);
+    const logger = container.get<Logger>(TOKENS.Logger);
+    // Only what the API serves is kept in memory: the averages (and, with every row, the close).
+    const cache = new SeriesCache(sink, config.pairs, windows.map((w) => `mms_${w}`), clock, logger);
     await cache.start(flags.refresh * 1000);
     if (this.signal.aborted) {
       // Stopped while the first load was still waiting on the store: never start listening.
@@ -45,8 +52,12 @@ export default class Serve extends MmsCommand<undefined> {
       if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UsageError(`--host ${flags.host}: not an address of this machine.`);
       throw error;
     }
-    if (this.jsonEnabled()) process.stdout.write(`${JSON.stringify({url, pairs: config.pairs, windows})}\n`);
-    this.log(`mms serve on ${url}  (GET /{pair}/mms?from=&to=&range=, /health, /openapi.json; pairs ${config.pairs.join(', ')}; windows ${windows.join(', ')})`);
+    // A wildcard address is where the server listens, not where a browser can reach it.
+    const page = `${url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:')}/`;
+    if (this.jsonEnabled()) process.stdout.write(`${JSON.stringify({url, page, pairs: config.pairs, windows})}\n`);
+    this.log(`mms serve on ${url}  (GET /{pair}/mms?from=&to=&range=, /{pair}/records?from=&to=, /pairs, /health, /openapi.json; pairs ${config.pairs.join(', ')}; windows ${windows.join(', ')})`);
+    this.log(`chart page: ${page}`);
+    if (flags.open) openInBrowser(page, {logger});
     await new Promise((resolve) => this.signal.addEventListener('abort', resolve, {once: true}));
     // Graceful: stop accepting, let requests in flight finish, then close the store.
     await app.close();

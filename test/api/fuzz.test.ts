@@ -13,9 +13,12 @@ const value = fc.oneof(
 );
 const key = fc.constantFrom('from', 'to', 'range', 'pair', 'FROM', 'from[]', 'to.x', '__proto__', 'constructor', '');
 const query = fc.array(fc.tuple(key, value), {maxLength: 5}).map((pairs) => pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&'));
-const segment = fc.oneof(fc.constantFrom('BRLBTC', 'BRLETH', 'brlbtc', 'BRLXRP', 'mms', 'health', 'openapi.json', '..', '%2e%2e', '%', '%E0%A4%A', ''), fc.string({maxLength: 8}).map(encodeURIComponent));
+const segment = fc.oneof(
+  fc.constantFrom('BRLBTC', 'BRLETH', 'brlbtc', 'BRLXRP', 'mms', 'records', 'pairs', 'health', 'openapi.json', 'chart-page.js', 'assets', '..', '%2e%2e', '%', '%E0%A4%A', ''),
+  fc.string({maxLength: 8}).map(encodeURIComponent),
+);
 const path = fc.oneof(
-  fc.tuple(segment, fc.constantFrom('mms', 'MMS', 'mms/', 'x')).map(([a, b]) => `/${a}/${b}`),
+  fc.tuple(segment, fc.constantFrom('mms', 'MMS', 'mms/', 'records', 'records/', 'RECORDS', 'x')).map(([a, b]) => `/${a}/${b}`),
   fc.array(segment, {maxLength: 4}).map((parts) => `/${parts.join('/')}`),
 );
 

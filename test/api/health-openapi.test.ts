@@ -42,4 +42,8 @@ test('/openapi.json is a valid OpenAPI document generated from the route schemas
   const parameters = document.paths['/{pair}/mms']!.get.parameters.map((p) => [p.in, p.name, Boolean(p.required)]);
   t.deepEqual(parameters.sort(), [['path', 'pair', true], ['query', 'from', true], ['query', 'range', true], ['query', 'to', false]]);
   t.truthy(document.paths['/health']);
+  const records = document.paths['/{pair}/records']!.get.parameters.map((p) => [p.in, p.name, Boolean(p.required)]);
+  t.deepEqual(records.sort(), [['path', 'pair', true], ['query', 'from', true], ['query', 'to', false]]);
+  t.truthy(document.paths['/pairs']);
+  t.deepEqual(Object.keys(document.paths).sort(), ['/health', '/pairs', '/{pair}/mms', '/{pair}/records'], 'the page and its assets are not API routes');
 });

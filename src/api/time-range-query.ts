@@ -1,0 +1,52 @@
+import type {Clock} from '../core/contracts/clock.js';
+import {formatUtc} from '../core/time/format-utc.js';
+import {lastCompleteBar} from '../core/time/last-complete-bar.js';
+import type {ApiErrorBody} from './api-error.js';
+
+export const DAY = 86_400;
+/** Year 5138: any larger `from` or `to` is not Unix seconds (milliseconds, most likely). */
+const MAX_SECONDS = 1e11;
+/** How far back `from` may reach: 365 days before today's 00:00 UTC. */
+export const MAX_AGE_DAYS = 365;
+
+export interface TimeRangeQuery {
+  from: number;
+  to?: number;
+}
+
+/** The `from`/`to` query parameters every series route shares (`from` required, `to` default yesterday). */
+export const timeRangeQuery = {
+  // Bounded so that Infinity, 1e400 or milliseconds-sized numbers are mistakes, not dates.
+  from: {type: 'integer', minimum: 0, maximum: MAX_SECONDS, description: 'Unix seconds; at most 365 days before today (00:00 UTC)'},
+  to: {type: 'integer', minimum: 0, maximum: MAX_SECONDS, description: 'Unix seconds, inclusive; default: yesterday (00:00 UTC)'},
+} as const;
+
+/**
+ * The inclusive range a validated query asks for, or the 400 that says why it cannot be answered: the rules
+ * the schema cannot express (safe integers, the 365-day horizon, `from` after `to`), one place for every route.
+ */
+export function resolveTimeRange(query: TimeRangeQuery, clock: Clock): {from: number; to: number} | ApiErrorBody {
+  const {from} = query;
+  // The schema's coercion lets "Infinity" through as a number: only safe integers are seconds.
+  for (const [key, value] of [['from', from], ['to', query.to]] as const) {
+    if (value !== undefined && !Number.isSafeInteger(value)) {
+      return {error: `invalid_${key}`, message: `${key} must be Unix seconds (an integer from 0 to 100000000000), got ${String(value)}.`};
+    }
+  }
+  const yesterday = lastCompleteBar(clock.now(), DAY);
+  const today = yesterday + DAY;
+  const to = query.to ?? yesterday;
+  const oldest = today - MAX_AGE_DAYS * DAY;
+  if (from < oldest) {
+    return {error: 'from_too_old', message: `from ${from} (${iso(from)}) is more than 365 days before today; the oldest accepted is ${oldest} (${iso(oldest)}).`};
+  }
+  if (from > to) {
+    return {error: 'from_after_to', message: `from ${from} (${iso(from)}) is after to ${to} (${iso(to)})${query.to === undefined ? ', which defaults to yesterday' : ''}.`};
+  }
+  return {from, to};
+}
+
+/** A day or instant for messages; numbers past what a Date can hold (any integer is valid input) say so. */
+function iso(seconds: number): string {
+  return Math.abs(seconds) < 8.64e12 ? formatUtc(seconds) : 'beyond any date';
+}
