@@ -45,14 +45,15 @@ export function parseV4Candles(body: unknown, step: number): Candle[] {
     candles.push(
       checkCandle(
         {
-          timestamp: timestampAt(columns.t[i], `t[${i}]`, step),
-          open: decimalAt(columns.o[i], `o[${i}]`),
-          high: decimalAt(columns.h[i], `h[${i}]`),
-          low: decimalAt(columns.l[i], `l[${i}]`),
-          close: decimalAt(columns.c[i], `c[${i}]`),
-          volume: decimalAt(columns.v[i], `v[${i}]`),
+          timestamp: timestampAt(columns.t[i], V4_LABEL, i, 't', step),
+          open: decimalAt(columns.o[i], V4_LABEL, i, 'o'),
+          high: decimalAt(columns.h[i], V4_LABEL, i, 'h'),
+          low: decimalAt(columns.l[i], V4_LABEL, i, 'l'),
+          close: decimalAt(columns.c[i], V4_LABEL, i, 'c'),
+          volume: decimalAt(columns.v[i], V4_LABEL, i, 'v'),
         },
-        `bar ${i}`,
+        V4_LABEL,
+        i,
       ),
     );
   }
@@ -70,45 +71,54 @@ export function parseLegacyCandles(body: unknown, step: number): Candle[] {
     if (!isObject(raw)) throw new CandleFormatError(`candles[${i}] must be an object, got ${describe(raw)}`);
     return checkCandle(
       {
-        timestamp: timestampAt(raw.timestamp, `candles[${i}].timestamp`, step),
-        open: decimalAt(raw.open, `candles[${i}].open`),
-        high: decimalAt(raw.high, `candles[${i}].high`),
-        low: decimalAt(raw.low, `candles[${i}].low`),
-        close: decimalAt(raw.close, `candles[${i}].close`),
-        volume: decimalAt(raw.volume, `candles[${i}].volume`),
+        timestamp: timestampAt(raw.timestamp, LEGACY_LABEL, i, 'timestamp', step),
+        open: decimalAt(raw.open, LEGACY_LABEL, i, 'open'),
+        high: decimalAt(raw.high, LEGACY_LABEL, i, 'high'),
+        low: decimalAt(raw.low, LEGACY_LABEL, i, 'low'),
+        close: decimalAt(raw.close, LEGACY_LABEL, i, 'close'),
+        volume: decimalAt(raw.volume, LEGACY_LABEL, i, 'volume'),
       },
-      `candles[${i}]`,
+      LEGACY_LABEL,
+      i,
     );
   });
   return sortUnique(candles);
 }
 
-function timestampAt(value: unknown, where: string, step: number): number {
+/**
+ * Where a value sits in the body, for error messages only: built when a message is, not for every value
+ * (a year of minute bars parses millions of them).
+ */
+type Label = (i: number, field?: string) => string;
+const V4_LABEL: Label = (i, field) => (field === undefined ? `bar ${i}` : `${field}[${i}]`);
+const LEGACY_LABEL: Label = (i, field) => (field === undefined ? `candles[${i}]` : `candles[${i}].${field}`);
+
+function timestampAt(value: unknown, label: Label, i: number, field: string, step: number): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new CandleFormatError(`${where}: expected integer Unix seconds, got ${describe(value)}`);
+    throw new CandleFormatError(`${label(i, field)}: expected integer Unix seconds, got ${describe(value)}`);
   }
-  if (value > 1e11) throw new CandleFormatError(`${where}: ${value} looks like milliseconds, expected Unix seconds`);
+  if (value > 1e11) throw new CandleFormatError(`${label(i, field)}: ${value} looks like milliseconds, expected Unix seconds`);
   if (value % step !== 0) {
-    throw new CandleFormatError(`${where}: ${value} (${new Date(value * 1000).toISOString()}) is not aligned to the ${step}s resolution`);
+    throw new CandleFormatError(`${label(i, field)}: ${value} (${new Date(value * 1000).toISOString()}) is not aligned to the ${step}s resolution`);
   }
   return value;
 }
 
 /** Decimal strings go through Number(), which rounds correctly to the nearest float64: no other loss. */
-function decimalAt(value: unknown, where: string): number {
+function decimalAt(value: unknown, label: Label, i: number, field: string): number {
   let parsed: number;
   if (typeof value === 'number') parsed = value;
   else if (typeof value === 'string' && DECIMAL.test(value.trim())) parsed = Number(value);
-  else throw new CandleFormatError(`${where}: expected a decimal number, got ${describe(value)}`);
-  if (!Number.isFinite(parsed)) throw new CandleFormatError(`${where}: expected a finite number, got ${describe(value)}`);
+  else throw new CandleFormatError(`${label(i, field)}: expected a decimal number, got ${describe(value)}`);
+  if (!Number.isFinite(parsed)) throw new CandleFormatError(`${label(i, field)}: expected a finite number, got ${describe(value)}`);
   return parsed;
 }
 
-function checkCandle(candle: Candle, where: string): Candle {
+function checkCandle(candle: Candle, label: Label, i: number): Candle {
   for (const key of ['open', 'high', 'low', 'close'] as const) {
-    if (candle[key] <= 0) throw new CandleFormatError(`${where} (${formatUtc(candle.timestamp)}): ${key} must be positive, got ${candle[key]}`);
+    if (candle[key] <= 0) throw new CandleFormatError(`${label(i)} (${formatUtc(candle.timestamp)}): ${key} must be positive, got ${candle[key]}`);
   }
-  if (candle.volume < 0) throw new CandleFormatError(`${where} (${formatUtc(candle.timestamp)}): volume must not be negative, got ${candle.volume}`);
+  if (candle.volume < 0) throw new CandleFormatError(`${label(i)} (${formatUtc(candle.timestamp)}): volume must not be negative, got ${candle.volume}`);
   return candle;
 }
 

@@ -11,6 +11,7 @@ import {EXIT_CODES} from '../core/errors/exit-codes.js';
 import {isMmsError} from '../core/errors/mms-error.js';
 import {redactCredentials} from '../core/redact-url.js';
 import {parseLogLevel, stderrLogger} from '../logger/stderr-logger.js';
+import {preferSmallHeap} from './prefer-small-heap.js';
 import {configFlag} from './shared-flags.js';
 
 /**
@@ -20,6 +21,8 @@ import {configFlag} from './shared-flags.js';
 export abstract class MmsCommand<T> extends Command {
   static override enableJsonFlag = true;
   static override baseFlags = {config: configFlag};
+  /** Set by batch commands whose memory must stay flat over long ranges (see preferSmallHeap). */
+  static smallHeap = false;
 
   private container: Container | undefined;
   private readonly stop = new AbortController();
@@ -36,6 +39,7 @@ export abstract class MmsCommand<T> extends Command {
 
   protected override async init(): Promise<void> {
     await super.init();
+    if ((this.constructor as typeof MmsCommand).smallHeap) preferSmallHeap();
     process.on('SIGINT', this.onSignal);
     process.on('SIGTERM', this.onSignal);
   }

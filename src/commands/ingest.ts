@@ -12,6 +12,7 @@ import {parseTimeFlag} from '../core/time/parse-time-flag.js';
 type IngestOutput = IngestResult | {dryRun: true; pairs: PairPlan[]};
 
 export default class Ingest extends MmsCommand<IngestOutput> {
+  static override smallHeap = true;
   static override summary = 'Fetch candles, compute the moving averages and upsert them into the sink.';
   static override description =
     'Without --from/--to this is the daily job: each pair resumes after its newest stored day (or loads the last 365 days into an empty store) up to yesterday, the last complete UTC day. With --from (and optionally --to) it backfills exactly that range; stored data is upserted, never duplicated.';

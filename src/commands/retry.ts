@@ -9,6 +9,7 @@ import {TOKENS} from '../core/tokens.js';
 type RetryOutput = RetryResult | {pending: FailedWindowView[]} | {cleared: number};
 
 export default class Retry extends MmsCommand<RetryOutput> {
+  static override smallHeap = true;
   static override summary = 'Replay the windows that failed to ingest, oldest first; or list or clear them.';
   static override description =
     'A window that still fails after the in-run retries is queued in the ledger kept beside the data (the state file of the JSON sink). `mms retry` replays each pending window with the same pacing and retry policy, marks what it writes as resolved and keeps what still fails (attempts + 1). Exit 0 when nothing is pending, 3 when some windows still are.';
