@@ -7,7 +7,6 @@
   const DAY = 86_400;
   const CLOSE_COLOR = '#111827';
   const WINDOW_COLORS = ['#2563eb', '#f59e0b', '#db2777', '#059669', '#7c3aed', '#0891b2'];
-  const PERIODS = [30, 90, 365];
   // Bars are UTC days: a local-time date would show the previous day west of Greenwich.
   const dateFormat = new Intl.DateTimeFormat('pt-BR', {timeZone: 'UTC', day: '2-digit', month: '2-digit', year: 'numeric'});
   /** Time-axis labels by Lightweight Charts' TickMarkType (year, month, day of month), also in UTC. */
@@ -17,6 +16,8 @@
   const periodSelect = document.getElementById('period');
   const status = document.getElementById('status');
   const chartsBox = document.getElementById('charts');
+  /** The periods offered, in days: the <option>s of index.html. */
+  const periods = [...periodSelect.options].map((option) => Number(option.value));
 
   /** One chart per pair, made when first shown; exposed for tests and the console. */
   const charts = {};
@@ -37,10 +38,11 @@
     } catch (error) {
       return showError(error);
     }
-    for (const {pair, base, quote} of config.pairs) pairSelect.add(new Option(`${pair} (${base} in ${quote})`, pair));
+    // quote and base are null for a pair whose name the server cannot split: its name alone then.
+    for (const {pair, base, quote} of config.pairs) pairSelect.add(new Option(quote === null ? pair : `${pair} (${base} in ${quote})`, pair));
     const params = new URLSearchParams(location.search);
     if (config.pairs.some((p) => p.pair === params.get('pair'))) pairSelect.value = params.get('pair');
-    if (PERIODS.includes(Number(params.get('days')))) periodSelect.value = params.get('days');
+    if (periods.includes(Number(params.get('days')))) periodSelect.value = params.get('days');
     pairSelect.disabled = false;
     pairSelect.addEventListener('change', show);
     periodSelect.addEventListener('change', show);
@@ -58,8 +60,14 @@
       // Asked again each time: the server's "today" (hence the oldest `from` it accepts) moves on.
       if (!configIsFresh) config = await api('/pairs');
       configIsFresh = false;
-      const from = Math.max(config.oldestFrom, config.today - days * DAY);
-      rows = await api(`/${encodeURIComponent(pair)}/records?from=${from}`);
+      try {
+        rows = await records(pair, days);
+      } catch (error) {
+        // The server's day changed between the two requests (midnight UTC): its new bounds, and once more.
+        if (error.code !== 'from_too_old') throw error;
+        config = await api('/pairs');
+        rows = await records(pair, days);
+      }
     } catch (error) {
       if (request === latestRequest) showError(error, pair);
       return;
@@ -71,6 +79,12 @@
     for (const other of Object.values(charts)) other.section.hidden = other !== view;
     draw(view, rows, days);
     setStatus('ready', '');
+  }
+
+  /** The rows of `pair` for the last `days` days, within the bounds of the server's day as `config` gives it. */
+  function records(pair, days) {
+    const from = Math.max(config.oldestFrom, config.today - days * DAY);
+    return api(`/${encodeURIComponent(pair)}/records?from=${from}`);
   }
 
   /** GET as JSON; any failure becomes an Error whose message says what went wrong, in the API's words when it gave some. */
@@ -88,7 +102,9 @@
     } catch {
       throw new Error(`the server answered ${response.status} with something that is not JSON.`);
     }
-    if (!response.ok) throw new Error(`${body.message ?? 'the request failed.'} (HTTP ${response.status}${body.error ? `, ${body.error}` : ''})`);
+    if (!response.ok) {
+      throw Object.assign(new Error(`${body.message ?? 'the request failed.'} (HTTP ${response.status}${body.error ? `, ${body.error}` : ''})`), {code: body.error});
+    }
     return body;
   }
 
@@ -99,8 +115,8 @@
     const colors = {close: CLOSE_COLOR, ...Object.fromEntries(windows.map((w, i) => [`mms_${w}`, WINDOW_COLORS[i % WINDOW_COLORS.length]]))};
 
     const section = element('section', {class: 'chart', 'data-pair': pair, 'aria-labelledby': `title-${pair}`});
-    const title = element('h2', {id: `title-${pair}`}, pair, ' ');
-    title.append(element('small', {}, `${base} priced in ${quote}`));
+    const title = element('h2', {id: `title-${pair}`}, pair);
+    if (quote !== null) title.append(' ', element('small', {}, `${base} priced in ${quote}`));
     const legend = element('ul', {class: 'legend', 'aria-label': `Values of ${pair}`});
     const day = element('li', {class: 'day'});
     legend.append(day);
@@ -155,7 +171,6 @@
       const {item} = view.items[key];
       item.dataset.points = String(points.length);
       item.dataset.last = points.length ? String(points.at(-1)[key]) : '';
-      item.dataset.lastTime = points.length ? String(points.at(-1).timestamp) : '';
     }
     view.chart.timeScale().fitContent();
     view.plot.setAttribute('aria-label', `Line chart of the ${view.pair} daily close and its moving averages, ${rows.length} days from ${dateFormat.format(rows[0].timestamp * 1000)} to ${dateFormat.format(view.last.timestamp * 1000)}`);
@@ -203,7 +218,12 @@
     if (state === 'error') for (const view of Object.values(charts)) view.section.hidden = true;
   }
 
+  /** Prices in `currency` (null: unknown, plain numbers). */
   function moneyFormat(currency) {
+    if (currency === null) {
+      const number = new Intl.NumberFormat('pt-BR', {maximumFractionDigits: 8});
+      return {format: (value) => number.format(value)};
+    }
     try {
       return new Intl.NumberFormat('pt-BR', {style: 'currency', currency});
     } catch {

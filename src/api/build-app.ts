@@ -1,22 +1,18 @@
 import swagger from '@fastify/swagger';
 import Fastify, {type FastifyError, type FastifyInstance} from 'fastify';
 import {AccessLog} from './access-log.js';
-import type {Clock} from '../core/contracts/clock.js';
 import type {ApiErrorBody} from './api-error.js';
 import {healthRoute} from './routes/health-route.js';
 import {mmsRoute} from './routes/mms-route.js';
-import {pageRoute} from './routes/page-route.js';
+import {loadPageAssets, type PageAssets, pageRoute} from './routes/page-route.js';
 import {pairsRoute} from './routes/pairs-route.js';
 import {recordsRoute} from './routes/records-route.js';
-import type {SeriesCache} from './series-cache.js';
+import type {DataRouteOptions} from './routes/series-route.js';
 
-export interface AppOptions {
-  readonly pairs: readonly string[];
-  /** The windows `range` may name (the `mms_<n>` fields the transforms write). */
-  readonly windows: readonly number[];
-  readonly cache: SeriesCache;
-  readonly clock: Clock;
+export interface AppOptions extends DataRouteOptions {
   readonly version: string;
+  /** The chart page's files, read beforehand (`mms serve` checks them before opening the store); read here when absent. */
+  readonly page?: PageAssets;
   /** Request logs (one JSON line per request, with its id) on stderr; off for tests. */
   readonly accessLog: boolean;
 }
@@ -31,9 +27,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // fastify's own logger stays off: it would make a child logger per request; AccessLog writes one line.
     logger: false,
     // Malformed URLs and the like never reach a route: answer them in the same error shape.
-    frameworkErrors: (error, _request, reply) => {
+    // (No route, so no hooks either: the headers every answer has are set here.)
+    frameworkErrors: (error, request, reply) => {
       const body: ApiErrorBody = {error: 'bad_request', message: error.message};
-      void (reply as unknown as {code(n: number): {send(b: unknown): void}}).code(400).send(body);
+      void (reply as unknown as {headers(h: Record<string, string>): {code(n: number): {send(b: unknown): void}}}).headers(commonHeaders(request.id)).code(400).send(body);
     },
     requestIdHeader: 'x-request-id',
     // `/BRLBTC/mms/` is the same resource as `/BRLBTC/mms`.
@@ -50,7 +47,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // Callback-style hooks: an async hook costs a promise per request, measurable on the hot path.
   app.addHook('onSend', (request, reply, payload, done) => {
-    reply.header('x-request-id', request.id);
+    reply.headers(commonHeaders(request.id));
     done(null, payload);
   });
   if (log) {
@@ -76,9 +73,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   recordsRoute(app, options);
   pairsRoute(app, options);
   healthRoute(app, options);
-  await pageRoute(app);
+  pageRoute(app, options.page ?? (await loadPageAssets()));
   app.get('/openapi.json', {schema: {hide: true}}, async () => app.swagger());
   return app;
+}
+
+/**
+ * The headers of every answer: its request id, and `nosniff` (each answer is exactly the type it says —
+ * JSON, the page's HTML, script or stylesheet — never sniffed).
+ */
+function commonHeaders(requestId: string): Record<string, string> {
+  return {'x-request-id': requestId, 'x-content-type-options': 'nosniff'};
 }
 
 /** The query parameters a route's schema declares, to name them when an unknown one is sent. */
@@ -99,7 +104,7 @@ function validationError(error: FastifyError, known: readonly string[]): ApiErro
         : issue.instancePath.replace(/^\//, '') || where;
   const messages: Record<string, string> = {
     required: `${key} is required`,
-    additionalProperties: `${key} is not a parameter of this route (known: ${known.join(', ')})`,
+    additionalProperties: known.length > 0 ? `${key} is not a parameter of this route (known: ${known.join(', ')})` : `${key} is not a parameter: this route takes no query parameters`,
     type: `${key} must be ${key === 'range' ? 'an integer (days)' : 'an integer (Unix seconds)'}`,
     enum: `${key} must be one of ${((issue.params as {allowedValues?: unknown[]}).allowedValues ?? []).join(', ')}`,
     minimum: `${key} must be Unix seconds, not negative`,

@@ -2,7 +2,7 @@ import type {Clock} from '../core/contracts/clock.js';
 import type {Logger} from '../core/contracts/logger.js';
 import type {MmsRecord} from '../core/contracts/record.js';
 import type {Sink} from '../core/contracts/sink.js';
-import {lastCompleteBar} from '../core/time/last-complete-bar.js';
+import {DAY, MAX_AGE_DAYS, timeBounds} from './time-range-query.js';
 
 export interface Point {
   readonly timestamp: number;
@@ -31,11 +31,10 @@ export interface CacheStatus {
   readonly latest: ReadonlyMap<string, number | undefined>;
 }
 
-const DAY = 86_400;
 /** Distinct answers kept serialized (each at most ~17 KB for a year of one window). */
 const MAX_BODIES = 2000;
-/** The API accepts `from` down to 365 days before today; one more day covers "today" moving on. */
-const KEPT_DAYS = 367;
+/** Days a reload reads: back to the oldest `from` the API accepts (MAX_AGE_DAYS before today), and two spare. */
+const KEPT_DAYS = MAX_AGE_DAYS + 2;
 
 /**
  * The last year of each pair, in memory: a daily series is tiny (365 points per window), so every request
@@ -45,7 +44,7 @@ const KEPT_DAYS = 367;
  */
 export class SeriesCache {
   private series = new Map<string, PairSeries>();
-  /** Serialized answers of the current data, by pair, field and slice; dropped at every reload. */
+  /** Serialized answers of the current data, by pair, field (or rows) and slice; dropped at every reload. */
   private bodies = new Map<string, string>();
   /** Bumped at every reload: answers remembered under an older generation are stale. */
   generation = 0;
@@ -55,6 +54,7 @@ export class SeriesCache {
   constructor(
     private readonly sink: Sink,
     private readonly pairs: readonly string[],
+    /** The `mms_<n>` fields served (each row has `close` besides). */
     private readonly fields: readonly string[],
     private readonly clock: Clock,
     private readonly logger: Logger,
@@ -72,39 +72,37 @@ export class SeriesCache {
 
   /**
    * The points of `field` for `pair` with from <= timestamp <= to, as JSON text (undefined before the first
-   * good load), serialized once per distinct slice: clients ask for the same windows over and over (a
-   * chart, a dashboard), and serializing 365 points is most of a request's cost.
+   * good load).
    */
   body(pair: string, field: string, from: number, to: number): string | undefined {
     const points = this.series.get(pair)?.fields.get(field);
     if (!points) return this.series.has(pair) ? '[]' : undefined;
-    const start = firstAtOrAfter(points, from);
-    const end = firstAtOrAfter(points, to + 1);
-    const key = `${pair}\u0000${field}\u0000${start}\u0000${end}`;
-    let body = this.bodies.get(key);
-    if (body === undefined) {
-      if (this.bodies.size >= MAX_BODIES) this.bodies.clear();
-      body = JSON.stringify(points.slice(start, end));
-      this.bodies.set(key, body);
-    }
-    return body;
+    return this.sliceBody(`${pair}\u0000${field}`, points, from, to);
   }
 
   /**
    * The rows of `pair` with from <= timestamp <= to — `timestamp`, `close`, then the fields, `null` where a
-   * day has no value — as JSON text (undefined before the first good load), serialized once per slice.
+   * day has no value — as JSON text (undefined before the first good load).
    */
   rowsBody(pair: string, from: number, to: number): string | undefined {
     const rows = this.series.get(pair)?.rows;
-    if (!rows) return undefined;
-    const start = firstAtOrAfter(rows, from);
-    const end = firstAtOrAfter(rows, to + 1);
-    // Field names never hold NUL, so this key cannot collide with body()'s.
-    const key = `${pair}\u0000\u0000${start}\u0000${end}`;
+    // Keyed as a field with an empty name: the fields are `mms_<n>`, never empty, so it is no field's key.
+    return rows && this.sliceBody(`${pair}\u0000`, rows, from, to);
+  }
+
+  /**
+   * The items of `series` with from <= timestamp <= to as JSON text, serialized once per distinct slice
+   * (`series` names what is sliced): clients ask for the same windows over and over (a chart, a dashboard),
+   * and serializing 365 points is most of a request's cost.
+   */
+  private sliceBody(series: string, items: readonly {readonly timestamp: number}[], from: number, to: number): string {
+    const start = firstAtOrAfter(items, from);
+    const end = firstAtOrAfter(items, to + 1);
+    const key = `${series}\u0000${start}\u0000${end}`;
     let body = this.bodies.get(key);
     if (body === undefined) {
       if (this.bodies.size >= MAX_BODIES) this.bodies.clear();
-      body = JSON.stringify(rows.slice(start, end));
+      body = JSON.stringify(items.slice(start, end));
       this.bodies.set(key, body);
     }
     return body;
@@ -115,7 +113,7 @@ export class SeriesCache {
   }
 
   async refresh(): Promise<void> {
-    const horizon = lastCompleteBar(this.clock.now(), DAY) + DAY - KEPT_DAYS * DAY;
+    const horizon = timeBounds(this.clock).today - KEPT_DAYS * DAY;
     try {
       const next = new Map<string, PairSeries>();
       for (const pair of this.pairs) {
@@ -143,7 +141,7 @@ function pointsOf(records: readonly MmsRecord[], field: string): Point[] {
 }
 
 function rowsOf(records: readonly MmsRecord[], fields: readonly string[]): Row[] {
-  const columns = ['close', ...fields.filter((f) => f !== 'close')];
+  const columns = ['close', ...fields];
   return records.map((record) => {
     const row: Record<string, number | null> = {timestamp: record.timestamp};
     for (const column of columns) row[column] = numberOrNull(record[column]);

@@ -17,9 +17,22 @@ export interface TimeRangeQuery {
 /** The `from`/`to` query parameters every series route shares (`from` required, `to` default yesterday). */
 export const timeRangeQuery = {
   // Bounded so that Infinity, 1e400 or milliseconds-sized numbers are mistakes, not dates.
-  from: {type: 'integer', minimum: 0, maximum: MAX_SECONDS, description: 'Unix seconds; at most 365 days before today (00:00 UTC)'},
+  from: {type: 'integer', minimum: 0, maximum: MAX_SECONDS, description: `Unix seconds; at most ${MAX_AGE_DAYS} days before today (00:00 UTC)`},
   to: {type: 'integer', minimum: 0, maximum: MAX_SECONDS, description: 'Unix seconds, inclusive; default: yesterday (00:00 UTC)'},
 } as const;
+
+/** The server's day as every route sees it: today's and yesterday's 00:00 UTC, and the smallest `from` accepted. */
+export interface TimeBounds {
+  readonly today: number;
+  readonly yesterday: number;
+  readonly oldestFrom: number;
+}
+
+export function timeBounds(clock: Clock): TimeBounds {
+  const yesterday = lastCompleteBar(clock.now(), DAY);
+  const today = yesterday + DAY;
+  return {today, yesterday, oldestFrom: today - MAX_AGE_DAYS * DAY};
+}
 
 /**
  * The inclusive range a validated query asks for, or the 400 that says why it cannot be answered: the rules
@@ -33,12 +46,10 @@ export function resolveTimeRange(query: TimeRangeQuery, clock: Clock): {from: nu
       return {error: `invalid_${key}`, message: `${key} must be Unix seconds (an integer from 0 to 100000000000), got ${String(value)}.`};
     }
   }
-  const yesterday = lastCompleteBar(clock.now(), DAY);
-  const today = yesterday + DAY;
+  const {yesterday, oldestFrom: oldest} = timeBounds(clock);
   const to = query.to ?? yesterday;
-  const oldest = today - MAX_AGE_DAYS * DAY;
   if (from < oldest) {
-    return {error: 'from_too_old', message: `from ${from} (${iso(from)}) is more than 365 days before today; the oldest accepted is ${oldest} (${iso(oldest)}).`};
+    return {error: 'from_too_old', message: `from ${from} (${iso(from)}) is more than ${MAX_AGE_DAYS} days before today; the oldest accepted is ${oldest} (${iso(oldest)}).`};
   }
   if (from > to) {
     return {error: 'from_after_to', message: `from ${from} (${iso(from)}) is after to ${to} (${iso(to)})${query.to === undefined ? ', which defaults to yesterday' : ''}.`};

@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core';
 import {buildApp} from '../api/build-app.js';
+import {loadPageAssets} from '../api/routes/page-route.js';
 import {SeriesCache} from '../api/series-cache.js';
 import {MmsCommand} from '../cli/mms-command.js';
 import {openInBrowser} from '../cli/open-in-browser.js';
@@ -24,6 +25,8 @@ export default class Serve extends MmsCommand<undefined> {
 
   async run(): Promise<undefined> {
     const {flags} = await this.parse(Serve);
+    // A broken installation (the page's files missing) is told at once, not after waiting on the store.
+    const pageAssets = await loadPageAssets();
     const {container, config} = await this.openContainer(flags.config);
     const sink = await container.getAsync<Sink>(TOKENS.Sink);
     const transforms = await container.getAsync<Transform[]>(TOKENS.Transforms);
@@ -42,7 +45,7 @@ export default class Serve extends MmsCommand<undefined> {
       cache.stop();
       return undefined;
     }
-    const app = await buildApp({pairs: config.pairs, windows, cache, clock, version: this.config.version, accessLog: process.env.MMS_LOG_LEVEL !== 'silent'});
+    const app = await buildApp({pairs: config.pairs, windows, cache, clock, page: pageAssets, version: this.config.version, accessLog: process.env.MMS_LOG_LEVEL !== 'silent'});
     let url: string;
     try {
       url = await app.listen({host: flags.host, port: flags.port});

@@ -3,6 +3,7 @@ import test from 'ava';
 import {MongodbSink} from '../../plugins/mongodb/mongodb-sink.js';
 import {mongodbConfigSchema} from '../../plugins/mongodb/config-schema.js';
 import {NOW, recordedRecords, seededApi} from '../helpers/seeded-api.js';
+import {day} from '../helpers/utc-day.js';
 
 test('/health says the store is reachable, gives each pair its newest day, and whether it is stale', async (t) => {
   const fresh = await seededApi(t);
@@ -14,7 +15,7 @@ test('/health says the store is reachable, gives each pair its newest day, and w
       {pair: 'BRLETH', latest: '2022-04-26', stale: false},
     ],
   });
-  const behind = await seededApi(t, {records: recordedRecords().filter((r) => r.timestamp < Date.parse('2022-04-20T00:00:00Z') / 1000 || r.pair === 'BRLETH')});
+  const behind = await seededApi(t, {records: recordedRecords().filter((r) => r.timestamp < day('2022-04-20') || r.pair === 'BRLETH')});
   const health = await behind.get('/health');
   t.is(health.status, 200);
   t.like(health.body, {status: 'stale', pairs: [{pair: 'BRLBTC', latest: '2022-04-19', stale: true}, {pair: 'BRLETH', stale: false}]});
@@ -28,7 +29,7 @@ test('/health is 503 when the store cannot be reached, and the API answers 503, 
   t.is(health.status, 503);
   t.like(health.body, {status: 'unavailable', store: {reachable: false}});
   t.notRegex(JSON.stringify(health.body), /s3cret/);
-  const mms = await api.get(`/BRLBTC/mms?from=${Date.parse('2022-04-01T00:00:00Z') / 1000}&range=20`);
+  const mms = await api.get(`/BRLBTC/mms?from=${day('2022-04-01')}&range=20`);
   t.is(mms.status, 503);
   t.like(mms.body, {error: 'store_unavailable'});
 });

@@ -1,10 +1,9 @@
 import test from 'ava';
 import {NOW, recordedRecords, seededApi} from '../helpers/seeded-api.js';
+import {DAY, day} from '../helpers/utc-day.js';
 
-const DAY = 86_400;
 const today = Math.floor(NOW / 1000 / DAY) * DAY;
 const yesterday = today - DAY;
-const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 1000;
 type Point = {timestamp: number; mms: number};
 
 function expected(pair: string, field: string, from: number, to: number): Point[] {

@@ -1,7 +1,13 @@
+import {join} from 'node:path';
 import test from 'ava';
-import {recordedRecords, seededApi} from '../helpers/seeded-api.js';
-
-const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 1000;
+import {buildApp} from '../../src/api/build-app.js';
+import {SeriesCache} from '../../src/api/series-cache.js';
+import {splitPair} from '../../src/api/split-pair.js';
+import {stderrLogger} from '../../src/logger/stderr-logger.js';
+import {JsonFileSink} from '../../plugins/json-file/json-file-sink.js';
+import {NOW, recordedRecords, seededApi} from '../helpers/seeded-api.js';
+import {tempDir} from '../helpers/temp-dir.js';
+import {day} from '../helpers/utc-day.js';
 
 test('GET /pairs gives the pairs (quote, base, newest stored day), the windows and the server\'s today', async (t) => {
   const api = await seededApi(t, {records: recordedRecords().filter((r) => r.pair === 'BRLBTC')});
@@ -16,4 +22,41 @@ test('GET /pairs gives the pairs (quote, base, newest stored day), the windows a
       {pair: 'BRLETH', quote: 'BRL', base: 'ETH', latest: null},
     ],
   });
+});
+
+test('GET /pairs refuses query parameters, saying it takes none', async (t) => {
+  const api = await seededApi(t);
+  for (const query of ['from=1', 'pair=BRLBTC', 'x=']) {
+    const {status, body} = await api.get(`/pairs?${query}`);
+    t.is(status, 400, query);
+    t.deepEqual(body, {error: 'unknown_parameter', message: `${query.split('=')[0]} is not a parameter: this route takes no query parameters`});
+  }
+  t.is((await api.get('/pairs?')).status, 200, 'an empty query is no parameter');
+});
+
+test('a pair is split into quote and base only when it starts with a known quote currency; otherwise both are null', async (t) => {
+  t.deepEqual(splitPair('BRLBTC'), {quote: 'BRL', base: 'BTC'});
+  t.deepEqual(splitPair('BRLUSDC'), {quote: 'BRL', base: 'USDC'});
+  t.deepEqual(splitPair('BRL1INCH'), {quote: 'BRL', base: '1INCH'});
+  for (const pair of ['BTCUSDT', 'USDTBRL', 'AB', 'BRL', 'XYZ123', 'ETHBRL']) t.is(splitPair(pair), null, pair);
+
+  const dir = await tempDir(t);
+  const clock = {now: () => NOW};
+  const pairs = ['BRLBTC', 'BTCUSDT', 'AB'];
+  const cache = new SeriesCache(new JsonFileSink(join(dir, 'mms.json')), pairs, ['mms_20'], clock, stderrLogger('silent'));
+  await cache.start(60_000);
+  const app = await buildApp({pairs, windows: [20], cache, clock, version: 'test', accessLog: false});
+  t.teardown(async () => {
+    cache.stop();
+    await app.close();
+  });
+  const response = await app.inject('/pairs');
+  t.deepEqual(
+    (response.json() as {pairs: unknown[]}).pairs,
+    [
+      {pair: 'BRLBTC', quote: 'BRL', base: 'BTC', latest: null},
+      {pair: 'BTCUSDT', quote: null, base: null, latest: null},
+      {pair: 'AB', quote: null, base: null, latest: null},
+    ],
+  );
 });

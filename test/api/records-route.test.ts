@@ -3,11 +3,10 @@ import {MongodbSink} from '../../plugins/mongodb/mongodb-sink.js';
 import {mongodbConfigSchema} from '../../plugins/mongodb/config-schema.js';
 import type {MmsRecord} from '../../src/core/contracts/record.js';
 import {NOW, recordedRecords, seededApi} from '../helpers/seeded-api.js';
+import {DAY, day} from '../helpers/utc-day.js';
 
-const DAY = 86_400;
 const today = Math.floor(NOW / 1000 / DAY) * DAY;
 const yesterday = today - DAY;
-const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 1000;
 type Row = {timestamp: number; close: number | null; mms_20: number | null; mms_50: number | null; mms_200: number | null};
 
 function expected(records: readonly MmsRecord[], pair: string, from: number, to: number): Row[] {

@@ -6,7 +6,8 @@ import {parse} from 'yaml';
 import {loadConfig} from '../../src/config/load-config.js';
 import {BUNDLED_DEFAULTS} from '../../src/container/bundled-plugins.js';
 import {checkPairs} from '../../src/core/pipeline/check-pairs.js';
-import {mmsLines, parseMmsArgv} from '../helpers/cli-lines.js';
+import {mmsLines} from '../helpers/mms-lines.js';
+import {parseMmsArgv} from '../helpers/parse-mms-argv.js';
 import {ROOT, runCli} from '../helpers/run-cli.js';
 import {tempDir} from '../helpers/temp-dir.js';
 

@@ -1,13 +1,10 @@
 import type {FastifyInstance} from 'fastify';
-import type {Clock} from '../../core/contracts/clock.js';
 import {formatUtc} from '../../core/time/format-utc.js';
-import {lastCompleteBar} from '../../core/time/last-complete-bar.js';
-import type {SeriesCache} from '../series-cache.js';
-
-const DAY = 86_400;
+import {timeBounds} from '../time-range-query.js';
+import type {DataRouteOptions} from './series-route.js';
 
 /** GET /health — 200 when the store answers (with each pair's newest day and whether it is stale), else 503. */
-export function healthRoute(app: FastifyInstance, options: {pairs: readonly string[]; cache: SeriesCache; clock: Clock}): void {
+export function healthRoute(app: FastifyInstance, options: Pick<DataRouteOptions, 'pairs' | 'cache' | 'clock'>): void {
   const pair = {
     type: 'object',
     required: ['pair', 'latest', 'stale'],
@@ -24,7 +21,7 @@ export function healthRoute(app: FastifyInstance, options: {pairs: readonly stri
   } as const;
   app.get('/health', {schema: {summary: 'Whether the store is reachable and the data fresh', response: {200: body, 503: body}}}, async (_request, reply) => {
     const status = options.cache.health();
-    const yesterday = lastCompleteBar(options.clock.now(), DAY);
+    const {yesterday} = timeBounds(options.clock);
     const pairs = options.pairs.map((p) => {
       const latest = status.latest.get(p);
       return {pair: p, latest: latest === undefined ? null : formatUtc(latest), stale: latest === undefined || latest < yesterday};

@@ -1,11 +1,8 @@
 import type {FastifyInstance} from 'fastify';
-import type {Clock} from '../../core/contracts/clock.js';
-import {lastCompleteBar} from '../../core/time/last-complete-bar.js';
-import {errorSchema, isApiError, STORE_UNAVAILABLE} from '../api-error.js';
-import type {SeriesCache} from '../series-cache.js';
-import {DAY, resolveTimeRange, type TimeRangeQuery, timeRangeQuery} from '../time-range-query.js';
+import {errorSchema} from '../api-error.js';
+import {type TimeRangeQuery, timeBounds, timeRangeQuery} from '../time-range-query.js';
+import {type DataRouteOptions, JSON_TYPE, pairParams, seriesHandler} from './series-route.js';
 
-const JSON_TYPE = 'application/json; charset=utf-8';
 /** Distinct request URLs remembered (each answer is shared with the slice cache, so this is cheap). */
 const MAX_ANSWERS = 5000;
 
@@ -17,13 +14,13 @@ interface Query extends TimeRangeQuery {
  * GET /:pair/mms?from=&to=&range= — the challenge's contract: `[{timestamp, mms}]`, ascending, `timestamp`
  * the day's 00:00 UTC in seconds, `from <= timestamp <= to`, days without a value for the window omitted.
  */
-export function mmsRoute(app: FastifyInstance, options: {pairs: readonly string[]; windows: readonly number[]; cache: SeriesCache; clock: Clock}): void {
+export function mmsRoute(app: FastifyInstance, options: DataRouteOptions): void {
   const {pairs, windows, cache, clock} = options;
   // Whole answers by request URL, for as long as the data and "today" (the default `to`) stay the same:
   // a repeated request (a dashboard polling) skips validation and lookup entirely.
   const answered = new Map<string, string>();
   let answeredFor = '';
-  const validity = () => `${cache.generation}:${lastCompleteBar(clock.now(), DAY)}`;
+  const validity = () => `${cache.generation}:${timeBounds(clock).today}`;
   app.get<{Params: {pair: string}; Querystring: Query}>(
     '/:pair/mms',
     {
@@ -39,7 +36,7 @@ export function mmsRoute(app: FastifyInstance, options: {pairs: readonly string[
       },
       schema: {
         summary: 'Simple moving average of the daily close of a pair',
-        params: {type: 'object', required: ['pair'], properties: {pair: {type: 'string', enum: [...pairs], description: 'A configured pair, e.g. BRLBTC'}}},
+        params: pairParams(pairs),
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -56,15 +53,13 @@ export function mmsRoute(app: FastifyInstance, options: {pairs: readonly string[
         },
       },
     },
-    async (request, reply) => {
-      const range = resolveTimeRange(request.query, clock);
-      if (isApiError(range)) return reply.code(400).send(range);
-      const body = cache.body(request.params.pair, `mms_${request.query.range}`, range.from, range.to);
-      if (body === undefined) return reply.code(503).send(STORE_UNAVAILABLE);
-      if (answered.size >= MAX_ANSWERS) answered.clear();
-      answered.set(request.url, body);
-      // Already JSON (the shape of the 200 schema, which documents it): sent as is.
-      return reply.type(JSON_TYPE).send(body);
-    },
+    seriesHandler<Query>(clock, (request, from, to) => {
+      const body = cache.body(request.params.pair, `mms_${request.query.range}`, from, to);
+      if (body !== undefined) {
+        if (answered.size >= MAX_ANSWERS) answered.clear();
+        answered.set(request.url, body);
+      }
+      return body;
+    }),
   );
 }

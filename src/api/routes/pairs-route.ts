@@ -1,15 +1,14 @@
 import type {FastifyInstance} from 'fastify';
-import type {Clock} from '../../core/contracts/clock.js';
-import {lastCompleteBar} from '../../core/time/last-complete-bar.js';
-import type {SeriesCache} from '../series-cache.js';
-import {DAY, MAX_AGE_DAYS} from '../time-range-query.js';
+import {splitPair} from '../split-pair.js';
+import {MAX_AGE_DAYS, timeBounds} from '../time-range-query.js';
+import type {DataRouteOptions} from './series-route.js';
 
 /**
  * GET /pairs — what a client needs before asking for data: the configured pairs (with their quote and base
  * currencies and newest stored day), the windows, and the server's "today", which decides the bounds of
  * `from` and `to` (the server's clock may not be the client's: MMS_NOW, another time zone, a skewed PC).
  */
-export function pairsRoute(app: FastifyInstance, options: {pairs: readonly string[]; windows: readonly number[]; cache: SeriesCache; clock: Clock}): void {
+export function pairsRoute(app: FastifyInstance, options: DataRouteOptions): void {
   const {pairs, windows, cache, clock} = options;
   const body = {
     type: 'object',
@@ -25,27 +24,27 @@ export function pairsRoute(app: FastifyInstance, options: {pairs: readonly strin
           required: ['pair', 'quote', 'base', 'latest'],
           properties: {
             pair: {type: 'string', description: 'Quote + base, e.g. BRLBTC'},
-            quote: {type: 'string', description: 'The currency prices are in, e.g. BRL'},
-            base: {type: 'string', description: 'The asset priced, e.g. BTC'},
+            quote: {type: ['string', 'null'], description: 'The currency prices are in, e.g. BRL; null when the name does not start with a known one'},
+            base: {type: ['string', 'null'], description: 'The asset priced, e.g. BTC; null when quote is'},
             latest: {type: ['integer', 'null'], description: 'Newest stored day, Unix seconds; null when none is stored (or the store was never read)'},
           },
         },
       },
     },
   } as const;
-  app.get('/pairs', {schema: {summary: 'The configured pairs and windows, and the bounds of from/to', response: {200: body}}}, async () => {
-    const today = lastCompleteBar(clock.now(), DAY) + DAY;
+  // No query parameters; an unknown one is refused like on every route (a typo is never silently ignored).
+  const querystring = {type: 'object', additionalProperties: false, properties: {}} as const;
+  app.get('/pairs', {schema: {summary: 'The configured pairs and windows, and the bounds of from/to', querystring, response: {200: body}}}, async () => {
+    const {today, oldestFrom} = timeBounds(clock);
     const latest = cache.health().latest;
     return {
       today,
-      oldestFrom: today - MAX_AGE_DAYS * DAY,
+      oldestFrom,
       windows,
-      pairs: pairs.map((pair) => ({pair, ...splitPair(pair), latest: latest.get(pair) ?? null})),
+      pairs: pairs.map((pair) => {
+        const {quote = null, base = null} = splitPair(pair) ?? {};
+        return {pair, quote, base, latest: latest.get(pair) ?? null};
+      }),
     };
   });
-}
-
-/** Pairs are named quote + base with a three-letter (ISO 4217) quote: BRLBTC is BTC priced in BRL. */
-function splitPair(pair: string): {quote: string; base: string} {
-  return {quote: pair.slice(0, 3), base: pair.slice(3)};
 }

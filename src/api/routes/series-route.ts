@@ -1,0 +1,40 @@
+import type {FastifyReply, FastifyRequest} from 'fastify';
+import type {Clock} from '../../core/contracts/clock.js';
+import {isApiError, STORE_UNAVAILABLE} from '../api-error.js';
+import type {SeriesCache} from '../series-cache.js';
+import {resolveTimeRange, type TimeRangeQuery} from '../time-range-query.js';
+
+// What the data routes (/:pair/mms, /:pair/records) and /pairs share: their options, the `pair` parameter
+// and the flow of a data request.
+
+export const JSON_TYPE = 'application/json; charset=utf-8';
+
+export interface DataRouteOptions {
+  readonly pairs: readonly string[];
+  /** The windows `range` may name (the `mms_<n>` fields the transforms write). */
+  readonly windows: readonly number[];
+  readonly cache: SeriesCache;
+  readonly clock: Clock;
+}
+
+/** The `:pair` path parameter: one of the configured pairs. */
+export function pairParams(pairs: readonly string[]) {
+  return {type: 'object', required: ['pair'], properties: {pair: {type: 'string', enum: [...pairs], description: 'A configured pair, e.g. BRLBTC'}}} as const;
+}
+
+type SeriesRequest<Query extends TimeRangeQuery> = FastifyRequest<{Params: {pair: string}; Querystring: Query}>;
+
+/**
+ * The handler of a data route: the range the query asks for (or its 400), then `read`'s JSON text of it from
+ * the cache (or 503 before the first good load), sent as is — already in the 200 schema's shape, which
+ * documents it.
+ */
+export function seriesHandler<Query extends TimeRangeQuery>(clock: Clock, read: (request: SeriesRequest<Query>, from: number, to: number) => string | undefined) {
+  return async (request: SeriesRequest<Query>, reply: FastifyReply) => {
+    const range = resolveTimeRange(request.query as TimeRangeQuery, clock);
+    if (isApiError(range)) return reply.code(400).send(range);
+    const body = read(request, range.from, range.to);
+    if (body === undefined) return reply.code(503).send(STORE_UNAVAILABLE);
+    return reply.type(JSON_TYPE).send(body);
+  };
+}
