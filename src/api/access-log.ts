@@ -33,7 +33,10 @@ export class AccessLog {
   }
 }
 
+/** Printable ASCII but `"` and `\`: nothing JSON would escape. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 /** A JSON string literal; the common case (nothing to escape) skips JSON.stringify. */
 function quote(text: string): string {
-  return /^[\x20-\x7e]*$/.test(text) && !/["\\]/.test(text) ? `"${text}"` : JSON.stringify(text);
+  return PLAIN.test(text) ? `"${text}"` : JSON.stringify(text);
 }

@@ -18,7 +18,7 @@ export function mmsRoute(app: FastifyInstance, options: DataRouteOptions): void 
   const {pairs, windows, cache, clock} = options;
   // Whole answers by request URL, for as long as the data and "today" (the default `to`) stay the same:
   // a repeated request (a dashboard polling) skips validation and lookup entirely.
-  const answered = new Map<string, string>();
+  const answered = new Map<string, Buffer>();
   let answeredFor = '';
   const validity = () => `${cache.generation}:${timeBounds(clock).today}`;
   app.get<{Params: {pair: string}; Querystring: Query}>(

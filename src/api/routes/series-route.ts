@@ -25,11 +25,11 @@ export function pairParams(pairs: readonly string[]) {
 type SeriesRequest<Query extends TimeRangeQuery> = FastifyRequest<{Params: {pair: string}; Querystring: Query}>;
 
 /**
- * The handler of a data route: the range the query asks for (or its 400), then `read`'s JSON text of it from
+ * The handler of a data route: the range the query asks for (or its 400), then `read`'s JSON bytes of it from
  * the cache (or 503 before the first good load), sent as is — already in the 200 schema's shape, which
  * documents it.
  */
-export function seriesHandler<Query extends TimeRangeQuery>(clock: Clock, read: (request: SeriesRequest<Query>, from: number, to: number) => string | undefined) {
+export function seriesHandler<Query extends TimeRangeQuery>(clock: Clock, read: (request: SeriesRequest<Query>, from: number, to: number) => Buffer | undefined) {
   return async (request: SeriesRequest<Query>, reply: FastifyReply) => {
     const range = resolveTimeRange(request.query as TimeRangeQuery, clock);
     if (isApiError(range)) return reply.code(400).send(range);
