@@ -2,7 +2,7 @@ import {readdir, readFile, rm, stat} from 'node:fs/promises';
 import {basename, dirname, join} from 'node:path';
 import type {MmsRecord, TimeRange} from '../../src/core/contracts/record.js';
 import type {Sink} from '../../src/core/contracts/sink.js';
-import type {LockOwner, ReleaseLock, StateStore} from '../../src/core/contracts/state-store.js';
+import type {HeldLock, LockOwner, StateStore} from '../../src/core/contracts/state-store.js';
 import {SinkError} from '../../src/core/errors/sink-error.js';
 import {writeFileAtomic} from '../../src/core/fs/write-file-atomic.js';
 import {acquireFileLock} from '../../src/core/state/file-lock.js';
@@ -36,15 +36,15 @@ export class JsonFileSink implements Sink {
   }
 
   /** The file is rewritten whole, so every pair's run takes the one lock of the file. */
-  async lock(owner: LockOwner): Promise<ReleaseLock> {
-    const release = await acquireFileLock(`${this.path}.lock`, owner, `json-file sink ${this.path}`);
+  async lock(owner: LockOwner): Promise<HeldLock> {
+    const lock = await acquireFileLock(`${this.path}.lock`, owner, `json-file sink ${this.path}`);
     // Holding the lock, no other writer exists: temporary files still around were left by a killed run.
     for (const file of [this.path, this.statePath]) {
       const prefix = `.${basename(file)}.`;
       const leftovers = (await readdir(dirname(file)).catch(() => [])).filter((name) => name.startsWith(prefix) && name.endsWith('.tmp'));
       await Promise.all(leftovers.map((name) => rm(join(dirname(file), name), {force: true})));
     }
-    return release;
+    return lock;
   }
 
   async upsert(records: readonly MmsRecord[]): Promise<void> {

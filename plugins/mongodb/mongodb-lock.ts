@@ -1,6 +1,6 @@
 import {randomUUID} from 'node:crypto';
 import type {Collection, Document} from 'mongodb';
-import type {LockOwner, ReleaseLock} from '../../src/core/contracts/state-store.js';
+import type {HeldLock, LockOwner} from '../../src/core/contracts/state-store.js';
 import {acquireAll} from '../../src/core/state/acquire-all.js';
 import {lockedError} from '../../src/core/state/file-lock.js';
 import {LOCK_HEARTBEAT_MS, lockIsStale} from '../../src/core/state/lock-holder.js';
@@ -18,27 +18,34 @@ interface LockDocument extends LockOwner {
  * one pair never do. All of a run's locks share a token, kept fresh by one heartbeat; a stale lock is
  * replaced only if it is still the very lock that was judged stale (matched on its token).
  */
-export async function acquireMongodbLocks(collection: Collection<Document>, owner: LockOwner, pairs: readonly string[], what: string): Promise<ReleaseLock> {
+export async function acquireMongodbLocks(collection: Collection<Document>, owner: LockOwner, pairs: readonly string[], what: string): Promise<HeldLock> {
   const token = randomUUID();
-  const release = await acquireAll(pairs, (pair) => pair, (pair) => acquireOne(collection, {owner, pair, token, what}));
+  const all = await acquireAll(pairs, (pair) => pair, (pair) => acquireOne(collection, {owner, pair, token, what}));
   const heartbeat = setInterval(() => {
     collection.updateMany({token}, {$set: {heartbeatAt: new Date()}}).catch(() => undefined);
   }, LOCK_HEARTBEAT_MS);
   heartbeat.unref();
-  return async () => {
-    clearInterval(heartbeat);
-    await release();
+  return {
+    // One query for all of them: a run checks before every write.
+    held: async () => (await collection.find({token}, {projection: {_id: 1}}).toArray()).length === pairs.length,
+    release: async () => {
+      clearInterval(heartbeat);
+      await all.release();
+    },
   };
 }
 
-async function acquireOne(collection: Collection<Document>, lock: {owner: LockOwner; pair: string; token: string; what: string}): Promise<ReleaseLock> {
+async function acquireOne(collection: Collection<Document>, lock: {owner: LockOwner; pair: string; token: string; what: string}): Promise<HeldLock> {
   const id = `lock:${lock.pair}`;
   const what = `pair ${lock.pair} of ${lock.what}`;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       await collection.insertOne({_id: id as never, pair: lock.pair, ...lock.owner, token: lock.token, heartbeatAt: new Date()});
-      return async () => {
-        await collection.deleteOne({_id: id as never, token: lock.token});
+      return {
+        held: async () => (await collection.findOne({_id: id as never, token: lock.token}, {projection: {_id: 1}})) !== null,
+        release: async () => {
+          await collection.deleteOne({_id: id as never, token: lock.token});
+        },
       };
     } catch (error) {
       if ((error as {code?: number}).code !== DUPLICATE_KEY) throw error;

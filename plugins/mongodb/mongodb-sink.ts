@@ -1,7 +1,7 @@
 import {type AnyBulkWriteOperation, type Collection, type Document, MongoClient} from 'mongodb';
 import type {MmsRecord, TimeRange} from '../../src/core/contracts/record.js';
 import type {Sink} from '../../src/core/contracts/sink.js';
-import type {LockOwner, ReleaseLock, StateStore} from '../../src/core/contracts/state-store.js';
+import type {HeldLock, LockOwner, StateStore} from '../../src/core/contracts/state-store.js';
 import {redactUrl} from '../../src/core/redact-url.js';
 import type {MongodbConfig} from './config-schema.js';
 import {describeMongoError} from './describe-mongo-error.js';
@@ -71,9 +71,12 @@ export class MongodbSink implements Sink {
     return new MongodbStateStore(`${this.where()} collection ${this.stateCollectionName()}`, () => this.run('read the run state', async ({state}) => state));
   }
 
-  async lock(owner: LockOwner, pairs: readonly string[]): Promise<ReleaseLock> {
-    const release = await this.run('take the run locks', ({state}) => acquireMongodbLocks(state, owner, pairs, `mongodb sink ${this.where()}`));
-    return () => this.run('release the run locks', () => release());
+  async lock(owner: LockOwner, pairs: readonly string[]): Promise<HeldLock> {
+    const lock = await this.run('take the run locks', ({state}) => acquireMongodbLocks(state, owner, pairs, `mongodb sink ${this.where()}`));
+    return {
+      held: () => this.run('check the run locks', () => lock.held()),
+      release: () => this.run('release the run locks', () => lock.release()),
+    };
   }
 
   async close(): Promise<void> {

@@ -175,15 +175,18 @@ export function sinkConformance(test: TestFn, name: string, options: SinkConform
       const error = await t.throwsAsync(sink.lock!({...owner, command: 'mms retry'}, pairs));
       t.true(isMmsError(error) && error.code === 'MMS_LOCKED', `refused with ${error?.message}`);
     };
-    const release = await sink.lock(owner, ['BRLETH']);
+    const lock = await sink.lock(owner, ['BRLETH']);
     await refused(['BRLETH']);
     // BRLBTC comes first and is free: refused on BRLETH, the run must not keep BRLBTC locked.
     await refused(['BRLBTC', 'BRLETH']);
     if (options.locksWholeStore) await refused(['BRLBTC']);
-    else await (await sink.lock(owner, ['BRLBTC']))();
-    await release();
+    else await (await sink.lock(owner, ['BRLBTC'])).release();
+    t.true(await lock.held(), 'held() while held');
+    await lock.release();
+    t.false(await lock.held(), 'not held() once released');
     const again = await sink.lock(owner, ['BRLBTC', 'BRLETH']);
-    await again();
+    t.true(await again.held());
+    await again.release();
   });
 }
 

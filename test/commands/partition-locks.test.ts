@@ -1,3 +1,5 @@
+import {readFile, rm, writeFile} from 'node:fs/promises';
+import {join} from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import test from 'ava';
 import {type MockMongodb, startMockMongodb} from '../helpers/mock-mongodb.js';
@@ -79,4 +81,26 @@ test('a second run of a pair that is being written refuses with exit 5, while a 
   t.is(done.code, 0, done.stderr);
   const pairs = stored(mongo).map((r) => r.pair);
   t.deepEqual([pairs.filter((p) => p === 'BRLBTC').length, pairs.filter((p) => p === 'BRLETH').length], [365, 365]);
+});
+
+test('a run whose lock was taken over while it was stalled stops before writing again, exit 5, and leaves the new holder its lock', async (t) => {
+  // The first request hangs: the run holds its lock and has written nothing yet.
+  const project = await simulatedProject(t, {faults: [{type: 'slow', delayMs: 4000, requests: 1}]});
+  const lockPath = join(project.dir, 'data', 'mms.json.lock');
+  const run = project.mms(['ingest'], NOW);
+  let taken = false;
+  for (let i = 0; i < 400 && !taken; i++) {
+    taken = await readFile(lockPath, 'utf8').then((text) => text.includes('"token"'), () => false);
+    if (!taken) await sleep(25);
+  }
+  t.true(taken, 'the run took its lock');
+  // What a run that judged it dead does: remove the stale lock and create its own (a new file).
+  const taker = JSON.stringify({pid: 1, host: 'elsewhere', command: 'mms ingest', startedAt: '2022-04-27T12:00:00Z', token: 'theirs'});
+  await rm(lockPath);
+  await writeFile(lockPath, taker);
+  const result = await run;
+  t.is(result.code, 5, result.stderr);
+  t.regex(result.stderr, /BRLBTC: another mms run took over this run's lock .* stopped before writing again/);
+  await t.throwsAsync(readFile(project.dataPath, 'utf8'), {code: 'ENOENT'}, 'nothing written after the takeover');
+  t.is(await readFile(lockPath, 'utf8'), taker, 'the new holder keeps its lock');
 });

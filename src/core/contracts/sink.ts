@@ -1,5 +1,5 @@
 import type {MmsRecord, TimeRange} from './record.js';
-import type {LockOwner, ReleaseLock, StateStore} from './state-store.js';
+import type {HeldLock, LockOwner, StateStore} from './state-store.js';
 
 /**
  * Where records go. Writes are idempotent upserts keyed by (pair, timestamp): writing the same records
@@ -29,6 +29,6 @@ export interface Sink {
    * single file) locks all of itself whatever the pairs. Without it, mms locks per-pair files beside its
    * state file instead.
    */
-  lock?(owner: LockOwner, pairs: readonly string[]): Promise<ReleaseLock>;
+  lock?(owner: LockOwner, pairs: readonly string[]): Promise<HeldLock>;
   close?(): Promise<void>;
 }

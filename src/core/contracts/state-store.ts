@@ -58,5 +58,13 @@ export interface LockOwner {
   readonly startedAt: string;
 }
 
-/** Releases a lock taken with `Sink.lock`. */
-export type ReleaseLock = () => Promise<void>;
+/** A run's hold on the locks it took with `Sink.lock`. */
+export interface HeldLock {
+  /**
+   * Whether every lock is still this run's. False once another run took one over — this run was paused
+   * or cut off past the stale limit — and then this run must write nothing more.
+   */
+  held(): Promise<boolean>;
+  /** Gives back what is still this run's; never another run's lock. */
+  release(): Promise<void>;
+}

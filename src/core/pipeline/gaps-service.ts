@@ -122,7 +122,7 @@ export class GapsService {
 
   /** Queues what a retry can repair: bars never written or written incomplete, not the source's own holes. */
   private async enqueue(found: Array<{pair: string; runs: ReturnType<typeof findGaps>}>): Promise<number> {
-    const release = await this.lock('mms gaps --enqueue', found.map((f) => f.pair));
+    const lock = await this.lock('mms gaps --enqueue', found.map((f) => f.pair));
     try {
       let count = 0;
       for (const {pair, runs} of found) {
@@ -134,7 +134,7 @@ export class GapsService {
       }
       return count;
     } finally {
-      await release();
+      await lock.release();
     }
   }
 

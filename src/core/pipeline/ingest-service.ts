@@ -6,7 +6,7 @@ import type {Logger} from '../contracts/logger.js';
 import type {MmsRecord, TimeRange} from '../contracts/record.js';
 import {resolutionSeconds} from '../contracts/resolution.js';
 import type {Sink} from '../contracts/sink.js';
-import type {ReleaseLock} from '../contracts/state-store.js';
+import type {HeldLock} from '../contracts/state-store.js';
 import type {Source} from '../contracts/source.js';
 import type {Transform} from '../contracts/transform.js';
 import {isSourceError, SourceError, type SourceErrorKind} from '../errors/source-error.js';
@@ -14,6 +14,8 @@ import {ConfigError} from '../errors/config-error.js';
 import {InterruptedError} from '../errors/interrupted-error.js';
 import {SinkError} from '../errors/sink-error.js';
 import {TOKENS} from '../tokens.js';
+import {LockedError} from '../errors/locked-error.js';
+import {LOCK_STALE_MS} from '../state/lock-holder.js';
 import type {Ledger} from '../state/ledger.js';
 import {formatUtc} from '../time/format-utc.js';
 import {lastCompleteBar} from '../time/last-complete-bar.js';
@@ -69,7 +71,7 @@ export interface PairResult {
 }
 
 /** Takes the locks of the (sink, pair) partitions one writing run will write (see `Sink.lock`). */
-export type AcquireRunLock = (command: string, pairs: readonly string[]) => Promise<ReleaseLock>;
+export type AcquireRunLock = (command: string, pairs: readonly string[]) => Promise<HeldLock>;
 
 export interface MissingRun {
   readonly from: string;
@@ -119,13 +121,13 @@ export class IngestService {
   }
 
   async run(options: IngestOptions = {}): Promise<IngestResult> {
-    const release = await this.lock('mms ingest', checkPairs(this.config, options.pairs));
+    const lock = await this.lock('mms ingest', checkPairs(this.config, options.pairs));
     try {
       const results: PairResult[] = [];
-      for (const window of await this.windows(options)) results.push(await this.ingestWindow(window, options));
+      for (const window of await this.windows(options)) results.push(await this.ingestWindow(window, options, lock));
       return {ok: results.every((r) => r.status !== 'failed'), resolution: this.config.resolution, pairs: results};
     } finally {
-      await release();
+      await lock.release();
     }
   }
 
@@ -171,9 +173,10 @@ export class IngestService {
 
   /**
    * Runs one pair's window through source → transforms → sink, then settles the ledger: what was written
-   * resolves queued windows, what could not be fetched is queued. The caller holds the lock.
+   * resolves queued windows, what could not be fetched is queued. The caller holds `lock`, checked before
+   * every write.
    */
-  async ingestWindow(w: PairWindow, options: IngestOptions = {}): Promise<PairResult> {
+  async ingestWindow(w: PairWindow, options: IngestOptions, lock: HeldLock): Promise<PairResult> {
     const {step, lookback} = this;
     const tally = new PairTally(w, step);
     if (w.upToDate) return tally.result('up-to-date');
@@ -193,6 +196,7 @@ export class IngestService {
         if (fresh.length === 0) continue;
         const candles = carry.length > 0 ? carry.concat(fresh) : fresh;
         const records = this.computeRecords(w, gridStart, candles, fresh);
+        await assertHeld(lock, w.pair);
         await this.sink.upsert(records);
         tally.wrote(records);
         lastSeen = fresh.at(-1)!.timestamp;
@@ -211,6 +215,7 @@ export class IngestService {
       this.logger.error(error.message);
       // Bars after the last candle seen were not written: that is the window to retry.
       const queued = {from: Math.max(w.from, lastSeen + step), to: w.to};
+      await assertHeld(lock, w.pair);
       await this.ledger.settle({
         pair: w.pair,
         resolution: this.config.resolution,
@@ -220,6 +225,7 @@ export class IngestService {
       });
       return tally.result('failed', {kind: error.kind, message: error.message}, queued);
     }
+    await assertHeld(lock, w.pair);
     await this.ledger.settle({pair: w.pair, resolution: this.config.resolution, written: {from: w.from, to: w.to}, holes: tally.holes({from: w.from, to: w.to})});
     const result = tally.result('written');
     if (result.missingBars > 0) {
@@ -302,6 +308,18 @@ class PairTally {
       ...(error ? {error} : {}),
       ...(queued ? {queued: {from: formatUtc(queued.from), to: formatUtc(queued.to)}} : {}),
     };
+  }
+}
+
+/**
+ * A run whose lock was taken over (it was paused or cut off past the stale limit, and another run judged
+ * it dead) must not write again: the other run owns the pair now, and two writers would interleave.
+ */
+async function assertHeld(lock: HeldLock, pair: string): Promise<void> {
+  if (!(await lock.held())) {
+    throw new LockedError(
+      `${pair}: another mms run took over this run's lock (this run was paused or cut off from the store for over ${LOCK_STALE_MS / 1000} s); stopped before writing again. What was written is kept; the other run carries on.`,
+    );
   }
 }
 

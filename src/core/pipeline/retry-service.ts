@@ -38,17 +38,17 @@ export class RetryService {
 
   async clear(pairs?: readonly string[]): Promise<number> {
     const targets = await this.targets(pairs);
-    const release = await this.lock('mms retry --clear', targets);
+    const lock = await this.lock('mms retry --clear', targets);
     try {
       return await this.ledger.clear(targets);
     } finally {
-      await release();
+      await lock.release();
     }
   }
 
   async replay(options: {pairs?: readonly string[]} & Pick<IngestOptions, 'signal' | 'onProgress'> = {}): Promise<RetryResult> {
     const targets = await this.targets(options.pairs);
-    const release = await this.lock('mms retry', targets);
+    const lock = await this.lock('mms retry', targets);
     try {
       const replayed: PairResult[] = [];
       // One entry at a time, re-reading the ledger: replaying one window may resolve or reshape others.
@@ -57,12 +57,12 @@ export class RetryService {
         const next = (await this.ledger.pending()).find((f) => this.selected(f, targets) && !tried.has(key(f)));
         if (!next) break;
         tried.add(key(next));
-        replayed.push(await this.ingest.ingestWindow(this.ingest.backfillWindow(next.pair, next.from, next.to), options));
+        replayed.push(await this.ingest.ingestWindow(this.ingest.backfillWindow(next.pair, next.from, next.to), options, lock));
       }
       const pending = await this.list({pairs: options.pairs});
       return {ok: pending.length === 0, replayed, pending};
     } finally {
-      await release();
+      await lock.release();
     }
   }
 

@@ -1,7 +1,7 @@
 import {randomUUID} from 'node:crypto';
 import {mkdir, open, readFile, rm, stat, utimes} from 'node:fs/promises';
 import {dirname} from 'node:path';
-import type {LockOwner, ReleaseLock} from '../contracts/state-store.js';
+import type {HeldLock, LockOwner} from '../contracts/state-store.js';
 import {LockedError} from '../errors/locked-error.js';
 import {SinkError} from '../errors/sink-error.js';
 
@@ -13,7 +13,7 @@ import {describeHolder, LOCK_HEARTBEAT_MS, lockIsStale} from './lock-holder.js';
  * (same host, pid not alive) or whose heartbeat stopped (any host) is taken over, so a run killed with
  * kill -9 never blocks the next one.
  */
-export async function acquireFileLock(path: string, owner: LockOwner, what: string): Promise<ReleaseLock> {
+export async function acquireFileLock(path: string, owner: LockOwner, what: string): Promise<HeldLock> {
   await mkdir(dirname(path), {recursive: true});
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
@@ -35,9 +35,12 @@ export async function acquireFileLock(path: string, owner: LockOwner, what: stri
         });
       }, LOCK_HEARTBEAT_MS);
       heartbeat.unref();
-      return async () => {
-        clearInterval(heartbeat);
-        if (await stillOurs()) await rm(path, {force: true});
+      return {
+        held: stillOurs,
+        release: async () => {
+          clearInterval(heartbeat);
+          if (await stillOurs()) await rm(path, {force: true});
+        },
       };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
@@ -58,7 +61,7 @@ export async function acquireFileLock(path: string, owner: LockOwner, what: stri
 }
 
 /** One lock file per partition (pair), all or none. */
-export function acquireFileLocks(locks: ReadonlyArray<{path: string; what: string}>, owner: LockOwner): Promise<ReleaseLock> {
+export function acquireFileLocks(locks: ReadonlyArray<{path: string; what: string}>, owner: LockOwner): Promise<HeldLock> {
   return acquireAll(locks, (l) => l.path, (l) => acquireFileLock(l.path, owner, l.what));
 }
 

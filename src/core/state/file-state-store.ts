@@ -39,7 +39,7 @@ export class FileStateStore implements StateStore {
   }
 
   async save(state: LedgerState, pairs: readonly string[]): Promise<void> {
-    const release = await this.writeLock();
+    const lock = await this.writeLock();
     try {
       const stored = await this.load();
       const merged = mergePairs(stored, state, pairs);
@@ -48,7 +48,7 @@ export class FileStateStore implements StateStore {
       if (error instanceof SinkError) throw error;
       throw new SinkError(`state file ${this.location} cannot be written (${(error as Error).message}).`, {cause: error});
     } finally {
-      await release();
+      await lock.release();
     }
   }
 
