@@ -45,18 +45,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
 
-  // Callback-style hooks: an async hook costs a promise per request, measurable on the hot path.
+  // One callback-style hook does all per-request work: an async hook costs a promise per request, and an
+  // onResponse hook for the log line cost a sixth of the throughput (measured); so the line is written as
+  // the answer is sent, its `ms` the time to produce it.
   app.addHook('onSend', (request, reply, payload, done) => {
     reply.headers(commonHeaders(request.id));
+    log?.request(request.id, request.method, request.url, reply.statusCode, reply.elapsedTime);
     done(null, payload);
   });
-  if (log) {
-    app.addHook('onResponse', (request, reply, done) => {
-      log.request(request.id, request.method, request.url, reply.statusCode, reply.elapsedTime);
-      done();
-    });
-    app.addHook('onClose', async () => log.flush());
-  }
+  if (log) app.addHook('onClose', async () => log.flush());
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation) return reply.code(400).send(validationError(error, queryKeys(request.routeOptions.schema?.querystring)));
