@@ -35,6 +35,7 @@ export interface CacheStatus {
 const MAX_BODIES = 2000;
 /** Days a reload reads: back to the oldest `from` the API accepts (MAX_AGE_DAYS before today), and two spare. */
 const KEPT_DAYS = MAX_AGE_DAYS + 2;
+const EMPTY_LIST = Buffer.from('[]');
 
 /**
  * The last year of each pair, in memory: a daily series is tiny (365 points per window), so every request
@@ -42,8 +43,6 @@ const KEPT_DAYS = MAX_AGE_DAYS + 2;
  * server process on its own, so any number of them can sit in front of one database); while a reload
  * fails, the last good data keeps being served and /health says the store is unreachable.
  */
-const EMPTY_LIST = Buffer.from('[]');
-
 export class SeriesCache {
   private series = new Map<string, PairSeries>();
   /** Serialized answers of the current data, by pair, field (or rows) and slice; dropped at every reload. */
@@ -120,7 +119,9 @@ export class SeriesCache {
     try {
       const next = new Map<string, PairSeries>();
       for (const pair of this.pairs) {
-        const [records, latest] = await Promise.all([this.sink.readRange(pair, {from: horizon, to: Number.MAX_SAFE_INTEGER}), this.sink.latestTimestamp(pair)]);
+        const records = await this.sink.readRange(pair, {from: horizon, to: Number.MAX_SAFE_INTEGER});
+        // The range reaches the newest record whenever there is one this recent; only an older store is asked.
+        const latest = records.at(-1)?.timestamp ?? (await this.sink.latestTimestamp(pair));
         next.set(pair, {fields: new Map(this.fields.map((field) => [field, pointsOf(records, field)])), rows: rowsOf(records, this.fields), latest});
       }
       this.series = next;
@@ -137,8 +138,8 @@ export class SeriesCache {
 function pointsOf(records: readonly MmsRecord[], field: string): Point[] {
   const points: Point[] = [];
   for (const record of records) {
-    const value = record[field];
-    if (typeof value === 'number' && Number.isFinite(value)) points.push({timestamp: record.timestamp, mms: value});
+    const value = numberOrNull(record[field]);
+    if (value !== null) points.push({timestamp: record.timestamp, mms: value});
   }
   return points;
 }

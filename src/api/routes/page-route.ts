@@ -71,14 +71,15 @@ function packageRoot(): string {
 }
 
 function chartLibrary(): {path: string; version: string} {
+  const require = createRequire(import.meta.url);
   let manifest: string;
   try {
     // The package's exports name only its modules; its package.json is exported, and the file sits beside it.
-    manifest = createRequire(import.meta.url).resolve(`${CHART_LIBRARY}/package.json`);
+    manifest = require.resolve(`${CHART_LIBRARY}/package.json`);
   } catch (error) {
     throw new PageAssetsError(`chart page: the ${CHART_LIBRARY} package is not installed (${(error as Error).message.split('\n')[0]}); run npm install.`, {cause: error});
   }
-  const {version} = createRequire(import.meta.url)(manifest) as {version: string};
+  const {version} = require(manifest) as {version: string};
   return {path: join(dirname(manifest), CHART_LIBRARY_FILE), version};
 }
 

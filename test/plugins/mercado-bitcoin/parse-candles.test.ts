@@ -8,27 +8,18 @@ const DAY = 86_400;
 /** 2022-04-26T00:00:00Z, the last complete recorded day. */
 const T0 = Date.UTC(2022, 3, 26) / 1000;
 
-interface RawCandle {
-  readonly timestamp: number;
-  readonly open: number;
-  readonly high: number;
-  readonly low: number;
-  readonly close: number;
-  readonly volume: number;
-}
-
 /** The recorded legacy responses exactly as MB sent them (JSON numbers). */
-function recordedResponses(): Record<'BRLBTC' | 'BRLETH', {status_code: number; status_message: string; candles: RawCandle[]}> {
+function recordedResponses(): Record<'BRLBTC' | 'BRLETH', {status_code: number; status_message: string; candles: Candle[]}> {
   return JSON.parse(readFileSync(RECORDED_FILE, 'utf8'));
 }
 
 /** A candle with its fields in one fixed order, so deep comparisons do not depend on the source's key order. */
-function candle(c: RawCandle): Candle {
+function candle(c: Candle): Candle {
   return {timestamp: c.timestamp, open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume};
 }
 
 /** The v4 column shape of some bars: `t` as integers, prices and volumes as decimal strings. */
-function v4Body(candles: readonly RawCandle[], format: (n: number) => string = String): Record<string, unknown[]> {
+function v4Body(candles: readonly Candle[], format: (n: number) => string = String): Record<string, unknown[]> {
   return {
     t: candles.map((c) => c.timestamp),
     o: candles.map((c) => format(c.open)),
@@ -44,7 +35,7 @@ function legacyBody(candles: readonly unknown[]): Record<string, unknown> {
 }
 
 /** Three consecutive well-formed daily bars ending 2022-04-26. */
-function threeBars(): RawCandle[] {
+function threeBars(): Candle[] {
   return [0, 1, 2].map((i) => ({
     timestamp: T0 - (2 - i) * DAY,
     open: 200_000 + i,
