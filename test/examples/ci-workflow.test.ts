@@ -1,4 +1,3 @@
-import {spawn} from 'node:child_process';
 import {chmod, mkdir, readFile, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test, {type ExecutionContext} from 'ava';
@@ -9,6 +8,7 @@ import {checkPairs} from '../../src/core/pipeline/check-pairs.js';
 import {mmsLines} from '../helpers/mms-lines.js';
 import {parseMmsArgv} from '../helpers/parse-mms-argv.js';
 import {ROOT, runCli} from '../helpers/run-cli.js';
+import {runProcess} from '../helpers/run-process.js';
 import {tempDir} from '../helpers/temp-dir.js';
 
 // examples/ci/backfill.yml is copied into users' repositories as is: its structure, every mms command it
@@ -185,14 +185,7 @@ process.exit(codes[Math.min(calls, codes.length) - 1]);
   await writeFile(script, expressions(step.run, cell));
   const summary = join(dir, 'summary.md');
   const env = {...stepEnv(job, step, cell), PATH: `${bin}:${process.env.PATH}`, HOME: dir, GITHUB_STEP_SUMMARY: summary};
-  const {code, stdout} = await new Promise<{code: number | null; stdout: string}>((resolve, reject) => {
-    const child = spawn('bash', ['-e', script], {cwd: dir, env});
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (exit) => resolve({code: exit, stdout: out}));
-  });
+  const {code, output: stdout} = await runProcess('bash', ['-e', script], {cwd: dir, env});
   const read = (file: string) => readFile(join(dir, file), 'utf8').catch(() => '');
   const calls = (await read('calls.jsonl')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as StepRun['calls'][number]);
   return {code, stdout, summary: await read('summary.md'), calls, sleeps: (await read('sleeps')).split('\n').filter(Boolean).length};

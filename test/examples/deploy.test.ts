@@ -1,4 +1,4 @@
-import {spawn, spawnSync} from 'node:child_process';
+import {spawnSync} from 'node:child_process';
 import {existsSync} from 'node:fs';
 import {readdir, readFile, stat} from 'node:fs/promises';
 import {dirname, join, posix, relative, resolve} from 'node:path';
@@ -13,6 +13,7 @@ import {stderrLogger} from '../../src/logger/stderr-logger.js';
 import {expandKubernetesVars} from '../helpers/expand-kubernetes-vars.js';
 import {parseMmsArgv} from '../helpers/parse-mms-argv.js';
 import {ROOT, runCli} from '../helpers/run-cli.js';
+import {runProcess} from '../helpers/run-process.js';
 
 // examples/deploy/ is what users build and apply as is: the image's layout, the compose services, the
 // Kubernetes manifests and every mms command they run are checked against the code they will run.
@@ -374,14 +375,7 @@ test('without MMS_MONGODB_URL the image\'s config stops a command at once: exit 
 });
 
 function docker(args: string[], timeoutMs: number): Promise<{code: number | null; output: string}> {
-  return new Promise((done) => {
-    const child = spawn('docker', args, {cwd: ROOT, timeout: timeoutMs});
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', (error) => done({code: null, output: error.message}));
-    child.on('close', (code) => done({code, output}));
-  });
+  return runProcess('docker', args, {cwd: ROOT, timeout: timeoutMs}).catch((error: Error) => ({code: null, output: error.message}));
 }
 
 // Decided when the file loads (synchronously: AVA takes no test declared later): without a Docker daemon
