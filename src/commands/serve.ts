@@ -62,8 +62,12 @@ export default class Serve extends MmsCommand<undefined> {
     this.log(`chart page: ${page}`);
     if (flags.open) openInBrowser(page, {logger});
     await new Promise((resolve) => this.signal.addEventListener('abort', resolve, {once: true}));
-    // Graceful: stop accepting, let requests in flight finish, then close the store.
+    // Graceful: stop accepting, let requests in flight finish, then close the store. Node closes the idle
+    // keep-alive connections once, when closing starts; one whose request was still in flight stays open
+    // after its answer and would hold the process for the 72 s keep-alive: so idle ones are closed until done.
+    const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
     await app.close();
+    clearInterval(sweep);
     cache.stop();
     return undefined;
   }

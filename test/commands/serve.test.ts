@@ -1,5 +1,7 @@
 import {spawn, spawnSync} from 'node:child_process';
 import {existsSync, readFileSync} from 'node:fs';
+import {connect} from 'node:net';
+import {setTimeout as sleep} from 'node:timers/promises';
 import {cp, symlink, writeFile} from 'node:fs/promises';
 import {delimiter, join} from 'node:path';
 import test, {type ExecutionContext} from 'ava';
@@ -29,6 +31,24 @@ test('mms serve answers from the store on loopback, with MMS_NOW deciding "yeste
   t.deepEqual(points.map((p) => new Date(p.timestamp * 1000).toISOString().slice(0, 10)), ['2022-04-15', '2022-04-16', '2022-04-17', '2022-04-18', '2022-04-19']);
   t.is(await server.stop(), 0);
   t.regex(server.stderr(), /"reqId":"req-\w+".*"method":"GET","url":"\/BRLBTC\/mms\?from=\d+&range=50","status":200/, 'a request log line with its id');
+});
+
+test('SIGTERM while a request is in flight: the request is answered, and the server exits at once rather than keep its connection alive', async (t) => {
+  const server = await (await servedStore(t)).serve();
+  const socket = connect(Number(new URL(server.url).port), '127.0.0.1');
+  t.teardown(() => socket.destroy());
+  await new Promise((resolve) => socket.once('connect', resolve));
+  let answer = '';
+  socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+  // Headers sent, body not yet: the request is in flight when the stop begins, and completes after it.
+  socket.write('GET /health HTTP/1.1\r\nHost: mms\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n');
+  await sleep(200);
+  const started = Date.now();
+  const exit = server.stop();
+  await sleep(300);
+  socket.write('ok');
+  t.is(await Promise.race([exit, sleep(10_000, 'still running 10 s after SIGTERM')]), 0, `after ${Date.now() - started} ms`);
+  t.regex(answer, /^HTTP\/1\.1 200 OK/);
 });
 
 test('mms serve announces the chart page; --open does not open a browser when stdout is not a terminal, and says so', async (t) => {
