@@ -1,4 +1,5 @@
 import {pino} from 'pino';
+import {redactCredentials} from '../core/redact-url.js';
 
 type Destination = ReturnType<typeof pino.destination>;
 
@@ -21,7 +22,7 @@ export class AccessLog {
   }
 
   fault(reqId: string, error: Error): void {
-    this.destination.write(`${JSON.stringify({time: Date.now(), level: 'error', reqId, msg: error.message, stack: error.stack})}\n`);
+    this.destination.write(`${JSON.stringify({time: Date.now(), level: 'error', reqId, msg: redactCredentials(error.message), stack: redactCredentials(error.stack ?? '')})}\n`);
   }
 
   message(text: string): void {

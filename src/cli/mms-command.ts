@@ -9,7 +9,7 @@ import type {Clock} from '../core/contracts/clock.js';
 import type {Logger} from '../core/contracts/logger.js';
 import {EXIT_CODES} from '../core/errors/exit-codes.js';
 import {isMmsError} from '../core/errors/mms-error.js';
-import {redactCredentials} from '../core/redact-url.js';
+import {redactCredentials, redactDeep} from '../core/redact-url.js';
 import {parseLogLevel, stderrLogger} from '../logger/stderr-logger.js';
 import {preferSmallHeap} from './prefer-small-heap.js';
 import {configFlag} from './shared-flags.js';
@@ -60,6 +60,16 @@ export abstract class MmsCommand<T> extends Command {
   }
 
   abstract override run(): Promise<T>;
+
+  // Whatever a command prints — a result that quotes a config value, a library's message — goes through
+  // the same redaction as the logs.
+  override log(message = '', ...args: unknown[]): void {
+    super.log(redactCredentials(message), ...args);
+  }
+
+  protected override logJson(json: unknown): void {
+    super.logJson(redactDeep(json));
+  }
 
   protected override async catch(error: Error & {code?: string; oclif?: {exit?: number}}): Promise<unknown> {
     if (error.code === 'EEXIT') throw error; // this.exit(): not an error

@@ -1,6 +1,7 @@
 import {basename, dirname, relative, resolve} from 'node:path';
 import {cosmiconfig} from 'cosmiconfig';
 import {ConfigError} from '../core/errors/config-error.js';
+import {maskCredentialsOf} from '../core/redact-url.js';
 import {configSchema, type PipelineDefaults, type ResolvedConfig} from './config-schema.js';
 import {formatSchemaIssues} from './format-schema-issues.js';
 
@@ -70,6 +71,8 @@ function unwrapDefault(config: unknown): unknown {
 }
 
 export function validate(file: string, dir: string, raw: unknown, defaults: PipelineDefaults): ResolvedConfig {
+  // Before anything can fail and quote the config: its URLs' credentials are masked in every message.
+  maskCredentialsOf(raw);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError(`${file}: expected an object (in a .ts/.js config, export it as the default export), got ${Array.isArray(raw) ? 'an array' : JSON.stringify(raw) ?? String(raw)}`);
   }
