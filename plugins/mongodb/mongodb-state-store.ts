@@ -3,6 +3,8 @@ import {EMPTY_LEDGER, type FailedWindow, type LedgerState, type SourceHole, type
 import {SinkError} from '../../src/core/errors/sink-error.js';
 
 const KIND = 'ledger';
+/** The one ledger document of mms before ledgers were kept per pair (`{_id: "ledger", version, failures, holes}`). */
+const LEGACY_ID = 'ledger';
 
 interface PairLedgerDocument {
   readonly kind: typeof KIND;
@@ -24,8 +26,8 @@ export class MongodbStateStore implements StateStore {
   ) {}
 
   async load(): Promise<LedgerState> {
-    const documents = (await (await this.collection()).find({kind: KIND}, {projection: {_id: 0}}).toArray()) as unknown as Array<Partial<PairLedgerDocument>>;
-    if (documents.length === 0) return EMPTY_LEDGER;
+    const collection = await this.collection();
+    const documents = (await collection.find({kind: KIND}, {projection: {_id: 0}}).toArray()) as unknown as Array<Partial<PairLedgerDocument>>;
     const failures: FailedWindow[] = [];
     const holes: SourceHole[] = [];
     for (const document of documents.sort((a, b) => String(a.pair).localeCompare(String(b.pair)))) {
@@ -35,6 +37,19 @@ export class MongodbStateStore implements StateStore {
       failures.push(...document.failures);
       holes.push(...document.holes);
     }
+    // A ledger written by an earlier mms, as one document: its entries still count for every pair that has
+    // no document of its own yet, and the first save of a pair carries them over — pending windows survive
+    // the upgrade instead of vanishing.
+    const legacy = (await collection.findOne({_id: LEGACY_ID as never}, {projection: {_id: 0}})) as Partial<LedgerState> | null;
+    if (legacy) {
+      if (legacy.version !== 1 || !Array.isArray(legacy.failures) || !Array.isArray(legacy.holes)) {
+        throw new SinkError(`${this.location}: the "ledger" document (written by an earlier mms) is not an mms state (version 1 with "failures" and "holes"); fix or delete it.`);
+      }
+      const migrated = new Set(documents.map((document) => document.pair));
+      failures.push(...legacy.failures.filter((f) => !migrated.has(f.pair)));
+      holes.push(...legacy.holes.filter((h) => !migrated.has(h.pair)));
+    }
+    if (documents.length === 0 && !legacy) return EMPTY_LEDGER;
     return {version: 1, failures, holes};
   }
 
