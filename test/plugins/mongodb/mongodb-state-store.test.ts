@@ -2,7 +2,7 @@ import test from 'ava';
 import {MongoClient} from 'mongodb';
 import {mongodbConfigSchema} from '../../../plugins/mongodb/config-schema.js';
 import {MongodbSink} from '../../../plugins/mongodb/mongodb-sink.js';
-import type {FailedWindow} from '../../../src/core/contracts/state-store.js';
+import type {FailedWindow, LedgerState} from '../../../src/core/contracts/state-store.js';
 import {startMockMongodb} from '../../helpers/mock-mongodb.js';
 
 const failure = (pair: string, from: number): FailedWindow => ({
@@ -22,7 +22,7 @@ test('pending windows of a ledger written as one document by an earlier mms surv
   const server = await startMockMongodb(t);
   const client = await MongoClient.connect(server.url, {serverSelectionTimeoutMS: 1000});
   t.teardown(() => client.close());
-  const legacy = {version: 1, failures: [failure('BRLBTC', 1_650_758_400), failure('BRLETH', 1_650_758_400)], holes: [{pair: 'BRLETH', resolution: '1d', from: 1_650_672_000, to: 1_650_672_000, seenAt: '2022-04-25T03:00:00.000Z'}]};
+  const legacy: LedgerState = {version: 1, failures: [failure('BRLBTC', 1_650_758_400), failure('BRLETH', 1_650_758_400)], holes: [{pair: 'BRLETH', resolution: '1d', from: 1_650_672_000, to: 1_650_672_000, seenAt: '2022-04-25T03:00:00.000Z'}]};
   await client.db('mms').collection('mms_state').insertOne({_id: 'ledger' as never, ...legacy});
   const sink = new MongodbSink(mongodbConfigSchema.parse({url: server.url, database: 'mms', collection: 'mms', serverSelectionTimeoutMs: 1000}));
   t.teardown(() => sink.close());
