@@ -1,7 +1,6 @@
 import {resolve} from 'node:path';
 import {z} from 'zod';
-import {definePlugin} from '../../src/core/contracts/plugin.js';
-import {AlarmError} from '../../src/core/errors/alarm-error.js';
+import {AlarmError, definePlugin} from '../../src/index.js';
 import {writeFileAtomic} from '../../src/core/fs/write-file-atomic.js';
 
 export default definePlugin({

@@ -1,5 +1,5 @@
 import {resolve} from 'node:path';
-import {definePlugin} from '../../src/core/contracts/plugin.js';
+import {definePlugin} from '../../src/index.js';
 import {jsonFileConfigSchema} from './config-schema.js';
 import {JsonFileSink} from './json-file-sink.js';
 

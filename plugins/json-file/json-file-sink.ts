@@ -1,9 +1,6 @@
 import {readdir, readFile, rm, stat} from 'node:fs/promises';
 import {basename, dirname, join} from 'node:path';
-import type {MmsRecord, TimeRange} from '../../src/core/contracts/record.js';
-import type {Sink} from '../../src/core/contracts/sink.js';
-import type {HeldLock, LockOwner, StateStore} from '../../src/core/contracts/state-store.js';
-import {SinkError} from '../../src/core/errors/sink-error.js';
+import {type HeldLock, type LockOwner, type MmsRecord, type Sink, SinkError, type StateStore, type TimeRange} from '../../src/index.js';
 import {writeFileAtomic} from '../../src/core/fs/write-file-atomic.js';
 import {acquireFileLock} from '../../src/core/state/file-lock.js';
 import {FileStateStore} from '../../src/core/state/file-state-store.js';

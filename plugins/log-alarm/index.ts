@@ -1,5 +1,5 @@
 import {z} from 'zod';
-import {definePlugin} from '../../src/core/contracts/plugin.js';
+import {definePlugin} from '../../src/index.js';
 
 export default definePlugin({
   name: 'log',

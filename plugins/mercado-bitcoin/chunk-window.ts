@@ -1,4 +1,4 @@
-import type {TimeRange} from '../../src/core/contracts/record.js';
+import type {TimeRange} from '../../src/index.js';
 
 /** Splits the inclusive bar range `[from, to]` into consecutive ranges of at most `size` bars. */
 export function chunkWindow(range: TimeRange, step: number, size: number): TimeRange[] {

@@ -1,5 +1,4 @@
-import {definePlugin} from '../../src/core/contracts/plugin.js';
-import {ConfigError} from '../../src/core/errors/config-error.js';
+import {ConfigError, definePlugin} from '../../src/index.js';
 import {DEFAULT_BASE_URLS, mercadoBitcoinConfigSchema} from './config-schema.js';
 import {MercadoBitcoinSource} from './mercado-bitcoin-source.js';
 import {pairSymbol} from './pair-symbol.js';

@@ -1,14 +1,5 @@
 import {HTTPError, TimeoutError} from 'ky';
-import type {Candle} from '../../src/core/contracts/candle.js';
-import type {Clock} from '../../src/core/contracts/clock.js';
-import type {HttpClient} from '../../src/core/contracts/http-client.js';
-import type {Logger} from '../../src/core/contracts/logger.js';
-import type {TimeRange} from '../../src/core/contracts/record.js';
-import {resolutionSeconds} from '../../src/core/contracts/resolution.js';
-import type {CandlePage, CandleQuery, Source, SourcePlan} from '../../src/core/contracts/source.js';
-import {SourceError, type SourceErrorKind} from '../../src/core/errors/source-error.js';
-import {redactUrl} from '../../src/core/redact-url.js';
-import {formatUtc} from '../../src/core/time/format-utc.js';
+import {type Candle, type CandlePage, type CandleQuery, type Clock, formatUtc, type HttpClient, type Logger, redactUrl, resolutionSeconds, type Source, SourceError, type SourceErrorKind, type SourcePlan, type TimeRange} from '../../src/index.js';
 import {chunkWindow} from './chunk-window.js';
 import type {MercadoBitcoinConfig} from './config-schema.js';
 import {CandleFormatError, parseJsonBody, parseLegacyCandles, parseV4Candles} from './parse-candles.js';

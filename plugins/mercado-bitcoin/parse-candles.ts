@@ -1,5 +1,4 @@
-import type {Candle} from '../../src/core/contracts/candle.js';
-import {formatUtc} from '../../src/core/time/format-utc.js';
+import {type Candle, formatUtc} from '../../src/index.js';
 
 /** The body is not a valid candle response; the message says exactly what is wrong with it. */
 export class CandleFormatError extends Error {

@@ -1,7 +1,5 @@
 import {MongoNetworkError, MongoServerError, MongoServerSelectionError} from 'mongodb';
-import {isMmsError, type MmsError} from '../../src/core/errors/mms-error.js';
-import {SinkError} from '../../src/core/errors/sink-error.js';
-import {redactCredentials, redactUrl} from '../../src/core/redact-url.js';
+import {isMmsError, type MmsError, redactCredentials, redactUrl, SinkError} from '../../src/index.js';
 
 /** One clear, credential-free message for what went wrong talking to MongoDB, and what to do. */
 export function describeMongoError(error: unknown, url: string, action: string): MmsError {

@@ -1,4 +1,4 @@
-import {definePlugin} from '../../src/core/contracts/plugin.js';
+import {definePlugin} from '../../src/index.js';
 import {mongodbConfigSchema} from './config-schema.js';
 import {MongodbSink} from './mongodb-sink.js';
 

@@ -1,6 +1,6 @@
 import {randomUUID} from 'node:crypto';
 import type {Collection, Document} from 'mongodb';
-import type {HeldLock, LockOwner} from '../../src/core/contracts/state-store.js';
+import type {HeldLock, LockOwner} from '../../src/index.js';
 import {acquireAll} from '../../src/core/state/acquire-all.js';
 import {lockedError} from '../../src/core/state/file-lock.js';
 import {LOCK_HEARTBEAT_MS, lockIsStale} from '../../src/core/state/lock-holder.js';

@@ -1,8 +1,5 @@
 import {type AnyBulkWriteOperation, type Collection, type Document, MongoClient} from 'mongodb';
-import type {MmsRecord, TimeRange} from '../../src/core/contracts/record.js';
-import type {Sink} from '../../src/core/contracts/sink.js';
-import type {HeldLock, LockOwner, StateStore} from '../../src/core/contracts/state-store.js';
-import {redactUrl} from '../../src/core/redact-url.js';
+import {type HeldLock, type LockOwner, type MmsRecord, redactUrl, type Sink, type StateStore, type TimeRange} from '../../src/index.js';
 import type {MongodbConfig} from './config-schema.js';
 import {describeMongoError} from './describe-mongo-error.js';
 import {acquireMongodbLocks} from './mongodb-lock.js';

@@ -1,6 +1,6 @@
 import type {Collection, Document} from 'mongodb';
-import {EMPTY_LEDGER, type FailedWindow, type LedgerState, type SourceHole, type StateStore} from '../../src/core/contracts/state-store.js';
-import {SinkError} from '../../src/core/errors/sink-error.js';
+import {type FailedWindow, type LedgerState, SinkError, type SourceHole, type StateStore} from '../../src/index.js';
+import {EMPTY_LEDGER} from '../../src/core/contracts/state-store.js';
 
 const KIND = 'ledger';
 /** The one ledger document of mms before ledgers were kept per pair (`{_id: "ledger", version, failures, holes}`). */

@@ -1,4 +1,4 @@
-import {definePlugin} from '../../src/core/contracts/plugin.js';
+import {definePlugin} from '../../src/index.js';
 import {smaConfigSchema} from './config-schema.js';
 import {SmaTransform} from './sma-transform.js';
 

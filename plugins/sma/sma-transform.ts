@@ -1,4 +1,4 @@
-import type {BarSeries, Transform} from '../../src/core/contracts/transform.js';
+import type {BarSeries, Transform} from '../../src/index.js';
 import {computeSmas} from './compute-sma.js';
 
 export class SmaTransform implements Transform {

@@ -1,8 +1,6 @@
 import {HTTPError, TimeoutError} from 'ky';
 import {z} from 'zod';
-import {definePlugin} from '../../src/core/contracts/plugin.js';
-import {AlarmError} from '../../src/core/errors/alarm-error.js';
-import {redactCredentials} from '../../src/core/redact-url.js';
+import {AlarmError, definePlugin, redactCredentials} from '../../src/index.js';
 
 const nonNegativeInt = z.number({error: 'expected a non-negative integer'}).int({error: 'expected a non-negative integer'}).nonnegative({error: 'expected a non-negative integer'});
 

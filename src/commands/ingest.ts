@@ -39,11 +39,14 @@ export default class Ingest extends MmsCommand<IngestOutput> {
       to: flags.to === undefined ? undefined : parseTimeFlag('to', flags.to),
       pairs: flags.pairs,
     };
+    // Parsed before the config and the sink are opened: a bad --shard is a usage error (exit 2) that has
+    // touched no store, connected to nothing and taken no lock.
+    const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
     const {container, config} = await this.openContainer(flags.config);
     const ingest = await container.getAsync<IngestService>(TOKENS.IngestService);
-    if (flags.shard) {
+    if (shard) {
       // Within --pairs if given; a worker whose share is empty has nothing to do and says so.
-      const mine = selectShard(checkPairs(config, options.pairs), parseShard(flags.shard));
+      const mine = selectShard(checkPairs(config, options.pairs), shard);
       if (mine.length === 0) {
         this.log(`shard ${flags.shard}: no pair falls in this share; nothing to do.`);
         return {ok: true, resolution: config.resolution, pairs: []};

@@ -1,9 +1,9 @@
-import {createRequire} from 'node:module';
-import {join, resolve} from 'node:path';
+import {resolve} from 'node:path';
 import {pathToFileURL} from 'node:url';
 import {PLUGIN_KINDS, type PluginManifest} from '../core/contracts/plugin.js';
 import {ConfigError} from '../core/errors/config-error.js';
 import type {ResolvedConfig} from '../config/config-schema.js';
+import {resolvePackageImport} from './resolve-package-import.js';
 
 /**
  * Imports the modules listed under `plugins` (relative to the config file, or npm packages resolved from
@@ -41,13 +41,9 @@ export async function loadPluginModules(config: ResolvedConfig, taken: readonly 
 
 function resolveSpecifier(specifier: string, dir: string, where: string): string {
   if (specifier.startsWith('.') || specifier.startsWith('/')) return pathToFileURL(resolve(dir, specifier)).href;
-  try {
-    return pathToFileURL(createRequire(join(dir, 'noop.js')).resolve(specifier)).href;
-  } catch {
-    // ESM-only packages may not resolve through require(); let import() try, it reports its own error.
-    if (/^[@a-z0-9]/i.test(specifier)) return specifier;
-    throw new ConfigError(`${where}: module not found; use a relative path ("./my-plugin.js") or an installed package name.`);
-  }
+  if (specifier.startsWith('file:')) return specifier;
+  // A package is looked up from the config's directory (the user's project), not from mms's install.
+  return resolvePackageImport(specifier, dir, where);
 }
 
 function manifestProblem(candidate: unknown): string | undefined {

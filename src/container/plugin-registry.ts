@@ -21,6 +21,7 @@ export class PluginRegistry {
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(TOKENS.Logger) private readonly logger: Logger,
     @inject(TOKENS.HttpClientFactory) private readonly http: HttpClientFactory,
+    @inject(TOKENS.PluginOrigins) @optional() private readonly origins: ReadonlyMap<PluginManifest, string> = new Map(),
   ) {
     for (const manifest of manifests) {
       const key = `${manifest.kind}:${manifest.name}`;
@@ -47,8 +48,24 @@ export class PluginRegistry {
     }
     const {use: _use, ...rest} = ref;
     const result = await manifest.configSchema['~standard'].validate(rest);
-    if (result.issues) throw new ConfigError(formatSchemaIssues(file, ref, result.issues, path));
+    if (result.issues) throw new ConfigError(this.naming(manifest, formatSchemaIssues(file, ref, result.issues, path)));
     return {manifest, options: result.value};
+  }
+
+  /**
+   * Appends, to each line of a message about a config entry, which plugin judged it and where that plugin
+   * came from, so a user can tell a third-party module's rule from mms's own. Bundled plugins are left as
+   * they are: their rules are documented with mms, and the `use` name already points at them.
+   */
+  private naming(manifest: PluginManifest, message: string): string {
+    const origin = this.origins.get(manifest);
+    if (origin === undefined || origin === 'bundled') return message;
+    const index = this.config.plugins.indexOf(origin);
+    const from = index !== -1 ? `plugins[${index}] "${origin}"` : origin === 'embedded' ? 'the code that built the container' : origin;
+    return message
+      .split('\n')
+      .map((line) => `${line} (${manifest.kind} plugin "${manifest.name}" from ${from})`)
+      .join('\n');
   }
 
   list(): PluginManifest[] {
@@ -97,9 +114,9 @@ export class PluginRegistry {
       this.created.push(instance as {close?(): Promise<void>});
       return instance;
     } catch (error) {
-      if (error instanceof ConfigError) throw new ConfigError(`${file}: ${error.message}`, {cause: error});
+      if (error instanceof ConfigError) throw new ConfigError(this.naming(manifest, `${file}: ${error.message}`), {cause: error});
       if (isMmsError(error)) throw error;
-      throw new ConfigError(`${file}: ${formatKeyPath(path)}: ${kind} plugin "${ref.use}" failed to start: ${(error as Error).message}`, {cause: error});
+      throw new ConfigError(this.naming(manifest, `${file}: ${formatKeyPath(path)}: ${kind} plugin "${ref.use}" failed to start: ${(error as Error).message}`), {cause: error});
     }
   }
 }

@@ -1,4 +1,7 @@
-/** Every service identifier in the container, in one place. Plugins may ask for the ones marked public. */
+/**
+ * Every service identifier in the container, in one place. Internal: only PUBLIC_TOKENS (below) is part of
+ * the public API.
+ */
 export const TOKENS = {
   /** public: Clock */
   Clock: Symbol.for('mms.Clock'),
@@ -26,4 +29,16 @@ export const TOKENS = {
   Alarms: Symbol.for('mms.Alarms'),
   GapsService: Symbol.for('mms.GapsService'),
   IngestService: Symbol.for('mms.IngestService'),
+} as const;
+
+/**
+ * The tokens of the services a plugin is given (exported from `mms` as `TOKENS`, semver-stable): code that
+ * resolves them from an mms container — an embedding, a test harness — uses these. A plugin itself gets the
+ * same services in `create(context)` and needs no token. The rest of TOKENS stays internal so the wiring
+ * can change without a major release.
+ */
+export const PUBLIC_TOKENS = {
+  Clock: TOKENS.Clock,
+  Logger: TOKENS.Logger,
+  HttpClientFactory: TOKENS.HttpClientFactory,
 } as const;

@@ -431,7 +431,24 @@ test("a plugin's own Standard Schema issues are reported with file, key path and
     'mms.config.json': JSON.stringify({plugins: ['./my-plugin.mjs'], transforms: [{use: 'sma'}, {use: 'my-ema', alpha: 2}]}),
   });
   const error = await configError(t, loadAndBuild(t, dir));
-  t.is(error.message, 'mms.config.json: transforms[1].alpha: expected a number below 1, got 2');
+  // The plugin's own rule, so the message names the plugin and the module it came from.
+  t.is(error.message, 'mms.config.json: transforms[1].alpha: expected a number below 1, got 2 (transform plugin "my-ema" from plugins[0] "./my-plugin.mjs")');
+});
+
+test('an unknown key in the entry of a loaded plugin names the plugin and its npm package', async (t) => {
+  const dir = await project(t, {
+    'node_modules/mms-plugin-strict/package.json': JSON.stringify({name: 'mms-plugin-strict', type: 'module', exports: './index.js'}),
+    'node_modules/mms-plugin-strict/index.js': transformModule('strict-ema', `(value) => ({issues: Object.keys(value).map((key) => ({message: 'unknown key', path: [key]}))})`),
+    'mms.config.json': JSON.stringify({plugins: ['mms-plugin-strict'], transforms: [{use: 'strict-ema', alhpa: 1}]}),
+  });
+  const error = await configError(t, loadAndBuild(t, dir));
+  t.is(error.message, 'mms.config.json: transforms[0].alhpa: unknown key, got 1 (transform plugin "strict-ema" from plugins[0] "mms-plugin-strict")');
+});
+
+test('a bundled plugin\'s schema issues stay as they were: the "use" name already points at mms\'s own docs', async (t) => {
+  const dir = await project(t, {'mms.config.json': JSON.stringify({transforms: [{use: 'sma', windows: [0]}]})});
+  const error = await configError(t, loadAndBuild(t, dir));
+  t.is(error.message, 'mms.config.json: transforms[0].windows[0]: expected a positive integer, got 0');
 });
 
 test('a plugin module without a manifest as its default export is a ConfigError naming the module', async (t) => {
@@ -463,6 +480,63 @@ test('an npm plugin package that is not installed is a ConfigError naming the pa
   const dir = await project(t, {'mms.config.json': JSON.stringify({plugins: ['mms-plugin-does-not-exist']})});
   const error = await configError(t, loadAndBuild(t, dir));
   t.true(error.message.startsWith('mms.config.json: plugins[0] "mms-plugin-does-not-exist"'), error.message);
+  t.regex(error.message, /npm install mms-plugin-does-not-exist/, 'it says what to do');
+});
+
+/** A package installed in the temp project's node_modules, as `npm install` would leave it. */
+function installed(name: string, packageJson: Record<string, unknown>, files: Record<string, string>): Record<string, string> {
+  return Object.fromEntries([
+    [`node_modules/${name}/package.json`, JSON.stringify({name, version: '1.0.0', ...packageJson})],
+    ...Object.entries(files).map(([file, content]) => [`node_modules/${name}/${file}`, content]),
+  ]);
+}
+
+async function transformNames(t: ExecutionContext, dir: string, configPath?: string): Promise<string[]> {
+  const container = await loadAndBuild(t, dir, configPath);
+  return (await container.getAsync<Transform[]>(TOKENS.Transforms)).map((x) => x.name);
+}
+
+test('a CommonJS plugin package (main, no exports) in the config\'s node_modules is loaded by name', async (t) => {
+  const dir = await project(t, {
+    ...installed('mms-plugin-cjs', {main: 'lib/index.js'}, {'lib/index.js': transformModule('cjs-ema').replace('export default', 'module.exports =')}),
+    'conf/mms.config.json': JSON.stringify({plugins: ['mms-plugin-cjs'], transforms: [{use: 'cjs-ema'}]}),
+  });
+  // The config sits below the project root: the package is found by walking up from the config's directory.
+  t.deepEqual(await transformNames(t, dir, 'conf/mms.config.json'), ['cjs-ema']);
+});
+
+test('an ESM-only plugin package (exports with only an "import" condition) in the config\'s node_modules is loaded by name', async (t) => {
+  const dir = await project(t, {
+    ...installed('mms-plugin-esm', {type: 'module', exports: {'.': {import: './dist/index.js'}}}, {'dist/index.js': transformModule('esm-ema')}),
+    'mms.config.json': JSON.stringify({plugins: ['mms-plugin-esm'], transforms: [{use: 'esm-ema'}]}),
+  });
+  t.deepEqual(await transformNames(t, dir), ['esm-ema']);
+});
+
+test('a scoped package\'s subpath export is resolved with the import condition, preferred over "require"', async (t) => {
+  const dir = await project(t, {
+    ...installed(
+      '@acme/mms-plugins',
+      {type: 'module', exports: {'./ema': {require: './ema.cjs', import: './ema.js'}, './features/*': {import: './features/*.js'}}},
+      {
+        'ema.js': transformModule('acme-ema'),
+        'ema.cjs': 'throw new Error("the require entry was loaded");',
+        'features/signal.js': transformModule('acme-signal'),
+      },
+    ),
+    'mms.config.json': JSON.stringify({plugins: ['@acme/mms-plugins/ema', '@acme/mms-plugins/features/signal'], transforms: [{use: 'acme-ema'}, {use: 'acme-signal'}]}),
+  });
+  t.deepEqual(await transformNames(t, dir), ['acme-ema', 'acme-signal']);
+});
+
+test('a package that exports nothing for import is a ConfigError naming the package and the subpath', async (t) => {
+  const dir = await project(t, {
+    ...installed('mms-plugin-require-only', {exports: {'.': {require: './index.cjs'}}}, {'index.cjs': 'module.exports = {};'}),
+    'mms.config.json': JSON.stringify({plugins: ['mms-plugin-require-only']}),
+  });
+  const error = await configError(t, loadAndBuild(t, dir));
+  t.true(error.message.startsWith('mms.config.json: plugins[0] "mms-plugin-require-only": '), error.message);
+  t.regex(error.message, /the package exports nothing for import at this path \(No "exports" main defined in \S*mms-plugin-require-only\/package\.json/);
 });
 
 test('a plugin module reusing the name of a bundled plugin of the same kind is a ConfigError', async (t) => {
