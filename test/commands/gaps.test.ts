@@ -3,6 +3,7 @@ import {readFile, writeFile} from 'node:fs/promises';
 import type {AddressInfo} from 'node:net';
 import {join} from 'node:path';
 import test, {type ExecutionContext} from 'ava';
+import {recordedDataset} from '../../simulator/recorded-dataset.js';
 import {dayStart, simulatedProject, type StoredRecord} from '../helpers/simulated-project.js';
 
 const NOW = '2022-04-27T12:00:00Z';
@@ -91,6 +92,76 @@ test('days the source has no candle for are told apart from failed ingests, and 
   t.deepEqual(json.pairs[0].missing, [{from: '2022-01-10', to: '2022-01-10', bars: 1, cause: 'no-candle-at-source'}]);
   t.deepEqual(json.pairs[0].incomplete, [{from: '2022-01-11', to: '2022-04-26', bars: 106, cause: 'no-candle-at-source'}]);
   t.is(json.enqueued, 0);
+});
+
+test('a hole in the look-back of the first load is the source\'s, not a history a retry could fill: not queued, so gaps --enqueue and retry never loop', async (t) => {
+  // The first load writes 2021-04-27..2022-04-26 and reads from 2020-10-10: 2021-04-20 is in its look-back.
+  const project = await simulatedProject(t, {
+    faults: [{type: 'hole', pair: 'BRLBTC', from: dayStart('2021-04-20'), to: dayStart('2021-04-20')}],
+    config: (url) => ({source: {use: 'mercado-bitcoin', baseUrl: `${url}/api/v4`, minIntervalMs: 0}}),
+  });
+  t.is((await project.mms(['ingest'], NOW)).code, 0);
+  const run = await project.mms(['gaps', '--json', '--enqueue'], NOW);
+  t.is(run.code, 6, 'still reported by default');
+  const json = JSON.parse(run.stdout);
+  t.deepEqual(json.pairs[0].missing, []);
+  t.deepEqual(json.pairs[0].incomplete, [{from: '2021-04-27', to: '2021-11-05', bars: 193, cause: 'no-candle-at-source'}]);
+  t.is(json.enqueued, 0);
+  t.is((await project.mms(['retry'], NOW)).stdout.trim(), 'Nothing pending.');
+});
+
+test('a pair listed less than 199 days before the first load: its first averages lack the source\'s history, not ours, and are not queued', async (t) => {
+  const recorded = recordedDataset();
+  const listed = dayStart('2021-03-01');
+  const project = await simulatedProject(t, {
+    dataset: {...recorded, candles: (pair, ...rest) => recorded.candles(pair, ...rest).filter((c) => pair !== 'BRLBTC' || c.timestamp >= listed)},
+    config: (url) => ({source: {use: 'mercado-bitcoin', baseUrl: `${url}/api/v4`, minIntervalMs: 0}}),
+  });
+  t.is((await project.mms(['ingest'], NOW)).code, 0);
+  const json = JSON.parse((await project.mms(['gaps', '--json', '--enqueue'], NOW)).stdout);
+  // The first 200-day window of whole history ends on 2021-09-16.
+  t.deepEqual(json.pairs[0].incomplete, [{from: '2021-04-27', to: '2021-09-15', bars: 142, cause: 'no-candle-at-source'}]);
+  t.like(json.pairs[1], {pair: 'BRLETH', missingBars: 0, incompleteBars: 0});
+  t.is(json.enqueued, 0);
+});
+
+test('--accept-source-holes lists the days only the source\'s holes affect as accepted: exit 0, no alarm; anything else still fails', async (t) => {
+  const project = await simulatedProject(t, {
+    faults: [{type: 'hole', pair: 'BRLBTC', from: dayStart('2022-01-10'), to: dayStart('2022-01-10')}],
+    config: (url) => ({source: {use: 'mercado-bitcoin', baseUrl: `${url}/api/v4`, minIntervalMs: 0}}),
+  });
+  t.is((await project.mms(['ingest'], NOW)).code, 0);
+  t.is((await project.mms(['gaps'], NOW)).code, 6, 'the default reports them as the issue asks');
+
+  const accepted = await project.mms(['gaps', '--accept-source-holes'], NOW);
+  t.is(accepted.code, 0, accepted.stderr);
+  t.notRegex(accepted.stderr, /ALARM/);
+  t.regex(accepted.stdout, /^mms: no day missing in the last 365 days \(2021-04-27\.\.2022-04-26 UTC\); 107 days affected only by the source's own holes, accepted \(--accept-source-holes\)$/m);
+  t.regex(accepted.stdout, /^• BRLBTC: missing 2022-01-10 \(1 day\), accepted: the source has no candle for it$/m);
+  t.regex(accepted.stdout, /^• BRLBTC: incomplete 2022-01-11\.\.2022-04-26 \(106 days\), accepted: an average whose window reaches a day the source has no candle for/m);
+  const json = JSON.parse((await project.mms(['gaps', '--json', '--accept-source-holes'], NOW)).stdout);
+  t.like(json, {ok: true, alarms: []});
+  t.deepEqual(json.pairs[0], {
+    pair: 'BRLBTC',
+    missing: [],
+    incomplete: [],
+    missingBars: 0,
+    incompleteBars: 0,
+    accepted: [
+      {kind: 'missing', from: '2022-01-10', to: '2022-01-10', bars: 1, cause: 'no-candle-at-source'},
+      {kind: 'incomplete', from: '2022-01-11', to: '2022-04-26', bars: 106, cause: 'no-candle-at-source'},
+    ],
+    acceptedBars: 107,
+  });
+
+  // A day that was never ingested is not the source's doing: it still fails and raises the alarm.
+  const records = (await project.records()).filter((r) => !(r.pair === 'BRLETH' && r.timestamp === dayStart('2022-02-01')));
+  await writeFile(project.dataPath, `[\n${records.map((r) => JSON.stringify(r)).join(',\n')}\n]\n`);
+  const mixed = await project.mms(['gaps', '--json', '--accept-source-holes'], NOW);
+  t.is(mixed.code, 6);
+  const report = JSON.parse(mixed.stdout);
+  t.like(report, {ok: false, pairs: [{missingBars: 0, acceptedBars: 107}, {pair: 'BRLETH', missing: [{from: '2022-02-01', to: '2022-02-01', cause: 'not-ingested'}]}]});
+  t.regex(mixed.stderr, /ALARM • BRLETH: missing 2022-02-01 \(1 day\), never ingested/);
 });
 
 /** A webhook receiver on loopback that answers `status`, or never answers. */

@@ -24,11 +24,18 @@ export interface PairGaps {
   readonly incomplete: ReadonlyArray<GapRun & {readonly cause: 'no-candle-at-source' | 'history-missing'}>;
   readonly missingBars: number;
   readonly incompleteBars: number;
+  /**
+   * Only with `mms gaps --accept-source-holes`: the runs (missing or incomplete) whose only cause is a bar
+   * the source has no candle for, moved out of `missing`/`incomplete` — still reported, never alarming.
+   */
+  readonly accepted?: ReadonlyArray<GapRun & {readonly kind: 'missing' | 'incomplete'; readonly cause: 'no-candle-at-source'}>;
+  /** Bars in `accepted`. */
+  readonly acceptedBars?: number;
 }
 
 /** What `mms gaps` found, and what an alarm receives. */
 export interface GapReport {
-  /** True when nothing is missing or incomplete. */
+  /** True when nothing is missing or incomplete (apart from `accepted` runs). */
   readonly ok: boolean;
   readonly checkedAt: string;
   readonly resolution: Resolution;

@@ -21,6 +21,12 @@ export interface GapsOptions {
   readonly pairs?: readonly string[];
   /** Queue the missing and incomplete bars (not the source's own holes) for `mms retry`. */
   readonly enqueue?: boolean;
+  /**
+   * Report the bars whose only cause is a recorded source hole (the hole itself, and the averages whose
+   * window reaches it) as accepted: listed apart, but not alarming and not making the check fail. One day
+   * without trades otherwise keeps the check failing for as long as the longest window reaches it.
+   */
+  readonly acceptSourceHoles?: boolean;
 }
 
 export interface AlarmOutcome {
@@ -80,7 +86,7 @@ export class GapsService {
       found.push({pair, runs});
     }
 
-    const report = this.report(range, options.days, fields, found.map(({pair, runs}) => this.pairGaps(pair, runs)));
+    const report = this.report(range, options.days, fields, found.map(({pair, runs}) => this.pairGaps(pair, runs, options.acceptSourceHoles === true)));
     // Alarms first: a busy store must not swallow the report. Queueing then waits for nothing.
     const alarms = report.ok ? [] : await this.raise(report);
     let enqueued = 0;
@@ -96,11 +102,18 @@ export class GapsService {
     return {...report, alarms, enqueued, ...(enqueueError ? {enqueueError} : {})};
   }
 
-  private pairGaps(pair: string, runs: ReturnType<typeof findGaps>): PairGaps {
+  private pairGaps(pair: string, runs: ReturnType<typeof findGaps>, acceptSourceHoles: boolean): PairGaps {
     const view = (r: TimeRange): GapRun => ({from: formatUtc(r.from), to: formatUtc(r.to), bars: (r.to - r.from) / this.step + 1});
     const missing = runs.missing.map((r) => ({...view(r), cause: r.cause}));
     const incomplete = runs.incomplete.map((r) => ({...view(r), cause: r.cause}));
-    return {pair, missing, incomplete, missingBars: sum(missing), incompleteBars: sum(incomplete)};
+    if (!acceptSourceHoles) return {pair, missing, incomplete, missingBars: sum(missing), incompleteBars: sum(incomplete)};
+    const bySource = (r: {cause: string}) => r.cause === 'no-candle-at-source';
+    const accepted = [
+      ...missing.filter(bySource).map((r) => ({kind: 'missing' as const, ...r, cause: 'no-candle-at-source' as const})),
+      ...incomplete.filter(bySource).map((r) => ({kind: 'incomplete' as const, ...r, cause: 'no-candle-at-source' as const})),
+    ].sort((a, b) => a.from.localeCompare(b.from));
+    const alarming = {missing: missing.filter((r) => !bySource(r)), incomplete: incomplete.filter((r) => !bySource(r))};
+    return {pair, ...alarming, missingBars: sum(alarming.missing), incompleteBars: sum(alarming.incomplete), accepted, acceptedBars: sum(accepted)};
   }
 
   private report(range: TimeRange, days: number, fields: readonly string[], pairs: PairGaps[]): GapReport {
@@ -108,13 +121,16 @@ export class GapsService {
     const period = {from: formatUtc(range.from), to: formatUtc(range.to), days, bars: (range.to - range.from) / this.step + 1};
     const unit = this.step === DAY ? 'day' : 'bar';
     const runText = (r: GapRun) => `${r.bars === 1 ? r.from : `${r.from}..${r.to}`} (${r.bars} ${unit}${r.bars === 1 ? '' : 's'})`;
+    const accepted = pairs.reduce((n, p) => n + (p.acceptedBars ?? 0), 0);
+    const acceptedNote = accepted > 0 ? `; ${accepted} ${unit}${accepted === 1 ? '' : 's'} affected only by the source's own holes, accepted (--accept-source-holes)` : '';
     const lines = [
       ok
-        ? `mms: no ${unit} missing in the last ${days} days (${period.from}..${period.to} UTC)`
-        : `mms: data missing in the last ${days} days (${period.from}..${period.to} UTC, ${this.config.resolution})`,
+        ? `mms: no ${unit} missing in the last ${days} days (${period.from}..${period.to} UTC)${acceptedNote}`
+        : `mms: data missing in the last ${days} days (${period.from}..${period.to} UTC, ${this.config.resolution})${acceptedNote}`,
       ...pairs.flatMap((p) => [
         ...p.missing.map((r) => `• ${p.pair}: missing ${runText(r)}, ${CAUSES[r.cause]}`),
         ...p.incomplete.map((r) => `• ${p.pair}: incomplete ${runText(r)}, ${INCOMPLETE[r.cause]}`),
+        ...(p.accepted ?? []).map((r) => `• ${p.pair}: ${r.kind} ${runText(r)}, accepted: ${r.kind === 'missing' ? CAUSES[r.cause] : INCOMPLETE[r.cause]}`),
       ]),
     ];
     return {ok, checkedAt: new Date(this.clock.now()).toISOString(), resolution: this.config.resolution, period, fields, pairs, text: lines.join('\n')};
@@ -160,7 +176,7 @@ const CAUSES = {
 } as const;
 
 const INCOMPLETE = {
-  'no-candle-at-source': 'an average whose window reaches a day the source has no candle for',
+  'no-candle-at-source': 'an average whose window reaches a day the source has no candle for (no trades, or before the pair was listed)',
   'history-missing': 'an average computed without its full history (mms retry recomputes it)',
 } as const;
 

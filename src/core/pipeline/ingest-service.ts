@@ -194,6 +194,7 @@ export class IngestService {
           throw new SourceError(`${w.pair}: the ${this.source.name} source yielded a candle at ${misaligned.timestamp}, not aligned to the ${this.config.resolution} grid`, {kind: 'invalid-response', pair: w.pair, from: w.fetchFrom, to: w.to});
         }
         if (fresh.length === 0) continue;
+        tally.saw(fresh);
         const candles = carry.length > 0 ? carry.concat(fresh) : fresh;
         const records = this.computeRecords(w, gridStart, candles, fresh);
         await assertHeld(lock, w.pair);
@@ -205,34 +206,58 @@ export class IngestService {
         carry = candles.filter((c) => c.timestamp >= gridStart);
         options.onProgress?.({pair: w.pair, fetchedUpTo: lastSeen, to: w.to, fetchFrom: w.fetchFrom});
       }
-      if (tally.written === 0) {
-        // Not a hole but an empty answer: most often the day is not published yet. Queue it.
-        throw new SourceError(`${w.pair} ${formatUtc(w.from)}..${formatUtc(w.to)}: the ${this.source.name} source returned no candle at all for these bars (not published yet, or the pair was not listed then)`, {kind: 'no-data', pair: w.pair, from: w.from, to: w.to});
+      if (lastSeen < w.to) {
+        // Bars after the newest one the source returned are a hole only when the source is known to have a
+        // later bar (one is stored after the window): then they lie between bars it did return. Otherwise
+        // they are most often not published yet (yesterday, early in the day): queued, not recorded as holes,
+        // so `mms retry` or the next daily run fetches them once they are.
+        if (tally.sawAny() && (await this.storedAfter(w))) tally.holeThrough(w.to);
+        else if (tally.written === 0) {
+          throw new SourceError(`${w.pair} ${formatUtc(w.from)}..${formatUtc(w.to)}: the ${this.source.name} source returned no candle at all for these bars (not published yet, or the pair was not listed then)`, {kind: 'no-data', pair: w.pair, from: w.from, to: w.to});
+        } else {
+          const from = lastSeen + step;
+          throw new SourceError(`${w.pair} ${formatUtc(from)}..${formatUtc(w.to)}: the ${this.source.name} source returned no candle for the last ${(w.to - from) / step + 1} bar(s) of the window (not published yet?)`, {kind: 'no-data', pair: w.pair, from, to: w.to});
+        }
       }
     } catch (error) {
       throwIfInterrupted(options.signal);
       if (!isSourceError(error)) throw error;
-      this.logger.error(error.message);
       // Bars after the last candle seen were not written: that is the window to retry.
       const queued = {from: Math.max(w.from, lastSeen + step), to: w.to};
+      // The source names the request that failed, which starts up to `lookback - 1` bars before the window;
+      // the ledger entry, the log and the result name the window that is queued.
+      const message = `${w.pair} ${formatUtc(queued.from)}..${formatUtc(queued.to)}: ${withoutWindowPrefix(error.message, w.pair)}`;
+      this.logger.error(message);
       await assertHeld(lock, w.pair);
       await this.ledger.settle({
         pair: w.pair,
         resolution: this.config.resolution,
         written: queued.from > w.from ? {from: w.from, to: queued.from - step} : undefined,
+        seen: tally.seen(),
         holes: tally.holes(),
-        failure: {range: queued, kind: error.kind, message: error.message},
+        failure: {range: queued, kind: error.kind, message},
       });
-      return tally.result('failed', {kind: error.kind, message: error.message}, queued);
+      return tally.result('failed', {kind: error.kind, message}, queued);
     }
     await assertHeld(lock, w.pair);
-    await this.ledger.settle({pair: w.pair, resolution: this.config.resolution, written: {from: w.from, to: w.to}, holes: tally.holes({from: w.from, to: w.to})});
+    await this.ledger.settle({pair: w.pair, resolution: this.config.resolution, written: {from: w.from, to: w.to}, seen: tally.seen(), holes: tally.holes()});
     const result = tally.result('written');
     if (result.missingBars > 0) {
       const shown = result.missing.slice(0, 5).map((m) => (m.bars === 1 ? m.from : `${m.from}..${m.to}`));
       this.logger.warn(`${w.pair}: the source has no candle for ${result.missingBars} bar(s) of ${result.from}..${result.to}: ${shown.join(', ')}${result.missing.length > 5 ? ', ...' : ''}`);
     }
+    const before = tally.lookbackHoles();
+    if (before.length > 0) {
+      // Debug only: a daily run sees the same look-back holes for 199 days; `mms gaps` reports their effect.
+      this.logger.debug(`${w.pair}: the source has no candle for ${before.map((h) => (h.from === h.to ? formatUtc(h.from) : `${formatUtc(h.from)}..${formatUtc(h.to)}`)).join(', ')} in the look-back before ${result.from}; averages whose window reaches them stay null`);
+    }
     return result;
+  }
+
+  /** Whether the sink already holds a bar after the window: proof the source has published past it. */
+  private async storedAfter(w: PairWindow): Promise<boolean> {
+    const latest = await this.sink.latestTimestamp(w.pair);
+    return latest !== undefined && latest > w.to;
   }
 
   /** Records for the `fresh` candles inside [from, to], with every transform's fields (NaN → null). */
@@ -258,12 +283,18 @@ export class IngestService {
   }
 }
 
-/** What one pair's run wrote so far; holes are kept as runs, so memory does not grow with the range. */
+/**
+ * What one pair's run fetched and wrote so far. Holes are tracked over the whole fetch, look-back included
+ * (a hole there nulls the averages of the first written bars), and kept as runs, so memory does not grow
+ * with the range.
+ */
 class PairTally {
   requests = 0;
   written = 0;
   private first: number | undefined;
   private last: number | undefined;
+  /** The newest bar the source returned, or the one it is known to have no candle through. */
+  private seenTo: number | undefined;
   private readonly gaps: Array<[number, number]> = [];
 
   constructor(
@@ -271,28 +302,54 @@ class PairTally {
     private readonly step: number,
   ) {}
 
-  /** Records arrive in ascending order; a jump between two of them is a hole at the source. */
-  wrote(records: readonly MmsRecord[]): void {
-    for (const record of records) {
-      const expected = this.last === undefined ? this.w.from : this.last + this.step;
-      if (record.timestamp > expected) this.gaps.push([expected, record.timestamp - this.step]);
-      this.first ??= record.timestamp;
-      this.last = record.timestamp;
+  /**
+   * Candles arrive in ascending order from `fetchFrom` on; a jump between two of them is a hole at the
+   * source, and so are the bars before the first one (the source has no older candle: a pair listed less
+   * than a look-back ago).
+   */
+  saw(candles: readonly Candle[]): void {
+    for (const candle of candles) {
+      const expected = this.seenTo === undefined ? this.w.fetchFrom : this.seenTo + this.step;
+      if (candle.timestamp > expected) this.gaps.push([expected, candle.timestamp - this.step]);
+      this.seenTo = candle.timestamp;
     }
+  }
+
+  sawAny(): boolean {
+    return this.seenTo !== undefined;
+  }
+
+  /** Declares the bars after the newest one seen, through `to`, a hole (the source has later bars). */
+  holeThrough(to: number): void {
+    const next = (this.seenTo ?? this.w.fetchFrom - this.step) + this.step;
+    if (next <= to) this.gaps.push([next, to]);
+    this.seenTo = to;
+  }
+
+  wrote(records: readonly MmsRecord[]): void {
+    if (records.length === 0) return;
+    this.first ??= records[0]!.timestamp;
+    this.last = records.at(-1)!.timestamp;
     this.written += records.length;
   }
 
-  /** Runs of bars without a candle so far; with `through`, also the run after the last written bar. */
-  holes(through?: TimeRange): TimeRange[] {
-    const holes = this.gaps.map(([from, to]) => ({from, to}));
-    const next = (this.last ?? this.w.from - this.step) + this.step;
-    if (through && next <= through.to) holes.push({from: next, to: through.to});
-    return holes;
+  /** The bars the source has answered for: from the first fetched to the newest seen. */
+  seen(): TimeRange | undefined {
+    return this.seenTo === undefined ? undefined : {from: this.w.fetchFrom, to: this.seenTo};
+  }
+
+  /** Runs of bars the source has no candle for, over the whole fetch so far. */
+  holes(): TimeRange[] {
+    return this.gaps.map(([from, to]) => ({from, to}));
+  }
+
+  /** The holes before the window, in the look-back only. */
+  lookbackHoles(): TimeRange[] {
+    return clip(this.holes(), this.w.fetchFrom, this.w.from - this.step);
   }
 
   result(status: PairResult['status'], error?: PairResult['error'], queued?: TimeRange): PairResult {
-    const holes = status === 'written' ? this.holes(this.w) : this.holes();
-    const missing = holes.map(({from, to}) => ({from: formatUtc(from), to: formatUtc(to), bars: (to - from) / this.step + 1}));
+    const missing = clip(this.holes(), this.w.from, this.w.to).map(({from, to}) => ({from: formatUtc(from), to: formatUtc(to), bars: (to - from) / this.step + 1}));
     return {
       pair: this.w.pair,
       status,
@@ -309,6 +366,20 @@ class PairTally {
       ...(queued ? {queued: {from: formatUtc(queued.from), to: formatUtc(queued.to)}} : {}),
     };
   }
+}
+
+/** The parts of `ranges` inside [from, to]. */
+function clip(ranges: readonly TimeRange[], from: number, to: number): TimeRange[] {
+  return ranges.filter((r) => r.to >= from && r.from <= to).map((r) => ({from: Math.max(r.from, from), to: Math.min(r.to, to)}));
+}
+
+/**
+ * A source's message without its leading "PAIR [window]: ", which names the request that failed (look-back
+ * included); the caller puts the queued window in its place. A message in another shape is kept whole.
+ */
+function withoutWindowPrefix(message: string, pair: string): string {
+  // Pair names are capitals and digits (the config checks them), so one is safe inside a pattern.
+  return message.replace(new RegExp(`^${pair}(?: \\S+)?: `), '');
 }
 
 /**

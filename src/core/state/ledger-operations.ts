@@ -45,11 +45,27 @@ export function resolveRange(state: LedgerState, pair: string, resolution: Resol
   return {...state, failures: pruneResolved([...kept, ...resolved])};
 }
 
-/** Replaces what is known about source holes of `pair` inside `range` with `holes`. */
+/**
+ * Replaces what is known about source holes of `pair` inside `range` with `holes`. Runs that touch are
+ * joined: a hole straddling the edge of the range (a daily run's look-back starts one day later each day)
+ * would otherwise be cut in two at every run, and the list would grow by one entry a day.
+ */
 export function recordHoles(state: LedgerState, pair: string, resolution: Resolution, range: TimeRange, holes: readonly TimeRange[], step: number, now: string): LedgerState {
   const others = state.holes.flatMap((h) => (h.pair === pair && h.resolution === resolution ? subtract(h, range, step) : [h]));
   const found = holes.map((h): SourceHole => ({pair, resolution, from: h.from, to: h.to, seenAt: now}));
-  return {...state, holes: [...others, ...found].sort(byPairThenFrom)};
+  return {...state, holes: joinTouching([...others, ...found].sort(byPairThenFrom), step)};
+}
+
+/** Sorted holes with adjacent or overlapping runs of one (pair, resolution) joined; the newest sighting is kept. */
+function joinTouching(holes: readonly SourceHole[], step: number): SourceHole[] {
+  const joined: SourceHole[] = [];
+  for (const hole of holes) {
+    const last = joined.at(-1);
+    if (last && last.pair === hole.pair && last.resolution === hole.resolution && hole.from <= last.to + step) {
+      joined[joined.length - 1] = {...last, to: Math.max(last.to, hole.to), seenAt: last.seenAt > hole.seenAt ? last.seenAt : hole.seenAt};
+    } else joined.push(hole);
+  }
+  return joined;
 }
 
 /** Drops every failed window (pending and resolved) of the given pairs, or of all pairs. */

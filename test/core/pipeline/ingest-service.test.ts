@@ -5,6 +5,7 @@ import {setupServer} from 'msw/node';
 import {validate} from '../../../src/config/load-config.js';
 import {BUNDLED_DEFAULTS} from '../../../src/container/bundled-plugins.js';
 import {buildContainer, closeContainer} from '../../../src/container/build-container.js';
+import type {LedgerState} from '../../../src/core/contracts/state-store.js';
 import type {IngestService} from '../../../src/core/pipeline/ingest-service.js';
 import {TOKENS} from '../../../src/core/tokens.js';
 import {stderrLogger} from '../../../src/logger/stderr-logger.js';
@@ -23,25 +24,36 @@ function withHoles(holes: readonly number[]): SimulatorDataset {
   return {...recorded, candles: (...args) => recorded.candles(...args).filter((c) => !holes.includes(c.timestamp))};
 }
 
+/** The recorded data without any day before `firstDay`, as for a pair MB listed that day. */
+function listedOn(firstDay: number): SimulatorDataset {
+  const recorded = recordedDataset();
+  return {...recorded, candles: (...args) => recorded.candles(...args).filter((c) => c.timestamp >= firstDay)};
+}
+
 let dataset: SimulatorDataset = recordedDataset();
 const server = setupServer(...mbHandlers({dataset: {hasPair: (p) => dataset.hasPair(p), supportsStep: (s) => dataset.supportsStep(s), candles: (...a) => dataset.candles(...a), description: 'test'}, now: () => NOW}));
 test.before(() => server.listen({onUnhandledFrame: 'error'}));
 test.after.always(() => server.close());
 
-async function ingest(t: ExecutionContext, source: Record<string, unknown>, options: Parameters<IngestService['run']>[0] = {}) {
-  const dir = await tempDir(t);
+/** One run of the pipeline into `at.dir` (a fresh directory by default) with the clock at `at.now`. */
+async function ingest(t: ExecutionContext, source: Record<string, unknown>, options: Parameters<IngestService['run']>[0] = {}, at: {dir?: string; now?: number} = {}) {
+  const dir = at.dir ?? (await tempDir(t));
   const config = validate('test config', dir, {
     pairs: ['BRLBTC'],
     source: {use: 'mercado-bitcoin', baseUrl: MB_V4_BASE, minIntervalMs: 0, ...source},
     transforms: [{use: 'sma', windows: [20, 50, 200]}],
   }, BUNDLED_DEFAULTS);
-  const container = await buildContainer({config, clock: {now: () => NOW}, logger: stderrLogger('silent')});
+  const container = await buildContainer({config, clock: {now: () => at.now ?? NOW}, logger: stderrLogger('silent')});
   t.teardown(() => closeContainer(container));
   const result = await (await container.getAsync<IngestService>(TOKENS.IngestService)).run(options);
   const file = await readFile(join(dir, 'data', 'mms.json'), 'utf8').catch(() => '[]');
   const stored = JSON.parse(file) as Array<Record<string, number | null>>;
-  return {result, stored};
+  const state = JSON.parse(await readFile(join(dir, 'data', 'mms.state.json'), 'utf8').catch(() => '{"failures": [], "holes": []}')) as LedgerState;
+  return {result, stored, state, dir};
 }
+
+const days = (holes: LedgerState['holes']) => holes.map((h) => [utcDay(h.from), utcDay(h.to)]);
+const utcDay = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10);
 
 test.serial('pages of any size give the same records: the windows carry across page boundaries', async (t) => {
   dataset = recordedDataset();
@@ -85,6 +97,71 @@ test.serial('holes before the first day to write only null the windows that reac
   t.not(first.mms_20, null, 'the 20-day window of 2021-04-27 starts on 2021-04-08, after the early hole');
   t.is(first.mms_50, null);
   t.is(first.mms_200, null);
+});
+
+test.serial('a hole in the look-back is recorded in the ledger, though no record of the window is missing', async (t) => {
+  // The first load writes 2021-04-27..2022-04-26 and fetches from 2020-10-10 for the 200-day windows.
+  dataset = withHoles([day('2021-04-20')]);
+  const {result, stored, state} = await ingest(t, {});
+  t.deepEqual(result.pairs[0]!.missing, [], 'the window itself has every day');
+  t.is(stored.length, 365);
+  t.deepEqual(days(state.holes), [['2021-04-20', '2021-04-20']], 'so mms gaps can tell why the first averages are null');
+  t.is(stored.find((r) => r.timestamp === day('2021-11-05'))!.mms_200, null, 'the last 200-day window reaching the hole');
+  t.not(stored.find((r) => r.timestamp === day('2021-11-06'))!.mms_200, null);
+});
+
+test.serial('a pair listed less than a look-back ago: the bars before its first candle are recorded as the source\'s hole', async (t) => {
+  dataset = listedOn(day('2021-03-01'));
+  const {result, state} = await ingest(t, {});
+  t.like(result.pairs[0], {status: 'written', written: 365, missing: []});
+  t.deepEqual(days(state.holes), [['2020-10-10', '2021-02-28']]);
+});
+
+test.serial('daily runs whose look-back starts one day later each day keep one hole entry, not one more per run', async (t) => {
+  dataset = listedOn(day('2021-03-01'));
+  const first = await ingest(t, {}, {}, {now: Date.parse('2022-04-20T12:00:00Z')});
+  for (const now of ['2022-04-21', '2022-04-22', '2022-04-23']) await ingest(t, {}, {}, {dir: first.dir, now: Date.parse(`${now}T12:00:00Z`)});
+  const {state} = await ingest(t, {}, {}, {dir: first.dir, now: Date.parse('2022-04-24T12:00:00Z')});
+  t.deepEqual(days(state.holes), [['2020-10-03', '2021-02-28']]);
+});
+
+test.serial('days missing at the end of the window are queued as not published yet, not recorded as holes; the next run writes them', async (t) => {
+  dataset = withHoles([day('2022-04-25'), day('2022-04-26')]);
+  const first = await ingest(t, {});
+  const pair = first.result.pairs[0]!;
+  t.like(pair, {status: 'failed', written: 363, lastWritten: '2022-04-24', missing: [], error: {kind: 'no-data'}, queued: {from: '2022-04-25', to: '2022-04-26'}});
+  t.regex(pair.error!.message, /^BRLBTC 2022-04-25\.\.2022-04-26: the mercado-bitcoin source returned no candle for the last 2 bar\(s\) of the window \(not published yet\?\)$/);
+  t.false(first.result.ok, 'exit 3, partial');
+  t.deepEqual(first.state.holes, []);
+  t.like(first.state.failures, [{from: day('2022-04-25'), to: day('2022-04-26'), kind: 'no-data', status: 'pending'}]);
+
+  dataset = recordedDataset();
+  const next = await ingest(t, {}, {}, {dir: first.dir});
+  t.like(next.result.pairs[0], {status: 'written', written: 2, firstWritten: '2022-04-25'});
+  t.like(next.state.failures, [{status: 'resolved'}]);
+  t.is(next.stored.length, 365);
+});
+
+test.serial('days missing at the end of a window are a hole when a later day is already stored: the source skipped them', async (t) => {
+  dataset = recordedDataset();
+  const {dir} = await ingest(t, {});
+  dataset = withHoles([day('2022-04-19'), day('2022-04-20')]);
+  const {result, state} = await ingest(t, {}, {from: day('2022-04-15'), to: day('2022-04-20')}, {dir});
+  t.like(result.pairs[0], {status: 'written', written: 4, missing: [{from: '2022-04-19', to: '2022-04-20', bars: 2}]});
+  t.deepEqual(days(state.holes), [['2022-04-19', '2022-04-20']]);
+  t.deepEqual(state.failures, []);
+});
+
+test.serial('a failure names the queued window, not the request that reached back into the look-back', async (t) => {
+  dataset = recordedDataset();
+  const {dir} = await ingest(t, {}, {}, {now: Date.parse('2022-04-24T12:00:00Z')});
+  // The daily run asks for 2021-10-07..2022-04-26 (199 days of look-back) and is refused.
+  dataset = {...recordedDataset(), hasPair: () => false};
+  const {result, state} = await ingest(t, {}, {}, {dir});
+  t.like(result.pairs[0], {status: 'failed', error: {kind: 'permanent'}, queued: {from: '2022-04-24', to: '2022-04-26'}});
+  t.regex(result.pairs[0]!.error!.message, /^BRLBTC 2022-04-24\.\.2022-04-26: PUBLIC_DATA\|LIST_CANDLES\|SYMBOL_IS_INVALID/);
+  t.notRegex(result.pairs[0]!.error!.message, /2021-10-07\.\./);
+  t.like(state.failures, [{from: day('2022-04-24'), to: day('2022-04-26'), message: result.pairs[0]!.error!.message}]);
 });
 
 test.serial('a range the source answers with no candle at all is a no-data failure, queued, not an empty success', async (t) => {
