@@ -1,4 +1,5 @@
 import {spawn} from 'node:child_process';
+import {watch} from 'node:fs';
 import {readdir, readFile, stat, utimes, writeFile} from 'node:fs/promises';
 import {hostname} from 'node:os';
 import {join} from 'node:path';
@@ -121,4 +122,120 @@ test('SIGTERM stops a run at the next page with exit 130, releases the lock, and
   project.setFaults([]);
   t.is((await project.mms(['ingest'], '2022-04-27T12:00:00Z')).code, 0);
   t.is(await project.rawData(), await reference.rawData());
+});
+
+/** Fast retries, so a failing window is declared in well under a second. */
+const failFast = (url: string) => ({source: {use: 'mercado-bitcoin', baseUrl: `${url}/api/v4`, minIntervalMs: 0, timeoutMs: 500, retry: {limit: 1, baseDelayMs: 10, maxDelayMs: 100}}});
+
+/**
+ * Runs `mms <args>` and kills it with SIGKILL the moment a file whose name matches `trigger` appears in the
+ * data directory (inotify, not polling: the kill lands while that write is under way, or just after it).
+ */
+async function killWhenWriting(dir: string, args: string[], env: Record<string, string>, trigger: RegExp): Promise<{killedOn?: string; code: number | null; stderr: string}> {
+  const dataDir = join(dir, 'data');
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'run.js'), ...args], {cwd: dir, env: {PATH: process.env.PATH, TZ: process.env.TZ, CI: 'true', ...env}});
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let killedOn: string | undefined;
+  const watcher = watch(dataDir, (_event, name) => {
+    if (killedOn === undefined && name && trigger.test(name)) {
+      killedOn = name;
+      child.kill('SIGKILL');
+    }
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  watcher.close();
+  return {killedOn, code, stderr};
+}
+
+test('kill -9 while a failing run saves the ledger leaves the data and the state file whole (old or new), and the next run completes both', async (t) => {
+  // The same two days without a fault.
+  const reference = await simulatedProject(t, {config: failFast});
+  t.is((await reference.mms(['ingest'], '2022-04-26T12:00:00Z')).code, 0);
+  t.is((await reference.mms(['ingest'], '2022-04-27T12:00:00Z')).code, 0);
+
+  for (let round = 0; round < 4; round++) {
+    // Day 1: BRLETH fails and is queued. Day 2: it fails again while BRLBTC writes its new day; the run is
+    // killed as it saves the ledger (the save's write lock appearing), after the data was written.
+    const project = await simulatedProject(t, {faults: [{type: 'fail-pair', pair: 'BRLETH'}], config: failFast});
+    t.is((await project.mms(['ingest'], '2022-04-26T12:00:00Z')).code, 3);
+    const statePath = join(project.dir, 'data', 'mms.state.json');
+    const oldState = await readFile(statePath, 'utf8');
+    const oldData = await project.rawData();
+    await project.mms(['--version'], '2022-04-27T12:00:00Z'); // the simulator's clock
+    const killed = await killWhenWriting(project.dir, ['ingest'], {MMS_NOW: '2022-04-27T12:00:00Z'}, /^mms\.state\.json\.write\.lock$/);
+    t.is(killed.code, null, `killed, not finished: ${killed.stderr}`);
+    t.is(killed.killedOn, 'mms.state.json.write.lock');
+
+    // The data file: before, or exactly one record after, BRLBTC's 2022-04-26 (written before the ledger save).
+    const data = await project.rawData();
+    if (data !== oldData) {
+      const added = (JSON.parse(data) as Array<{pair: string; timestamp: number}>).filter((r) => !oldData.includes(JSON.stringify(r)));
+      t.deepEqual(added.map((r) => [r.pair, r.timestamp]), [['BRLBTC', 1_650_931_200]], 'the new content: the old plus the new day');
+    }
+    // The state file: byte for byte the day-1 ledger, or a whole one of this run (BRLETH tried again).
+    const state = await readFile(statePath, 'utf8');
+    const parsed = JSON.parse(state) as {version: number; failures: Array<{pair: string; status: string; lastTriedAt: string}>};
+    t.is(parsed.version, 1);
+    t.like(parsed.failures, [{pair: 'BRLETH', status: 'pending'}]);
+    if (state !== oldState) t.is(parsed.failures[0]!.lastTriedAt, '2022-04-27T12:00:00.000Z', 'the new content: tried again today');
+
+    project.setFaults([]);
+    const next = await project.mms(['ingest'], '2022-04-27T12:00:00Z');
+    t.is(next.code, 0, next.stderr);
+    // BRLETH's queued window starts a day before what an ingest into its empty series loads: retry fills it.
+    const retry = await project.mms(['retry'], '2022-04-27T12:00:00Z');
+    t.is(retry.code, 0, retry.stderr);
+    t.is(await project.rawData(), await reference.rawData(), 'the same data as days that never failed');
+    const pending = JSON.parse((await project.mms(['retry', '--list', '--json'], '2022-04-27T12:00:00Z')).stdout) as {pending: unknown[]};
+    t.deepEqual(pending.pending, [], 'nothing left queued');
+    const leftovers = (await readdir(join(project.dir, 'data'))).filter((name) => name.endsWith('.tmp') || name.endsWith('.lock'));
+    t.deepEqual(leftovers, [], 'no temporary file or lock is left');
+  }
+});
+
+test('kill -9 during mms retry leaves the data and the ledger whole (old or new), and the next retry completes them', async (t) => {
+  const reference = await simulatedProject(t, {config: failFast});
+  t.is((await reference.mms(['ingest'], '2022-04-27T12:00:00Z')).code, 0);
+
+  // Kill on the first data write, and on the first ledger save (after the first window was written).
+  for (const trigger of [/^\.mms\.json\..*\.tmp$/, /^mms\.state\.json\.write\.lock$/, /^\.mms\.state\.json\..*\.tmp$/]) {
+    const project = await simulatedProject(t, {faults: [{type: 'down'}], config: failFast});
+    t.is((await project.mms(['ingest'], '2022-04-27T12:00:00Z')).code, 3);
+    const statePath = join(project.dir, 'data', 'mms.state.json');
+    const oldState = await readFile(statePath, 'utf8');
+    project.setFaults([]);
+    const killed = await killWhenWriting(project.dir, ['retry'], {MMS_NOW: '2022-04-27T12:00:00Z'}, trigger);
+    t.is(killed.code, null, `killed, not finished: ${killed.stderr}`);
+    t.regex(killed.killedOn ?? '', trigger);
+
+    const data = await readFile(project.dataPath, 'utf8').catch(() => undefined);
+    if (data !== undefined) {
+      const records = JSON.parse(data) as Array<{pair: string}>;
+      t.true([365, 730].includes(records.length), `whole pairs only: ${records.length} records`);
+    }
+    // The ledger: byte for byte the old one, or a whole new one (both windows still listed, some resolved).
+    const state = await readFile(statePath, 'utf8');
+    const failures = (JSON.parse(state) as {failures: Array<{status: string}>}).failures;
+    t.is(failures.length, 2);
+    if (state === oldState) t.true(failures.every((f) => f.status === 'pending'));
+
+    const next = await project.mms(['retry'], '2022-04-27T12:00:00Z');
+    t.is(next.code, 0, next.stderr);
+    t.is(await project.rawData(), await reference.rawData(), 'byte-identical to a run that never failed');
+    const leftovers = (await readdir(join(project.dir, 'data'))).filter((name) => name.endsWith('.tmp') || name.endsWith('.lock'));
+    t.deepEqual(leftovers, [], 'no temporary file or lock is left');
+  }
+});
+
+test('an empty lock file left by an older mms killed while taking it does not block the next run for 30 s', async (t) => {
+  const project = await simulatedProject(t);
+  const {mkdir} = await import('node:fs/promises');
+  await mkdir(join(project.dir, 'data'), {recursive: true});
+  await writeFile(`${project.dataPath}.lock`, '');
+  const tenSecondsAgo = new Date(Date.now() - 10_000);
+  await utimes(`${project.dataPath}.lock`, tenSecondsAgo, tenSecondsAgo);
+  const run = await project.mms(['ingest', '--pairs', 'BRLBTC', '--from', '2022-04-01'], '2022-04-27T12:00:00Z');
+  t.is(run.code, 0, run.stderr);
+  t.regex(run.stderr, /the lock file .*mms\.json\.lock was empty or unreadable for \d+ s \(left by an mms run killed while taking it\); it was removed and the lock taken over/);
 });

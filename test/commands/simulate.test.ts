@@ -1,7 +1,9 @@
 import {spawn} from 'node:child_process';
+import {readFile} from 'node:fs/promises';
 import {createServer} from 'node:net';
 import {join} from 'node:path';
 import test from 'ava';
+import {type Fault, parseFault} from '../../simulator/fault-plan.js';
 import {ROOT, runCli} from '../helpers/run-cli.js';
 import {tempDir} from '../helpers/temp-dir.js';
 
@@ -43,4 +45,54 @@ test('mms simulate refuses a busy port and an unknown fault with exit 2 and a pl
   const fault = await runCli(['simulate', '--port', '0', '--fault', 'meteor-strike'], {cwd});
   t.is(fault.code, 2);
   t.regex(fault.stderr, /--fault: unknown fault "meteor-strike"; known: down, down-after/);
+});
+
+/** One example per spec of the README's fault table, and the fault it must become. */
+const FAULT_SPECS: ReadonlyArray<readonly [string, Fault]> = [
+  ['down', {type: 'down', requests: undefined}],
+  ['down:3', {type: 'down', requests: 3}],
+  ['down-after:2', {type: 'down', after: 2}],
+  ['fail-pair:BRLETH', {type: 'fail-pair', pair: 'BRLETH'}],
+  ['cloudflare', {type: 'cloudflare', requests: undefined}],
+  ['cloudflare:4', {type: 'cloudflare', requests: 4}],
+  ['rate-limit', {type: 'rate-limit', requests: undefined, retryAfter: undefined}],
+  ['rate-limit:2', {type: 'rate-limit', requests: 2, retryAfter: undefined}],
+  ['rate-limit:2:30', {type: 'rate-limit', requests: 2, retryAfter: 30}],
+  ['slow:15000', {type: 'slow', delayMs: 15_000, requests: undefined}],
+  ['slow:15000:1', {type: 'slow', delayMs: 15_000, requests: 1}],
+  ['hole:BRLBTC:2022-01-10', {type: 'hole', pair: 'BRLBTC', from: day('2022-01-10'), to: day('2022-01-10')}],
+  ['hole:BRLBTC:2022-01-10..2022-01-12', {type: 'hole', pair: 'BRLBTC', from: day('2022-01-10'), to: day('2022-01-12')}],
+  ['malformed-json', {type: 'malformed-json', requests: undefined}],
+  ['malformed-json:1', {type: 'malformed-json', requests: 1}],
+  ['unequal-columns', {type: 'unequal-columns', requests: undefined}],
+  ['unequal-columns:1', {type: 'unequal-columns', requests: 1}],
+  ['partial-day', {type: 'partial-day'}],
+];
+
+test('--fault accepts every spec the README documents, in each of its forms', async (t) => {
+  for (const [spec, fault] of FAULT_SPECS) t.deepEqual(parseFault(spec), fault, spec);
+  // The fault table of `mms simulate` in the README: a documented fault without an example here fails.
+  const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+  const documented = [...readme.matchAll(/^\| `([a-z-]+)[^`]*` \| (?:answers|serves|leaves|cuts|includes)\b/gm)].map((m) => m[1]!);
+  t.deepEqual(documented, ['down', 'down-after', 'fail-pair', 'cloudflare', 'rate-limit', 'slow', 'hole', 'malformed-json', 'unequal-columns', 'partial-day']);
+  const tested = new Set(FAULT_SPECS.map(([spec]) => spec.split(':')[0]));
+  t.deepEqual(
+    documented.filter((name) => !tested.has(name)),
+    [],
+  );
+});
+
+test('--fault refuses a malformed spec with a message that shows the expected form', (t) => {
+  for (const [spec, message] of [
+    ['down:soon', /fault "down:soon": the request count must be a whole number, got "soon"/],
+    ['down-after', /fault "down-after": give the number of requests served first, e\.g\. down-after:3/],
+    ['fail-pair', /fault "fail-pair": name the pair, e\.g\. fail-pair:BRLETH/],
+    ['rate-limit:1:later', /fault "rate-limit:1:later": Retry-After must be a whole number, got "later"/],
+    ['slow', /fault "slow": give the delay, e\.g\. slow:15000/],
+    ['hole:BRLBTC', /fault "hole:BRLBTC": expected hole:PAIR:YYYY-MM-DD\[\.\.YYYY-MM-DD\]/],
+    ['hole:BRLBTC:2022-1-10', /expected hole:PAIR:YYYY-MM-DD/],
+    ['hole:BRLBTC:2022-01-10..tomorrow', /expected hole:PAIR:YYYY-MM-DD/],
+  ] as const) {
+    t.throws(() => parseFault(spec), {message}, spec);
+  }
 });

@@ -1,6 +1,8 @@
-import {randomUUID} from 'node:crypto';
-import {mkdir, open, readFile, rm, stat, utimes} from 'node:fs/promises';
-import {dirname} from 'node:path';
+import {randomBytes, randomUUID} from 'node:crypto';
+import {link, mkdir, open, readdir, readFile, rm, stat, utimes} from 'node:fs/promises';
+import {hostname} from 'node:os';
+import {basename, dirname, join} from 'node:path';
+import {setTimeout as sleep} from 'node:timers/promises';
 import type {HeldLock, LockOwner} from '../contracts/state-store.js';
 import {LockedError} from '../errors/locked-error.js';
 import {SinkError} from '../errors/sink-error.js';
@@ -9,50 +11,55 @@ import {acquireAll} from './acquire-all.js';
 import {describeHolder, LOCK_HEARTBEAT_MS, lockIsStale} from './lock-holder.js';
 
 /**
- * An exclusive lock as a file created with O_EXCL, holding who took it. A lock whose process is gone
- * (same host, pid not alive) or whose heartbeat stopped (any host) is taken over, so a run killed with
- * kill -9 never blocks the next one.
+ * How old a lock file without a readable holder must be before it counts as torn rather than being
+ * written right now. This version never leaves one (the file appears with its content), but an older
+ * version did when killed between creating the file and writing it, and so does the fallback for file
+ * systems without hard links; either writes its few bytes within milliseconds of creating the file.
+ */
+export const TORN_LOCK_GRACE_MS = 3000;
+
+/**
+ * An exclusive lock as a file that appears atomically with its holder in it: the holder is written to a
+ * temporary file, which is then hard-linked to the lock's name (link() never replaces an existing file, so
+ * exactly one taker wins). A lock whose process is gone (same host, pid not alive) or whose heartbeat
+ * stopped (any host) is taken over, so a run killed with kill -9 never blocks the next one.
  */
 export async function acquireFileLock(path: string, owner: LockOwner, what: string): Promise<HeldLock> {
   await mkdir(dirname(path), {recursive: true});
+  let waitedForTorn = false;
   for (let attempt = 0; attempt < 3; attempt++) {
+    const token = randomUUID();
+    let created: boolean;
     try {
-      const token = randomUUID();
-      const handle = await open(path, 'wx');
-      await handle.writeFile(JSON.stringify({...owner, token}));
-      await handle.close();
-      // Ours is the file with our token (an inode number is reused at once): a run paused past the stale
-      // limit may find its lock taken over, and must then neither keep another run's lock alive nor delete it.
-      const stillOurs = async () => {
-        const text = await readFile(path, 'utf8').catch(() => '');
-        return text.includes(`"token":"${token}"`);
-      };
-      const heartbeat = setInterval(() => {
-        void stillOurs().then((ours) => {
-          if (!ours) return clearInterval(heartbeat);
-          const now = new Date();
-          return utimes(path, now, now).catch(() => undefined);
-        });
-      }, LOCK_HEARTBEAT_MS);
-      heartbeat.unref();
-      return {
-        held: stillOurs,
-        release: async () => {
-          clearInterval(heartbeat);
-          if (await stillOurs()) await rm(path, {force: true});
-        },
-      };
+      created = await createWithContent(path, JSON.stringify({...owner, token}));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new SinkError(`cannot create the lock file ${path} (${(error as Error).message}).`, {cause: error});
-      }
+      throw new SinkError(`cannot create the lock file ${path} (${(error as Error).message}). Check that its directory is writable.`, {cause: error});
+    }
+    if (created) {
+      await removeDeadTemporaries(path);
+      return heldLock(path, token);
     }
     const holder = await readHolder(path);
     if (holder === 'gone') continue;
+    if (holder.torn && !holder.stale && !waitedForTorn) {
+      // Empty or unreadable: give a writer that is only slow the grace period, then judge the file again.
+      waitedForTorn = true;
+      await sleep(TORN_LOCK_GRACE_MS - holder.ageMs + 50);
+      attempt--;
+      continue;
+    }
     if (holder.stale) {
       // Remove only the file we judged stale: if another run replaced it meanwhile, its inode differs.
       const info = await stat(path).catch(() => undefined);
-      if (info?.ino === holder.ino) await rm(path, {force: true});
+      if (info?.ino === holder.ino) {
+        await rm(path, {force: true});
+        if (holder.torn) {
+          process.emitWarning(
+            `the lock file ${path} was empty or unreadable for ${Math.round(holder.ageMs / 1000)} s (left by an mms run killed while taking it); it was removed and the lock taken over.`,
+            {code: 'MMS_TORN_LOCK'},
+          );
+        }
+      }
       continue;
     }
     throw lockedError(what, holder.owner, `lock file: ${path}`);
@@ -65,7 +72,97 @@ export function acquireFileLocks(locks: ReadonlyArray<{path: string; what: strin
   return acquireAll(locks, (l) => l.path, (l) => acquireFileLock(l.path, owner, l.what));
 }
 
-type Holder = 'gone' | {owner: LockOwner | undefined; stale: boolean; ino: number};
+/**
+ * Creates `path` holding `content` unless it exists (false then). Readers never see it empty: the content
+ * is written to a temporary file first and linked into place. Where hard links are not supported, it falls
+ * back to O_EXCL and a write, whose short window for a torn file TORN_LOCK_GRACE_MS covers.
+ */
+async function createWithContent(path: string, content: string): Promise<boolean> {
+  for (;;) {
+    const temporary = join(dirname(path), `${TEMPORARY_PREFIX}${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    await writeNew(temporary, content);
+    try {
+      await link(temporary, path);
+      return true;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') return false;
+      // Our temporary file was removed under us (taken for a dead run's): write it again.
+      if (code === 'ENOENT') continue;
+      if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS') return createExclusive(path, content);
+      throw error;
+    } finally {
+      await rm(temporary, {force: true});
+    }
+  }
+}
+
+async function createExclusive(path: string, content: string): Promise<boolean> {
+  try {
+    await writeNew(path, content);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+}
+
+async function writeNew(path: string, content: string): Promise<void> {
+  const handle = await open(path, 'wx');
+  try {
+    await handle.writeFile(content);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Not the `.<name>.` prefix of the data files' temporaries, which a sink removes on its own terms. */
+const TEMPORARY_PREFIX = '.lock-';
+
+/**
+ * A run killed between writing its temporary file and linking it leaves the temporary behind; remove those
+ * of this lock whose process is gone, or that are older than any live taker's (another host's pid means
+ * nothing here).
+ */
+async function removeDeadTemporaries(path: string): Promise<void> {
+  const dir = dirname(path);
+  const prefix = `${TEMPORARY_PREFIX}${basename(path)}.`;
+  const names = (await readdir(dir).catch(() => [] as string[])).filter((name) => name.startsWith(prefix) && name.endsWith('.tmp'));
+  await Promise.all(
+    names.map(async (name) => {
+      const pid = Number(name.slice(prefix.length).split('.')[0]);
+      const info = await stat(join(dir, name)).catch(() => undefined);
+      // The rule of a lock file itself: its process is gone from this host, or it is older than any taker's.
+      if (info && lockIsStale({host: hostname(), pid}, Date.now() - info.mtimeMs)) await rm(join(dir, name), {force: true});
+    }),
+  );
+}
+
+function heldLock(path: string, token: string): HeldLock {
+  // Ours is the file with our token (an inode number is reused at once): a run paused past the stale
+  // limit may find its lock taken over, and must then neither keep another run's lock alive nor delete it.
+  const stillOurs = async () => {
+    const text = await readFile(path, 'utf8').catch(() => '');
+    return text.includes(`"token":"${token}"`);
+  };
+  const heartbeat = setInterval(() => {
+    void stillOurs().then((ours) => {
+      if (!ours) return clearInterval(heartbeat);
+      const now = new Date();
+      return utimes(path, now, now).catch(() => undefined);
+    });
+  }, LOCK_HEARTBEAT_MS);
+  heartbeat.unref();
+  return {
+    held: stillOurs,
+    release: async () => {
+      clearInterval(heartbeat);
+      if (await stillOurs()) await rm(path, {force: true});
+    },
+  };
+}
+
+type Holder = 'gone' | {owner: LockOwner | undefined; torn: boolean; stale: boolean; ageMs: number; ino: number};
 
 async function readHolder(path: string): Promise<Holder> {
   let info;
@@ -76,13 +173,16 @@ async function readHolder(path: string): Promise<Holder> {
   } catch {
     return 'gone';
   }
+  const ageMs = Math.max(0, Date.now() - info.mtimeMs);
   let owner: LockOwner | undefined;
   try {
-    owner = JSON.parse(text) as LockOwner;
+    const parsed = JSON.parse(text) as unknown;
+    if (parsed !== null && typeof parsed === 'object') owner = parsed as LockOwner;
   } catch {
-    // Written by a holder killed between create and write: judge it by its age alone.
+    // Empty or cut short: a holder killed between creating the file and writing it (an older mms).
   }
-  return {owner, stale: lockIsStale(owner, Date.now() - info.mtimeMs), ino: info.ino};
+  if (owner === undefined) return {owner, torn: true, stale: ageMs > TORN_LOCK_GRACE_MS, ageMs, ino: info.ino};
+  return {owner, torn: false, stale: lockIsStale(owner, ageMs), ageMs, ino: info.ino};
 }
 
 /** The refusal every lock gives: who holds it, and what to do. */

@@ -1,8 +1,10 @@
-import {readdir, readFile, rm, writeFile} from 'node:fs/promises';
+import {spawn} from 'node:child_process';
+import {readdir, readFile, rm, utimes, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
-import test from 'ava';
+import {setTimeout as sleep} from 'node:timers/promises';
+import test, {type ExecutionContext} from 'ava';
 import {LockedError} from '../../../src/core/errors/locked-error.js';
-import {acquireFileLock, acquireFileLocks} from '../../../src/core/state/file-lock.js';
+import {acquireFileLock, acquireFileLocks, TORN_LOCK_GRACE_MS} from '../../../src/core/state/file-lock.js';
 import {lockOwner} from '../../../src/core/state/lock-holder.js';
 import {tempDir} from '../../helpers/temp-dir.js';
 
@@ -39,3 +41,117 @@ test('per-pair locks are all or none: refused on one pair, a run keeps none of t
   await Promise.all([holder.release(), disjoint.release()]);
   t.deepEqual(await readdir(dir), []);
 });
+
+/** Makes the next `FileHandle.writeFile` in this process hang, as a taker frozen or killed right there would. */
+const HANG_NEXT_WRITE = `
+  import {open} from 'node:fs/promises';
+  const probe = await open(process.execPath, 'r');
+  const prototype = Object.getPrototypeOf(probe);
+  await probe.close();
+  prototype.writeFile = () => new Promise(() => {});
+  setInterval(() => {}, 60_000); // stay alive until killed
+`;
+
+test('a taker killed (kill -9) while writing its holder leaves no lock file: the next taker gets the lock at once and removes the leftover', async (t) => {
+  const dir = await tempDir(t);
+  const path = join(dir, 'store.lock');
+  const lockModule = new URL('../../../src/core/state/file-lock.ts', import.meta.url).href;
+  const holderModule = new URL('../../../src/core/state/lock-holder.ts', import.meta.url).href;
+  const child = spawn(process.execPath, ['--import=tsx', '--input-type=module', '-e', `${HANG_NEXT_WRITE}
+    const {acquireFileLock} = await import(${JSON.stringify(lockModule)});
+    const {lockOwner} = await import(${JSON.stringify(holderModule)});
+    await acquireFileLock(${JSON.stringify(path)}, lockOwner('mms ingest'), 'the store');`]);
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise((resolve) => child.on('close', resolve));
+  // The child stops in the middle of writing its holder: whatever file it made by then is on disk.
+  let names: string[] = [];
+  for (let i = 0; i < 3000 && names.length === 0; i++) {
+    names = await readdir(dir);
+    if (names.length === 0) await sleep(10);
+  }
+  t.true(names.length > 0, `the taker created a file before it hung; stderr: ${stderr}`);
+  await sleep(100);
+  child.kill('SIGKILL');
+  await exited;
+  t.false((await readdir(dir)).includes('store.lock'), 'no lock file without its holder');
+
+  const warnings = captureWarnings(t, path);
+  const started = Date.now();
+  const lock = await acquireFileLock(path, lockOwner('mms retry'), 'the store');
+  t.true(Date.now() - started < TORN_LOCK_GRACE_MS / 2, `taken in ${Date.now() - started} ms, without waiting`);
+  t.deepEqual(warnings, []);
+  t.deepEqual(await readdir(dir), ['store.lock'], "the killed taker's temporary file was removed");
+  await lock.release();
+});
+
+test('an empty lock file older than the grace period (a taker of an older mms killed mid-way) is taken over at once, with a warning naming it', async (t) => {
+  const path = join(await tempDir(t), 'store.lock');
+  await writeFile(path, '');
+  const old = new Date(Date.now() - TORN_LOCK_GRACE_MS - 1000);
+  await utimes(path, old, old);
+  const warnings = captureWarnings(t, path);
+  const started = Date.now();
+  const lock = await acquireFileLock(path, lockOwner('mms ingest'), 'the store');
+  t.true(Date.now() - started < TORN_LOCK_GRACE_MS, 'no wait: it is already past the grace period');
+  t.true(await lock.held());
+  t.like(JSON.parse(await readFile(path, 'utf8')), {pid: process.pid, command: 'mms ingest'});
+  t.is(warnings.length, 1);
+  t.is(warnings[0]!.code, 'MMS_TORN_LOCK');
+  t.regex(warnings[0]!.message, new RegExp(`the lock file ${escape(path)} was empty or unreadable for \\d+ s \\(left by an mms run killed while taking it\\); it was removed and the lock taken over`));
+  await lock.release();
+});
+
+test('an unparseable lock file younger than the grace period is given the rest of it, then taken over', async (t) => {
+  const path = join(await tempDir(t), 'store.lock');
+  await writeFile(path, '{"pid":12');
+  const warnings = captureWarnings(t, path);
+  const started = Date.now();
+  const lock = await acquireFileLock(path, lockOwner('mms ingest'), 'the store');
+  const waited = Date.now() - started;
+  t.true(waited >= TORN_LOCK_GRACE_MS - 100, `waited ${waited} ms`);
+  t.true(waited < TORN_LOCK_GRACE_MS + 5000, `waited ${waited} ms`);
+  t.true(await lock.held());
+  t.is(warnings.length, 1);
+  await lock.release();
+});
+
+test('a fresh empty lock file whose holder finishes writing it within the grace period is respected', async (t) => {
+  const path = join(await tempDir(t), 'store.lock');
+  await writeFile(path, '');
+  // A slow taker (an older mms, or a file system without hard links) writes its holder a moment later.
+  const slowWriter = setTimeout(() => void writeFile(path, JSON.stringify({...lockOwner('mms ingest'), token: 'slow'})), 300);
+  t.teardown(() => clearTimeout(slowWriter));
+  const warnings = captureWarnings(t, path);
+  const error = await t.throwsAsync(acquireFileLock(path, lockOwner('mms retry'), 'the store'), {instanceOf: LockedError});
+  t.regex(error.message, new RegExp(`the store is in use by another mms run \\(\`mms ingest\`, pid ${process.pid} on `));
+  t.deepEqual(warnings, []);
+  t.is(JSON.parse(await readFile(path, 'utf8')).token, 'slow', 'the holder keeps its lock');
+});
+
+test('a temporary file left by a taker killed before linking it is removed by the next taker; a live taker\'s is not', async (t) => {
+  const dir = await tempDir(t);
+  const path = join(dir, 'store.lock');
+  const dead = spawn(process.execPath, ['-e', '0']);
+  await new Promise((resolve) => dead.on('close', resolve));
+  const deadTemporary = `.lock-store.lock.${dead.pid}.0badc0de.tmp`;
+  const liveTemporary = `.lock-store.lock.${process.pid}.0badc0de.tmp`;
+  await writeFile(join(dir, deadTemporary), JSON.stringify(lockOwner('killed')));
+  await writeFile(join(dir, liveTemporary), JSON.stringify(lockOwner('taking it right now')));
+  const lock = await acquireFileLock(path, lockOwner('mms ingest'), 'the store');
+  t.deepEqual((await readdir(dir)).sort(), [liveTemporary, 'store.lock']);
+  await lock.release();
+});
+
+/** Warnings about `path` (tests run concurrently in one process, and warnings are process-wide). */
+function captureWarnings(t: ExecutionContext, path: string): Array<Error & {code?: string}> {
+  const warnings: Array<Error & {code?: string}> = [];
+  const listener = (warning: Error & {code?: string}) => {
+    if (warning.message.includes(path)) warnings.push(warning);
+  };
+  process.on('warning', listener);
+  t.teardown(() => process.off('warning', listener));
+  return warnings;
+}
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -1,5 +1,5 @@
-import {writeFile} from 'node:fs/promises';
-import {join} from 'node:path';
+import {readdir, readFile, writeFile} from 'node:fs/promises';
+import {dirname, join} from 'node:path';
 import test from 'ava';
 import type {FailedWindow, LedgerState} from '../../../src/core/contracts/state-store.js';
 import {SinkError} from '../../../src/core/errors/sink-error.js';
@@ -35,8 +35,20 @@ test('runs of disjoint pairs saving one state file at the same time keep each ot
 
 test('a state file that is not mms state is refused with what to do, never overwritten', async (t) => {
   const path = join(await tempDir(t), 'mms.state.json');
-  await writeFile(path, '{"something": "else"}');
+  const foreign = '{"something": "else"}\n';
+  await writeFile(path, foreign);
   const store = new FileStateStore(path);
   const error = await t.throwsAsync(store.save({version: 1, failures: [failure('BRLBTC', 1)], holes: []}, ['BRLBTC']), {instanceOf: SinkError});
   t.regex(error.message, /is not an mms state file .* fix it, or move it away/);
+  t.is(await readFile(path, 'utf8'), foreign, 'the file keeps its bytes');
+  t.deepEqual(await readdir(dirname(path)), ['mms.state.json'], 'no temporary file or write lock is left beside it');
+});
+
+test('a state file that is not valid JSON (torn by hand, or another tool) is refused with what to do, never overwritten', async (t) => {
+  const path = join(await tempDir(t), 'mms.state.json');
+  const torn = '{"version": 1, "failures": [{"pair": "BRL';
+  await writeFile(path, torn);
+  const error = await t.throwsAsync(new FileStateStore(path).save({version: 1, failures: [failure('BRLBTC', 1)], holes: []}, ['BRLBTC']), {instanceOf: SinkError});
+  t.regex(error.message, /state file .* is not valid JSON .*; fix it, or move it away to forget the queued retries/);
+  t.is(await readFile(path, 'utf8'), torn, 'the file keeps its bytes');
 });

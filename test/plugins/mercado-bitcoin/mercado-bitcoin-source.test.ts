@@ -1,11 +1,12 @@
 import {performance} from 'node:perf_hooks';
 import test, {type ExecutionContext} from 'ava';
-import {delay, http, HttpResponse} from 'msw';
+import {http, HttpResponse} from 'msw';
 import {setupServer} from 'msw/node';
 import type {z} from 'zod';
 import {mercadoBitcoinConfigSchema} from '../../../plugins/mercado-bitcoin/config-schema.js';
 import manifest from '../../../plugins/mercado-bitcoin/index.js';
 import {CandleFormatError} from '../../../plugins/mercado-bitcoin/parse-candles.js';
+import {type Fault, FaultPlan} from '../../../simulator/fault-plan.js';
 import {handleMbRequest} from '../../../simulator/handle-mb-request.js';
 import {recordedDataset} from '../../../simulator/recorded-dataset.js';
 import type {Candle} from '../../../src/core/contracts/candle.js';
@@ -113,13 +114,12 @@ function spyOnFetch(t: ExecutionContext): number[] {
 const V4_CANDLES = `${MB_V4_BASE}/candles`;
 const LEGACY_CANDLES = `${MB_LEGACY_BASE}/:pair/candle`;
 
-/** A handler that answers the first `times` requests with `response()` and lets the simulator answer the rest. */
-function failFirst(times: number, response: () => Response, url = V4_CANDLES) {
-  let calls = 0;
-  return http.get(url, () => {
-    calls++;
-    return calls <= times ? response() : undefined;
-  });
+/**
+ * Answers with the simulator under these faults, as `mms simulate --fault` does: the unit tests and the
+ * end-to-end fault matrix then exercise the very same responses.
+ */
+function withFaults(...faults: Fault[]) {
+  server.use(...mbHandlers({...simulatorOptions, faults: new FaultPlan(faults)}));
 }
 
 for (const pair of ['BRLBTC', 'BRLETH'] as const) {
@@ -202,7 +202,7 @@ test.serial('with minIntervalMs 300, three requests start at least ~300 ms apart
 });
 
 test.serial('pacing also spaces a retry: a 503 retried after a 10 ms backoff still waits for minIntervalMs', async (t) => {
-  server.use(failFirst(1, () => new HttpResponse(null, {status: 503})));
+  withFaults({type: 'down', requests: 1});
   const fetches = spyOnFetch(t);
   const source = await createSource({minIntervalMs: 300, retry: {baseDelayMs: 10}});
   const {candles} = await collect(source, query('BRLBTC', '2022-04-01', '2022-04-10'));
@@ -226,7 +226,7 @@ test.serial('sources made by one factory share the pacing of a host, even when t
 });
 
 test.serial('a 503 twice then a success is retried: 3 requests, and the candles arrive', async (t) => {
-  server.use(failFirst(2, () => HttpResponse.json({code: 'API|SERVICE_UNAVAILABLE', message: 'try again'}, {status: 503})));
+  withFaults({type: 'down', requests: 2});
   const q = query('BRLETH', '2021-06-01', '2021-06-30');
   const {pages, candles} = await collect(await createSource({retry: {limit: 4}}), q);
   t.is(seen.length, 3);
@@ -239,9 +239,7 @@ test.serial('a 503 twice then a success is retried: 3 requests, and the candles 
 });
 
 test.serial('a 429 with Retry-After: 1 is retried only after about a second, not after the short backoff', async (t) => {
-  server.use(
-    failFirst(1, () => HttpResponse.json({code: 'API|TOO_MANY_REQUESTS', message: 'slow down'}, {status: 429, headers: {'retry-after': '1'}})),
-  );
+  withFaults({type: 'rate-limit', requests: 1, retryAfter: 1});
   const q = query('BRLBTC', '2022-04-01', '2022-04-26');
   const {candles} = await collect(await createSource({retry: {baseDelayMs: 10, maxDelayMs: 5000}}), q);
   t.is(seen.length, 2);
@@ -260,7 +258,7 @@ test.serial('a 429 without Retry-After is retried with exponential backoff from 
   t.teardown(() => {
     Math.random = random;
   });
-  server.use(failFirst(3, () => HttpResponse.json({code: 'API|TOO_MANY_REQUESTS', message: 'slow down'}, {status: 429})));
+  withFaults({type: 'rate-limit', requests: 3});
   const baseDelayMs = 100;
   const maxDelayMs = 300;
   const q = query('BRLBTC', '2022-04-20', '2022-04-26');
@@ -301,28 +299,64 @@ test.serial('legacy: an unknown pair (404) fails as permanent after exactly 1 re
   t.regex(error.message, /404 Pair BRLXYZ not found/, "the legacy body's status_message is kept");
 });
 
-test.serial('a Cloudflare-style HTML 403 fails as blocked after exactly 1 request', async (t) => {
-  server.use(
-    http.get(
-      V4_CANDLES,
-      () =>
-        new HttpResponse('<!DOCTYPE html>\n<html><head><title>Attention Required! | Cloudflare</title></head><body>Sorry, you have been blocked</body></html>', {
-          status: 403,
-          headers: {'content-type': 'text/html; charset=UTF-8', server: 'cloudflare'},
-        }),
-    ),
-  );
+for (const api of APIS) {
+  test.serial(`${api}: a Cloudflare-style HTML 403 fails as blocked after exactly 1 request`, async (t) => {
+    withFaults({type: 'cloudflare'});
+    const q = query('BRLBTC', '2022-04-01', '2022-04-26');
+    const error = await t.throwsAsync<SourceError>(collect(await createSource({api, retry: {limit: 4}}), q), {instanceOf: SourceError});
+    t.is(error.kind, 'blocked');
+    t.is(error.status, 403);
+    t.is(seen.length, 1);
+    t.true(error.message.startsWith(`BRLBTC ${isoDay(q.from)}..${isoDay(q.to)}: `), error.message);
+    t.regex(error.message, /HTML/);
+  });
+}
+
+test.serial('a Cloudflare 403 for one pair only blocks that pair; the other is served', async (t) => {
+  withFaults({type: 'cloudflare', pair: 'BRLETH'});
+  const source = await createSource({retry: {limit: 4}});
+  const btc = await collect(source, query('BRLBTC', '2022-04-01', '2022-04-26'));
+  t.is(btc.candles.length, 26);
+  const error = await t.throwsAsync<SourceError>(collect(source, query('BRLETH', '2022-04-01', '2022-04-26')), {instanceOf: SourceError});
+  t.is(error.kind, 'blocked');
+  t.is(error.pair, 'BRLETH');
+  t.is(seen.length, 2, 'one request each: a block is not retried');
+});
+
+for (const api of APIS) {
+  test.serial(`${api}: a body cut in the middle of the JSON fails as invalid-response after 1 request, naming the pair and the window`, async (t) => {
+    withFaults({type: 'malformed-json'});
+    const q = query('BRLETH', '2022-04-01', '2022-04-26');
+    const error = await t.throwsAsync<SourceError>(collect(await createSource({api, retry: {limit: 4}}), q), {instanceOf: SourceError});
+    t.is(error.kind, 'invalid-response');
+    t.is(seen.length, 1);
+    t.true(error.message.startsWith(`BRLETH ${isoDay(q.from)}..${isoDay(q.to)}: `), error.message);
+    t.regex(error.message, /the body is not valid JSON/);
+  });
+}
+
+test.serial('v4: column arrays of unequal length fail as invalid-response, saying which lengths differ', async (t) => {
+  withFaults({type: 'unequal-columns'});
   const q = query('BRLBTC', '2022-04-01', '2022-04-26');
   const error = await t.throwsAsync<SourceError>(collect(await createSource({retry: {limit: 4}}), q), {instanceOf: SourceError});
-  t.is(error.kind, 'blocked');
-  t.is(error.status, 403);
+  t.is(error.kind, 'invalid-response');
+  t.is(seen.length, 1);
+  t.regex(error.message, /column arrays have unequal lengths \(t: 26, c: 25\)/);
+  t.true(error.cause instanceof CandleFormatError);
+});
+
+test.serial('legacy: a bar with its close missing (the legacy form of unequal columns) fails as invalid-response, never a stored number', async (t) => {
+  withFaults({type: 'unequal-columns'});
+  const q = query('BRLBTC', '2022-04-01', '2022-04-26');
+  const error = await t.throwsAsync<SourceError>(collect(await createSource({api: 'legacy', retry: {limit: 4}}), q), {instanceOf: SourceError});
+  t.is(error.kind, 'invalid-response');
   t.is(seen.length, 1);
   t.true(error.message.startsWith(`BRLBTC ${isoDay(q.from)}..${isoDay(q.to)}: `), error.message);
-  t.regex(error.message, /HTML/);
+  t.true(error.cause instanceof CandleFormatError);
 });
 
 test.serial('a 500 on every attempt fails as transient after retry.limit + 1 requests', async (t) => {
-  server.use(http.get(V4_CANDLES, () => new HttpResponse('Internal Server Error', {status: 500, headers: {'content-type': 'text/plain'}})));
+  withFaults({type: 'fail-pair', pair: 'BRLBTC'});
   const limit = 2;
   const error = await t.throwsAsync<SourceError>(collect(await createSource({retry: {limit}}), query('BRLBTC', '2022-04-01', '2022-04-26')), {
     instanceOf: SourceError,
@@ -331,15 +365,11 @@ test.serial('a 500 on every attempt fails as transient after retry.limit + 1 req
   t.is(error.status, 500);
   t.is(seen.length, limit + 1);
   t.true(error.message.includes(`after ${limit + 1} attempt(s)`), error.message);
+  t.regex(error.message, /PUBLIC_DATA\|LIST_CANDLES\|INTERNAL_ERROR: Internal error listing candles of BRLBTC/, "MB's error JSON is kept in the message");
 });
 
 test.serial('a response slower than timeoutMs fails as transient, each attempt timed out', async (t) => {
-  server.use(
-    http.get(V4_CANDLES, async () => {
-      await delay(1000);
-      return HttpResponse.json({t: [], o: [], h: [], l: [], c: [], v: []});
-    }),
-  );
+  withFaults({type: 'slow', delayMs: 1000});
   const timeoutMs = 100;
   const limit = 1;
   const started = performance.now();
