@@ -1,8 +1,13 @@
 import type {ExecutionContext} from 'ava';
+import {createRequire} from 'node:module';
 import {Long, ObjectId} from 'mongodb';
 import mock from 'mongodb-mock-server';
 
 type Doc = Record<string, unknown>;
+
+// Sized with the mock server's own bson (4.x): the documents it decoded hold that version's ObjectIds and
+// Dates, which the driver's bson refuses to measure.
+const mockBson = createRequire(createRequire(import.meta.url).resolve('mongodb-mock-server'))('bson') as {calculateObjectSize(document: Doc): number};
 
 /** What a test may do to one command: answer it itself (an error, say), or drop the connection. */
 export type Intercept = (command: string, document: Doc) => Doc | 'drop' | undefined;
@@ -14,23 +19,40 @@ export interface MockMongodb {
   readonly commands: Doc[];
   /** The stored documents of `database.collection`. */
   documents(database: string, collection: string): Doc[];
+  /** Stores documents directly, as if written earlier (a large store without the write traffic). */
+  seed(database: string, collection: string, documents: readonly Doc[]): void;
   intercept(handler: Intercept | undefined): void;
 }
 
 const MONITORING = new Set(['ismaster', 'isMaster', 'hello', 'endSessions', 'ping', 'buildInfo']);
 
+/** A server's first batch without `batchSize`: 101 documents. */
+const DEFAULT_FIRST_BATCH = 101;
+/** A reply holds at most 16 MiB of documents (the server's maxBsonObjectSize), whatever the batchSize. */
+const MAX_BATCH_BYTES = 16 * 1024 * 1024;
+
+/** What the mock keeps of an open cursor between getMores. */
+interface OpenCursor {
+  readonly ns: string;
+  readonly remaining: Doc[];
+}
+
 /**
  * A MongoDB server at the wire level for tests: mongodb-mock-server (from the driver's maintainers) speaks
  * the protocol; this handler answers the few commands the mongodb sink sends — createIndexes, update
- * (upserts, $set, multi), insert, delete, find (equality, $gte/$lte and $ne filters, one-key sort, projection, limit) —
- * from in-memory collections, enforcing the unique {pair, timestamp} index and unique _id. Any other command
- * fails loudly, so a change in what the sink sends cannot pass unnoticed.
+ * (upserts, $set, multi), insert, delete, find (equality, $gte/$lte and $ne filters, one-key sort,
+ * projection, limit), getMore, killCursors — from in-memory collections, enforcing the unique
+ * {pair, timestamp} index and unique _id. Results come in batches as a server sends them: the first of
+ * `batchSize` (default 101) documents, the rest by getMore (`batchSize` each, or all that fit), every reply
+ * within `maxBatchBytes` (16 MiB) — so a read longer than one batch crosses the wire in several. Any other
+ * command fails loudly, so a change in what the sink sends cannot pass unnoticed.
  */
-export async function startMockMongodb(t: ExecutionContext, options: {credentials?: string} = {}): Promise<MockMongodb> {
+export async function startMockMongodb(t: ExecutionContext, options: {credentials?: string; maxBatchBytes?: number} = {}): Promise<MockMongodb> {
   const server = await mock.createServer(0, '127.0.0.1');
   t.teardown(() => server.destroy());
   const collections = new Map<string, Map<string, Doc>>();
   const commands: Doc[] = [];
+  const cursors: Cursors = {open: new Map(), next: 1, maxBatchBytes: options.maxBatchBytes ?? MAX_BATCH_BYTES};
   let interceptor: Intercept | undefined;
 
   server.setMessageHandler((request) => {
@@ -45,7 +67,7 @@ export async function startMockMongodb(t: ExecutionContext, options: {credential
     const intercepted = interceptor?.(command, document);
     if (intercepted === 'drop') return request.connection.destroy();
     if (intercepted) return request.reply(intercepted);
-    request.reply(execute(collections, request.response.ns.split('.')[0]!, command, document));
+    request.reply(execute(collections, cursors, request.response.ns.split('.')[0]!, command, document));
   });
 
   const auth = options.credentials ? `${options.credentials}@` : '';
@@ -53,13 +75,32 @@ export async function startMockMongodb(t: ExecutionContext, options: {credential
     url: `mongodb://${auth}127.0.0.1:${server.port}/?directConnection=true`,
     commands,
     documents: (database, collection) => [...(collections.get(`${database}.${collection}`)?.values() ?? [])],
+    seed: (database, collection, documents) => {
+      const key = `${database}.${collection}`;
+      if (!collections.has(key)) collections.set(key, new Map());
+      const result = insert(collections.get(key)!, [...documents]);
+      if (result.writeErrors) throw new Error(`mock: seeding ${key} hit a duplicate key`);
+    },
     intercept: (handler) => {
       interceptor = handler;
     },
   };
 }
 
-function execute(collections: Map<string, Map<string, Doc>>, database: string, command: string, document: Doc): Doc {
+interface Cursors {
+  readonly open: Map<string, OpenCursor>;
+  next: number;
+  readonly maxBatchBytes: number;
+}
+
+function execute(collections: Map<string, Map<string, Doc>>, cursors: Cursors, database: string, command: string, document: Doc): Doc {
+  // Cursor commands name the collection in `collection` / by cursor id, not as the command's value.
+  if (command === 'getMore') return getMore(cursors, database, document);
+  if (command === 'killCursors') {
+    const ids = (document.cursors as unknown[]).map(String);
+    for (const id of ids) cursors.open.delete(id);
+    return {ok: 1, cursorsKilled: document.cursors, cursorsNotFound: [], cursorsAlive: [], cursorsUnknown: []};
+  }
   const name = String(document[command]);
   const key = `${database}.${name}`;
   if (!collections.has(key)) collections.set(key, new Map());
@@ -83,11 +124,43 @@ function execute(collections: Map<string, Map<string, Doc>>, database: string, c
       }
       return {ok: 1, n};
     }
-    case 'find':
-      return {ok: 1, cursor: {id: Long.ZERO, ns: key, firstBatch: find(docs, document)}};
+    case 'find': {
+      const found = find(docs, document);
+      const size = typeof document.batchSize === 'number' ? document.batchSize : DEFAULT_FIRST_BATCH;
+      const firstBatch = takeBatch(found, size, cursors.maxBatchBytes);
+      // A server closes the cursor with the first batch when nothing is left (a limit met) or singleBatch (findOne).
+      if (found.length === 0 || document.singleBatch === true) return {ok: 1, cursor: {id: Long.ZERO, ns: key, firstBatch}};
+      const id = cursors.next++;
+      cursors.open.set(String(id), {ns: key, remaining: found});
+      return {ok: 1, cursor: {id: Long.fromNumber(id), ns: key, firstBatch}};
+    }
     default:
       return {ok: 0, code: 59, codeName: 'CommandNotFound', errmsg: `mock: the sink sent an unexpected command "${command}"`};
   }
+}
+
+function getMore(cursors: Cursors, database: string, document: Doc): Doc {
+  const id = String(document.getMore);
+  const cursor = cursors.open.get(id);
+  const ns = `${database}.${String(document.collection)}`;
+  if (!cursor || cursor.ns !== ns) return {ok: 0, code: 43, codeName: 'CursorNotFound', errmsg: `cursor id ${id} not found in ${ns}`};
+  const size = typeof document.batchSize === 'number' && document.batchSize > 0 ? document.batchSize : Number.POSITIVE_INFINITY;
+  const nextBatch = takeBatch(cursor.remaining, size, cursors.maxBatchBytes);
+  if (cursor.remaining.length === 0) cursors.open.delete(id);
+  // The request's id arrives as a plain number (bson 4 promotes int64): answer with a Long, as a server does.
+  return {ok: 1, cursor: {id: cursor.remaining.length === 0 ? Long.ZERO : Long.fromString(id), ns, nextBatch}};
+}
+
+/** Removes and returns the next batch from `documents`: at most `count`, and (beyond the first) within `maxBytes`. */
+function takeBatch(documents: Doc[], count: number, maxBytes: number): Doc[] {
+  let n = 0;
+  let bytes = 0;
+  while (n < Math.min(count, documents.length)) {
+    bytes += mockBson.calculateObjectSize(documents[n]!);
+    if (n > 0 && bytes > maxBytes) break;
+    n++;
+  }
+  return documents.splice(0, n);
 }
 
 /** Over OP_QUERY the driver sends write batches as its internal batch object; both shapes are accepted. */

@@ -95,3 +95,25 @@ test('credentials in the URL never appear in a message: failed authentication, u
   t.regex(unreachable.message, /^mongodb: cannot reach mongodb:\/\/\*\*\*@127\.0\.0\.1:9\/\?authSource=admin to write records \(.*ECONNREFUSED.*\)\. Start MongoDB, or fix sink\.url \(MMS_MONGODB_URL\)\.$/);
   t.notRegex(unreachable.message, /s3cret/);
 });
+
+test('a 100,000-record range read crosses the wire in several batches: the driver follows the cursor with getMore, and nothing is lost or reordered', async (t) => {
+  const server = await startMockMongodb(t);
+  const n = 100_000;
+  server.seed('mms', 'mms', Array.from({length: n}, (_, i) => ({_id: `seed:${i}`, pair: 'BRLBTC', timestamp: T0 + i * DAY, date: new Date((T0 + i * DAY) * 1000), close: 100 + i, mms_20: i > 2 ? 90 + i : null})));
+  const target = sink(server.url);
+  t.teardown(() => target.close());
+
+  const read = await target.readRange('BRLBTC', {from: T0, to: T0 + (n - 1) * DAY});
+  t.is(read.length, n);
+  t.is(read.findIndex((r, i) => r.timestamp !== T0 + i * DAY || r.close !== 100 + i || r.mms_20 !== (i > 2 ? 90 + i : null) || 'date' in r || '_id' in r), -1);
+  const readCommands = server.commands.map((c) => Object.keys(c)[0]);
+  t.is(readCommands[0], 'find');
+  t.true(readCommands.slice(1).length >= 1 && readCommands.slice(1).every((c) => c === 'getMore'), `commands: ${readCommands.join(', ')}`);
+  for (const more of server.commands.slice(1)) t.like(more, {collection: 'mms'});
+
+  server.commands.length = 0;
+  const listed = await target.listTimestamps('BRLBTC', {from: T0, to: T0 + (n - 1) * DAY}, ['mms_20']);
+  t.is(listed.length, n - 3);
+  t.is(listed.findIndex((ts, i) => ts !== T0 + (i + 3) * DAY), -1);
+  t.true(server.commands.some((c) => 'getMore' in c), 'the timestamp listing also followed its cursor');
+});
