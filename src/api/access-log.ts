@@ -1,5 +1,5 @@
 import sonicBoom from 'sonic-boom';
-import {redactCredentials} from '../core/redact-url.js';
+import {redactSecrets} from '../core/redact-url.js';
 
 // A CommonJS module whose class is also its `SonicBoom` property (what its types describe).
 const {SonicBoom} = sonicBoom;
@@ -36,7 +36,7 @@ export class AccessLog {
   }
 
   fault(reqId: string, error: Error): void {
-    this.line(`${JSON.stringify({time: Date.now(), level: 'error', reqId, msg: redactCredentials(error.message), stack: redactCredentials(error.stack ?? '')})}\n`);
+    this.line(`${JSON.stringify({time: Date.now(), level: 'error', reqId, msg: redactSecrets(error.message), stack: redactSecrets(error.stack ?? '')})}\n`);
   }
 
   message(text: string): void {

@@ -9,7 +9,7 @@ import type {Clock} from '../core/contracts/clock.js';
 import type {Logger} from '../core/contracts/logger.js';
 import {EXIT_CODES} from '../core/errors/exit-codes.js';
 import {isMmsError} from '../core/errors/mms-error.js';
-import {redactCredentials, redactDeep} from '../core/redact-url.js';
+import {redactCredentials, redactDeep, redactSecrets} from '../core/redact-url.js';
 import {parseLogLevel, stderrLogger} from '../logger/stderr-logger.js';
 import {preferSmallHeap} from './prefer-small-heap.js';
 import {configFlag} from './shared-flags.js';
@@ -77,13 +77,13 @@ export abstract class MmsCommand<T> extends Command {
     const known = isMmsError(error);
     const code = known ? error.code : error.oclif ? 'MMS_USAGE' : 'MMS_INTERNAL';
     const exitCode = known ? error.exitCode : error.oclif ? (error.oclif.exit ?? EXIT_CODES.usage) : EXIT_CODES.internal;
-    const message = redactCredentials(known || error.oclif ? error.message : `${error.name}: ${error.message} (this is a bug in mms or a plugin; please report it with the stack trace)`);
+    const message = redactSecrets(known || error.oclif ? error.message : `${error.name}: ${error.message} (this is a bug in mms or a plugin; please report it with the stack trace)`);
     process.exitCode = exitCode;
     if (this.jsonEnabled()) {
       this.logJson({error: {code, message, exitCode}});
     } else {
       process.stderr.write(`Error: ${message}\n`);
-      if (!known) process.stderr.write(`${redactCredentials(error.stack ?? '')}\n`);
+      if (!known) process.stderr.write(`${redactSecrets(error.stack ?? '')}\n`);
     }
     return undefined;
   }

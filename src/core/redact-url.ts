@@ -14,29 +14,37 @@ export function redactUrl(url: string | URL): string {
   } catch {
     // Not a WHATWG URL (a MongoDB seed list `h1:1,h2:2`, an unescaped character): everything between the
     // scheme and the last `@` goes, host included if need be; a URL of ours is never worth a password.
-    return redactCredentials(text.replace(/^(\s*[a-z][a-z0-9+.-]*:\/\/).*@/is, '$1***@'));
+    return text.replace(/^(\s*[a-z][a-z0-9+.-]*:\/\/).*@/is, '$1***@');
   }
   if (parsed.username || parsed.password) {
     parsed.username = '***';
     parsed.password = '';
   }
-  return redactCredentials(parsed.toString());
+  return parsed.toString();
 }
 
 /**
- * Any text with the `user:password@` part of every URL in it replaced by `***@`, and every credential seen
- * in the config replaced by `***`: the last line of defence for messages that quote a library's own error
- * (which may quote the URL it was given, or only the password).
+ * Any text with the `user:password@` part of every URL in it replaced by `***@`: for everything printed,
+ * results included, since a URL with credentials never has a reason to be shown.
  */
 export function redactCredentials(text: string): string {
-  let clean = text.replace(URL_CREDENTIALS, '$1***@');
+  return text.replace(URL_CREDENTIALS, '$1***@');
+}
+
+/**
+ * redactCredentials, and every credential seen in the config replaced by `***` wherever it stands: the last
+ * line of defence for errors and log lines that quote a library's own message (which may quote the URL it
+ * was given, or only the password). Not for results: a short password would mask ordinary words and dates.
+ */
+export function redactSecrets(text: string): string {
+  let clean = redactCredentials(text);
   for (const secret of secrets) if (clean.includes(secret)) clean = clean.split(secret).join('***');
   return clean;
 }
 
 /**
  * Remembers the credentials of every URL found in `value` (a config, walked deeply), so that
- * redactCredentials masks them even where no URL shape surrounds them — a password quoted alone by a
+ * redactSecrets masks them even where no URL shape surrounds them — a password quoted alone by a
  * driver, or a seed-list URL whose password has characters that stop the URL pattern.
  */
 export function maskCredentialsOf(value: unknown, seen = new Set<unknown>()): void {

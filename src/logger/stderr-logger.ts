@@ -1,6 +1,6 @@
 import type {Logger} from '../core/contracts/logger.js';
 import {ConfigError} from '../core/errors/config-error.js';
-import {redactCredentials} from '../core/redact-url.js';
+import {redactSecrets} from '../core/redact-url.js';
 
 const LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LEVELS)[number];
@@ -9,7 +9,7 @@ export type LogLevel = (typeof LEVELS)[number];
 export function stderrLogger(level: LogLevel, write: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Logger {
   const threshold = LEVELS.indexOf(level);
   const at = (l: LogLevel, prefix: string) => (message: string) => {
-    if (LEVELS.indexOf(l) >= threshold) write(redactCredentials(`${prefix}${message}`));
+    if (LEVELS.indexOf(l) >= threshold) write(redactSecrets(`${prefix}${message}`));
   };
   return {debug: at('debug', 'debug: '), info: at('info', ''), warn: at('warn', 'warning: '), error: at('error', 'error: ')};
 }

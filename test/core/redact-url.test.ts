@@ -1,6 +1,6 @@
 import test from 'ava';
 import fc from 'fast-check';
-import {maskCredentialsOf, redactCredentials, redactDeep, redactUrl} from '../../src/core/redact-url.js';
+import {maskCredentialsOf, redactCredentials, redactDeep, redactSecrets, redactUrl} from '../../src/core/redact-url.js';
 
 test('redactUrl hides the user name and password of a URL and keeps the rest', (t) => {
   t.is(redactUrl('mongodb://admin:p%40ss@db.example:27017/mms?authSource=admin'), 'mongodb://***@db.example:27017/mms?authSource=admin');
@@ -45,8 +45,15 @@ test('redactCredentials hides a URL password inside any message, quoted or not',
 
 test('a password from the config is masked even where a message quotes it without its URL', (t) => {
   maskCredentialsOf({sink: {use: 'mongodb', url: 'mongodb://svc:Sp%20ace%3Fx@db.example:27017,db2.example:27017/'}});
-  const clean = redactCredentials('authentication failed for svc with password Sp ace?x (raw: Sp%20ace%3Fx)');
+  const clean = redactSecrets('authentication failed for svc with password Sp ace?x (raw: Sp%20ace%3Fx)');
   t.is(clean, 'authentication failed for svc with password *** (raw: ***)');
+});
+
+test('a short config password masks errors only: results and JSON keep their dates and words', (t) => {
+  maskCredentialsOf({sink: {url: 'mongodb://admin:2022@db.example:27017/?authSource=admin'}});
+  t.is(redactCredentials('stored through 2022-04-26'), 'stored through 2022-04-26');
+  t.deepEqual(redactDeep({from: '2022-04-26'}), {from: '2022-04-26'});
+  t.is(redactSecrets('auth failed: password 2022 rejected'), 'auth failed: password *** rejected');
 });
 
 test('redactDeep redacts every string of a result printed as JSON and keeps its shape', (t) => {

@@ -51,17 +51,20 @@ export function resolveRange(state: LedgerState, pair: string, resolution: Resol
  * would otherwise be cut in two at every run, and the list would grow by one entry a day.
  */
 export function recordHoles(state: LedgerState, pair: string, resolution: Resolution, range: TimeRange, holes: readonly TimeRange[], step: number, now: string): LedgerState {
-  const others = state.holes.flatMap((h) => (h.pair === pair && h.resolution === resolution ? subtract(h, range, step) : [h]));
+  const mine = (h: SourceHole) => h.pair === pair && h.resolution === resolution;
+  const kept = state.holes.filter(mine).flatMap((h) => subtract(h, range, step));
   const found = holes.map((h): SourceHole => ({pair, resolution, from: h.from, to: h.to, seenAt: now}));
-  return {...state, holes: joinTouching([...others, ...found].sort(byPairThenFrom), step)};
+  // Only this (pair, resolution)'s holes are joined, with its own step: another resolution's are left as stored.
+  const joined = joinTouching([...kept, ...found].sort(byPairThenFrom), step);
+  return {...state, holes: [...state.holes.filter((h) => !mine(h)), ...joined].sort(byPairThenFrom)};
 }
 
-/** Sorted holes with adjacent or overlapping runs of one (pair, resolution) joined; the newest sighting is kept. */
+/** Sorted holes of one (pair, resolution) with adjacent or overlapping runs joined; the newest sighting is kept. */
 function joinTouching(holes: readonly SourceHole[], step: number): SourceHole[] {
   const joined: SourceHole[] = [];
   for (const hole of holes) {
     const last = joined.at(-1);
-    if (last && last.pair === hole.pair && last.resolution === hole.resolution && hole.from <= last.to + step) {
+    if (last && hole.from <= last.to + step) {
       joined[joined.length - 1] = {...last, to: Math.max(last.to, hole.to), seenAt: last.seenAt > hole.seenAt ? last.seenAt : hole.seenAt};
     } else joined.push(hole);
   }

@@ -59,3 +59,18 @@ test('clearing drops the windows of the pairs named, or of all pairs', (t) => {
   t.deepEqual(some.state.failures.map((f) => f.pair), ['BRLBTC']);
   t.is(clearFailures(state).removed, 2);
 });
+
+test("recording one resolution's holes leaves another resolution's holes of the pair as they were", (t) => {
+  const HOUR = 3600;
+  // Two hourly holes six hours apart: a daily step would join them, an hourly one must not.
+  let state = recordHoles(EMPTY_LEDGER, 'BRLBTC', '1h', {from: d(0), to: d(1)}, [{from: d(0) + HOUR, to: d(0) + HOUR}, {from: d(0) + 7 * HOUR, to: d(0) + 7 * HOUR}], HOUR, 'a');
+  state = recordHoles(state, 'BRLBTC', '1d', {from: d(2), to: d(5)}, [{from: d(3), to: d(3)}], DAY, 'b');
+  t.deepEqual(
+    state.holes.map((h) => [h.resolution, h.from, h.to]),
+    [
+      ['1h', d(0) + HOUR, d(0) + HOUR],
+      ['1h', d(0) + 7 * HOUR, d(0) + 7 * HOUR],
+      ['1d', d(3), d(3)],
+    ],
+  );
+});
