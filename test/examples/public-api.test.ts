@@ -179,7 +179,6 @@ test('TOKENS holds only the services a plugin is given; the container\'s interna
  */
 const BUNDLED_INTERNALS = new Set([
   '../../src/config/no-duplicates.js',
-  '../../src/core/contracts/state-store.js',
   '../../src/core/fs/write-file-atomic.js',
   '../../src/core/state/acquire-all.js',
   '../../src/core/state/file-lock.js',

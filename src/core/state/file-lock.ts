@@ -116,6 +116,9 @@ async function writeNew(path: string, content: string): Promise<void> {
   }
 }
 
+/** Locks whose leftover temporaries this process has already looked for. */
+const swept = new Set<string>();
+
 /** Not the `.<name>.` prefix of the data files' temporaries, which a sink removes on its own terms. */
 const TEMPORARY_PREFIX = '.lock-';
 
@@ -125,6 +128,9 @@ const TEMPORARY_PREFIX = '.lock-';
  * nothing here).
  */
 async function removeDeadTemporaries(path: string): Promise<void> {
+  // Leftovers only come from a crash before this process started: once per lock is enough.
+  if (swept.has(path)) return;
+  swept.add(path);
   const dir = dirname(path);
   const prefix = `${TEMPORARY_PREFIX}${basename(path)}.`;
   const names = (await readdir(dir).catch(() => [] as string[])).filter((name) => name.startsWith(prefix) && name.endsWith('.tmp'));
