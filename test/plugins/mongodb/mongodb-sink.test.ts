@@ -10,7 +10,7 @@ const T0 = 1_650_000_000 - (1_650_000_000 % DAY);
 const records = (n: number): MmsRecord[] => Array.from({length: n}, (_, i) => ({pair: 'BRLBTC', timestamp: T0 + i * DAY, close: 100 + i, mms_20: i > 2 ? 90 + i : null}));
 
 function sink(url: string, extra: Record<string, unknown> = {}) {
-  return new MongodbSink(mongodbConfigSchema.parse({url, database: 'mms', collection: 'mms', serverSelectionTimeoutMs: 1000, ...extra}));
+  return new MongodbSink(mongodbConfigSchema.parse({url, database: 'mms', collection: 'mms', serverSelectionTimeoutMs: 10_000, ...extra}));
 }
 
 test('the driver is asked for the unique {pair, timestamp} index once, then unordered upserts in batches', async (t) => {
