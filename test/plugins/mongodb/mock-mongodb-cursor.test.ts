@@ -5,7 +5,7 @@ import {startMockMongodb} from '../../helpers/mock-mongodb.js';
 /** The driver itself against the mock: what the mongodb sink's tests rely on the mock to do like a server. */
 async function seeded(t: import('ava').ExecutionContext, n: number, options: {maxBatchBytes?: number} = {}) {
   const server = await startMockMongodb(t, options);
-  const client = await MongoClient.connect(server.url, {serverSelectionTimeoutMS: 1000});
+  const client = await MongoClient.connect(server.url, {serverSelectionTimeoutMS: 10_000});
   t.teardown(() => client.close());
   const collection = client.db('mms').collection('c');
   await collection.insertMany(Array.from({length: n}, (_, i) => ({pair: 'BRLBTC', timestamp: i})));
