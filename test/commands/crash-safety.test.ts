@@ -211,8 +211,13 @@ test('kill -9 during mms retry leaves the data and the ledger whole (old or new)
 
     const data = await readFile(project.dataPath, 'utf8').catch(() => undefined);
     if (data !== undefined) {
-      const records = JSON.parse(data) as Array<{pair: string}>;
-      t.true([365, 730].includes(records.length), `whole pairs only: ${records.length} records`);
+      // Written page by page, each page atomically: per pair, the first days of the complete series, exact.
+      const records = JSON.parse(data) as Array<{pair: string; timestamp: number}>;
+      const complete = JSON.parse(await reference.rawData()) as Array<{pair: string; timestamp: number}>;
+      for (const pair of ['BRLBTC', 'BRLETH']) {
+        const stored = records.filter((r) => r.pair === pair);
+        t.deepEqual(stored, complete.filter((r) => r.pair === pair).slice(0, stored.length), `${pair}: a prefix of the complete series (${stored.length} days)`);
+      }
     }
     // The ledger: byte for byte the old one, or a whole new one (both windows still listed, some resolved).
     const state = await readFile(statePath, 'utf8');
