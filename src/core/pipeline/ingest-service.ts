@@ -211,7 +211,7 @@ export class IngestService {
         // later bar (one is stored after the window): then they lie between bars it did return. Otherwise
         // they are most often not published yet (yesterday, early in the day): queued, not recorded as holes,
         // so `mms retry` or the next daily run fetches them once they are.
-        if (tally.sawAny() && (await this.storedAfter(w))) tally.holeThrough(w.to);
+        if (lastSeen >= w.fetchFrom && (await this.storedAfter(w))) tally.holeThrough(w.to);
         else if (tally.written === 0) {
           throw new SourceError(`${w.pair} ${formatUtc(w.from)}..${formatUtc(w.to)}: the ${this.source.name} source returned no candle at all for these bars (not published yet, or the pair was not listed then)`, {kind: 'no-data', pair: w.pair, from: w.from, to: w.to});
         } else {
@@ -315,13 +315,9 @@ class PairTally {
     }
   }
 
-  sawAny(): boolean {
-    return this.seenTo !== undefined;
-  }
-
-  /** Declares the bars after the newest one seen, through `to`, a hole (the source has later bars). */
+  /** Declares the bars after the newest one seen (there is one), through `to`, a hole (the source has later bars). */
   holeThrough(to: number): void {
-    const next = (this.seenTo ?? this.w.fetchFrom - this.step) + this.step;
+    const next = this.seenTo! + this.step;
     if (next <= to) this.gaps.push([next, to]);
     this.seenTo = to;
   }

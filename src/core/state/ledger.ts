@@ -29,7 +29,7 @@ export class Ledger {
   /**
    * After a pair's run: what it wrote resolves queued windows, what it could not write is queued, and the
    * holes replace what was known of the bars the source answered for: `seen` (the look-back included, since
-   * a hole there nulls the averages after it), or `written` when not given.
+   * a hole there nulls the averages after it); nothing when the source answered for no bar.
    */
   async settle(outcome: {pair: string; resolution: Resolution; written?: TimeRange; seen?: TimeRange; holes: readonly TimeRange[]; failure?: Omit<Failure, 'pair' | 'resolution'>}): Promise<void> {
     const {pair, resolution} = outcome;
@@ -37,8 +37,7 @@ export class Ledger {
     let state = await this.store.load();
     const before = state;
     if (outcome.written) state = resolveRange(state, pair, resolution, outcome.written, this.step, now);
-    const seen = outcome.seen ?? outcome.written;
-    if (seen) state = recordHoles(state, pair, resolution, seen, outcome.holes, this.step, now);
+    if (outcome.seen) state = recordHoles(state, pair, resolution, outcome.seen, outcome.holes, this.step, now);
     if (outcome.failure) state = recordFailure(state, {pair, resolution, ...outcome.failure}, this.step, now);
     if (state !== before) await this.store.save(state, [pair]);
   }
