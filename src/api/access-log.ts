@@ -6,52 +6,139 @@ const {SonicBoom} = sonicBoom;
 
 /** Longest a line waits in the buffer: a quiet server's requests still show in `tail -f` at once. */
 const FLUSH_EVERY_MS = 1000;
+/** Lines are encoded into chunks of this size, each handed to the stream whole. */
+const CHUNK_BYTES = 65_536;
+/** Request lines are formatted this many at a time. */
+const BATCH = 256;
+/** Past this much waiting to be written (a log reader that stopped reading), new lines are dropped. */
+const MAX_PENDING_BYTES = 16 * 1_048_576;
+/** Longest `close` waits for the lines to be written: a stuck log reader must not keep the server running. */
+const CLOSE_WAIT_MS = 2000;
 
 /**
  * One JSON line per request (`time`, `reqId`, `method`, `url`, `status`, `ms`) and per server fault, written
- * through a buffered asynchronous stream. Cheaper than a logger child per request — which cost the server
- * nearly half its throughput. The buffer is written when it holds 64 KB, every second if it holds anything,
- * and on close; past 16 MB waiting (a log reader that stopped reading) new lines are dropped rather than
- * letting the server's memory grow without end.
+ * through an asynchronous stream, in order. Cheaper than a logger child per request, which cost the server
+ * nearly half its throughput. A request is noted as fields and formatted with the 255 after it: formatting
+ * each line between two requests cost about three times as much, in the server, as formatting them in a
+ * batch. Lines are encoded straight into a 64 KB chunk (a Buffer per line, concatenated again before
+ * writing, cost another few percent), which goes to the stream when full. Everything noted is written
+ * within a second and on close; past 16 MB waiting (a log reader that stopped reading) new lines are
+ * dropped rather than letting the server's memory grow without end.
  */
 export class AccessLog {
   private readonly destination: InstanceType<typeof SonicBoom>;
-  private buffered = false;
+  private chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  private used = 0;
+  /** Bytes handed to the stream and neither written nor dropped yet: what `close` waits for. */
+  private unwritten = 0;
+  private failed = false;
+  private idle: (() => void) | undefined;
   private readonly timer: NodeJS.Timeout;
+  // The requests not yet formatted, field by field.
+  private pending = 0;
+  private readonly times = new Float64Array(BATCH);
+  private readonly ids: string[] = new Array<string>(BATCH);
+  private readonly methods: string[] = new Array<string>(BATCH);
+  private readonly urls: string[] = new Array<string>(BATCH);
+  private readonly statuses = new Uint16Array(BATCH);
+  private readonly durations = new Float64Array(BATCH);
 
   constructor(fd = 2) {
-    // Buffers, not strings: in string mode sonic-boom measures the whole pending string at every write,
-    // which cost more than everything else a request does once the buffer is allowed to grow.
-    this.destination = new SonicBoom({fd, sync: false, contentMode: 'buffer', minLength: 65_536, maxWrite: 1_048_576, maxLength: 16 * 1_048_576});
-    this.timer = setInterval(() => {
-      if (!this.buffered) return;
-      this.buffered = false;
-      this.destination.flush();
-    }, FLUSH_EVERY_MS);
+    // Buffer mode: each chunk is written as it is, never turned back into a string and measured.
+    this.destination = new SonicBoom({fd, sync: false, contentMode: 'buffer', maxLength: MAX_PENDING_BYTES});
+    this.destination.on('write', (bytes: number) => this.settled(bytes));
+    this.destination.on('drop', (dropped: Buffer) => this.settled(dropped.length));
+    // A log that cannot be written (say, its reader went away: EPIPE) must not take the server down with it:
+    // lines are dropped from then on.
+    this.destination.on('error', () => {
+      this.failed = true;
+      this.idle?.();
+    });
+    this.timer = setInterval(() => this.writeOut(), FLUSH_EVERY_MS);
     this.timer.unref();
   }
 
+  /** Noted now (its `time` too); formatted with the next 255, within a second, or before a fault's line. */
   request(reqId: string, method: string, url: string, status: number, ms: number): void {
-    this.line(`{"time":${Date.now()},"level":"info","reqId":${quote(reqId)},"method":"${method}","url":${quote(url)},"status":${status},"ms":${ms.toFixed(2)}}\n`);
+    const i = this.pending++;
+    this.times[i] = Date.now();
+    this.ids[i] = reqId;
+    this.methods[i] = method;
+    this.urls[i] = url;
+    this.statuses[i] = status;
+    this.durations[i] = ms;
+    if (this.pending === BATCH) this.formatPending();
+  }
+
+  private formatPending(): void {
+    const {times, ids, methods, urls, statuses, durations} = this;
+    for (let i = 0; i < this.pending; i++) {
+      this.line(`{"time":${times[i]},"level":"info","reqId":${quote(ids[i]!)},"method":"${methods[i]}","url":${quote(urls[i]!)},"status":${statuses[i]},"ms":${durations[i]!.toFixed(2)}}\n`);
+    }
+    // The URLs and ids of the batch are not kept alive until the next one overwrites them.
+    ids.fill('');
+    urls.fill('');
+    this.pending = 0;
   }
 
   fault(reqId: string, error: Error): void {
+    this.formatPending();
     this.line(`${JSON.stringify({time: Date.now(), level: 'error', reqId, msg: redactSecrets(error.message), stack: redactSecrets(error.stack ?? '')})}\n`);
   }
 
-  message(text: string): void {
-    this.line(`${JSON.stringify({time: Date.now(), level: 'info', msg: text})}\n`);
-  }
-
   private line(text: string): void {
-    this.buffered = true;
-    // Its types know only strings; in buffer mode it takes Buffers.
-    this.destination.write(Buffer.from(text) as unknown as string);
+    // A UTF-16 unit takes at most 3 bytes in UTF-8: a line that might not fit starts a new chunk.
+    const most = text.length * 3;
+    if (this.used + most > CHUNK_BYTES) {
+      this.handOver();
+      if (most > CHUNK_BYTES) return this.write(Buffer.from(text));
+    }
+    this.used += this.chunk.write(text, this.used);
   }
 
-  flush(): void {
+  /** The lines encoded so far go to the stream; the next ones go into a fresh chunk. */
+  private handOver(): void {
+    if (this.used === 0) return;
+    const full = this.chunk.subarray(0, this.used);
+    this.chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    this.used = 0;
+    this.write(full);
+  }
+
+  private write(bytes: Buffer): void {
+    if (this.failed) return;
+    this.unwritten += bytes.length;
+    // Its types know only strings; in buffer mode it takes Buffers.
+    this.destination.write(bytes as unknown as string);
+  }
+
+  private settled(bytes: number): void {
+    this.unwritten -= bytes;
+    if (this.unwritten <= 0) this.idle?.();
+  }
+
+  /** Everything noted so far goes to the stream. */
+  private writeOut(): void {
+    this.formatPending();
+    this.handOver();
+  }
+
+  /**
+   * Writes out everything noted and resolves once it is written, or after 2 s of a reader not reading. (Not
+   * the stream's synchronous flush: it writes what is queued while an earlier write may still be under
+   * way, which can put lines out of order, and that write then lands on a file descriptor its owner may
+   * already have closed.)
+   */
+  async close(): Promise<void> {
     clearInterval(this.timer);
-    this.destination.flushSync();
+    this.writeOut();
+    if (this.unwritten <= 0 || this.failed) return;
+    let giveUp: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      this.idle = resolve;
+      giveUp = setTimeout(resolve, CLOSE_WAIT_MS);
+    });
+    clearTimeout(giveUp);
   }
 }
 

@@ -1,4 +1,5 @@
 import {Flags} from '@oclif/core';
+import {AccessLog} from '../api/access-log.js';
 import {buildApp} from '../api/build-app.js';
 import {loadPageAssets} from '../api/routes/page-route.js';
 import {SeriesCache} from '../api/series-cache.js';
@@ -45,7 +46,7 @@ export default class Serve extends MmsCommand<undefined> {
       cache.stop();
       return undefined;
     }
-    const app = await buildApp({pairs: config.pairs, windows, cache, clock, page: pageAssets, version: this.config.version, accessLog: process.env.MMS_LOG_LEVEL !== 'silent'});
+    const app = await buildApp({pairs: config.pairs, windows, cache, clock, page: pageAssets, version: this.config.version, accessLog: process.env.MMS_LOG_LEVEL === 'silent' ? undefined : new AccessLog()});
     let url: string;
     try {
       url = await app.listen({host: flags.host, port: flags.port});

@@ -1,5 +1,7 @@
+import {spawn} from 'node:child_process';
 import {closeSync, openSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
 import test from 'ava';
 import {AccessLog} from '../../src/api/access-log.js';
 import {tempDir} from '../helpers/temp-dir.js';
@@ -10,7 +12,7 @@ test('every request line is one JSON object holding the exact id and URL, whatev
   const log = new AccessLog(fd);
   const urls = ['/BRLBTC/mms?from=1&range=20', '/a"b', '/a\\b', '/é?x=ü', '/tab\there', '/\u0001', "/'single'", '/%22encoded%22'];
   urls.forEach((url, i) => log.request(i % 2 ? 'req-1' : 'id "with" \\quotes', 'GET', url, 200 + i, 1.5));
-  log.flush();
+  await log.close();
   closeSync(fd);
   const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
   t.deepEqual(
@@ -26,13 +28,100 @@ test('a lone request line reaches the file within about a second, without waitin
   const path = join(await tempDir(t), 'access.log');
   const fd = openSync(path, 'w');
   const log = new AccessLog(fd);
-  t.teardown(() => {
-    log.flush();
+  t.teardown(async () => {
+    await log.close();
     closeSync(fd);
   });
   log.request('req-1', 'GET', '/health', 200, 0.4);
-  t.is(readFileSync(path, 'utf8'), '', 'buffered at first: one line is far below the 4 KB a write waits for');
+  t.is(readFileSync(path, 'utf8'), '', 'buffered at first: one line is far below a batch');
   const deadline = Date.now() + 3000;
   while (readFileSync(path, 'utf8') === '' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
   t.like(JSON.parse(readFileSync(path, 'utf8')), {reqId: 'req-1', url: '/health', status: 200});
+});
+
+test('lines stay in request order across batches and chunks, a fault after the requests before it, each request with the time it was noted', async (t) => {
+  const path = join(await tempDir(t), 'access.log');
+  const fd = openSync(path, 'w');
+  const log = new AccessLog(fd);
+  // 1000 lines of ~200 bytes: several batches of formatting and several 64 KB chunks; one URL of 20,000
+  // characters that may take 60 KB in UTF-8 (bigger than what is left of any chunk), one past a whole chunk.
+  const urls = Array.from({length: 1000}, (_, i) => (i === 400 ? `/${'é'.repeat(20_000)}` : i === 700 ? `/${'€'.repeat(30_000)}` : `/BRLBTC/mms?from=${i}&range=20`));
+  const noted: Array<[number, number]> = [];
+  urls.slice(0, 600).forEach((url, i) => {
+    const before = Date.now();
+    log.request(`req-${i}`, 'GET', url, 200, i / 100);
+    noted.push([before, Date.now()]);
+    // The first line's batch is formatted at least 3 ms after it was noted.
+    if (i === 0) while (Date.now() < before + 3);
+  });
+  log.fault('req-600', new Error('disk on fire'));
+  urls.slice(600).forEach((url, i) => log.request(`req-${601 + i}`, 'GET', url, 200, 0));
+  await log.close();
+  closeSync(fd);
+  const lines = readFileSync(path, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  t.is(lines.length, 1001);
+  t.deepEqual(
+    lines.map((line) => line.reqId),
+    Array.from({length: 1001}, (_, i) => `req-${i}`),
+  );
+  t.like(lines[600], {level: 'error', msg: 'disk on fire'});
+  t.deepEqual(
+    lines.filter((line) => line.level === 'info').map((line) => line.url),
+    urls,
+  );
+  t.deepEqual(
+    lines.slice(0, 600).map((line) => line.ms),
+    noted.map((_, i) => Number((i / 100).toFixed(2))),
+  );
+  t.true(
+    lines.slice(0, 600).every((line, i) => (line.time as number) >= noted[i]![0] && (line.time as number) <= noted[i]![1]),
+    'each time is when its request was noted, not when its batch was formatted',
+  );
+});
+
+/**
+ * A process that notes `lines` requests into an AccessLog on its stdout (pausing every 1000 so the stream
+ * can write), closes it, then prints `{closedAfterMs, arrayBuffers}` on stderr and exits.
+ */
+function loggingProcess(lines: number) {
+  const module = fileURLToPath(new URL('../../src/api/access-log.ts', import.meta.url));
+  const script = `
+    const {AccessLog} = await import(${JSON.stringify(module)});
+    const log = new AccessLog(1);
+    for (let i = 0; i < ${lines}; i++) {
+      log.request('req-' + i, 'GET', '/BRLBTC/mms?from=1619481600&range=20&pad=' + 'x'.repeat(100), 200, 0.5);
+      if (i % 1000 === 999) await new Promise((resolve) => setImmediate(resolve));
+    }
+    const arrayBuffers = process.memoryUsage().arrayBuffers;
+    const start = Date.now();
+    await log.close();
+    process.stderr.write(JSON.stringify({closedAfterMs: Date.now() - start, arrayBuffers}));
+    // A write stalled on a reader that stopped reading would keep this process alive.
+    process.exit(0);
+  `;
+  const child = spawn(process.execPath, ['--import=tsx', '--input-type=module', '-e', script], {stdio: ['ignore', 'pipe', 'pipe']});
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<{code: number | null; stderr: string}>((resolve) => child.on('close', (code) => resolve({code, stderr})));
+  return {child, exited};
+}
+
+test('a log reader that goes away (EPIPE) does not take the server down: lines are dropped from then on, and closing still completes', async (t) => {
+  const {child, exited} = loggingProcess(200_000);
+  child.stdout.once('data', () => child.stdout.destroy());
+  const {code, stderr} = await exited;
+  t.is(code, 0, stderr);
+  const {closedAfterMs} = JSON.parse(stderr) as {closedAfterMs: number};
+  t.true(closedAfterMs < 1000, `closed after ${closedAfterMs} ms`);
+});
+
+test('a log reader that stops reading: at most 16 MB of lines wait in memory, the rest are dropped, and closing gives up after 2 s', async (t) => {
+  const {child, exited} = loggingProcess(300_000); // ~60 MB of lines
+  child.stdout.pause(); // never read: the pipe fills and the writes stall
+  const {code, stderr} = await exited;
+  t.is(code, 0, stderr);
+  const {closedAfterMs, arrayBuffers} = JSON.parse(stderr) as {closedAfterMs: number; arrayBuffers: number};
+  t.true(arrayBuffers < 24 * 1_048_576, `${(arrayBuffers / 1_048_576).toFixed(1)} MB of buffers held`);
+  t.true(closedAfterMs >= 1900 && closedAfterMs < 4000, `closed after ${closedAfterMs} ms`);
+  child.stdout.destroy();
 });

@@ -1,5 +1,10 @@
+import {closeSync, openSync, readFileSync} from 'node:fs';
+import {Agent, request as httpRequest} from 'node:http';
+import {join} from 'node:path';
 import test from 'ava';
+import {AccessLog} from '../../src/api/access-log.js';
 import {NOW, recordedRecords, seededApi} from '../helpers/seeded-api.js';
+import {tempDir} from '../helpers/temp-dir.js';
 import {DAY, day} from '../helpers/utc-day.js';
 
 const today = Math.floor(NOW / 1000 / DAY) * DAY;
@@ -110,4 +115,76 @@ test('unknown routes are 404 and malformed URLs 400, both in the same JSON shape
   t.like(malformed.body, {error: 'bad_request'});
   const response = await fetch(`${api.url}/health`, {headers: {'x-request-id': 'trace-123'}});
   t.is(response.headers.get('x-request-id'), 'trace-123');
+});
+
+/** One request on `agent`'s connection: status, the raw header lines in order, and the body's bytes. */
+async function exchange(agent: Agent, url: string, method = 'GET') {
+  return new Promise<{status: number; headers: string[]; body: Buffer}>((resolve, reject) => {
+    httpRequest(url, {agent, method}, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({status: response.statusCode!, headers: response.rawHeaders, body: Buffer.concat(chunks)}));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+test('a repeated request is answered from the answer kept for its URL: the same status, headers in the same order and bytes, its own request id and log line', async (t) => {
+  const logPath = join(await tempDir(t), 'access.log');
+  const fd = openSync(logPath, 'w');
+  const accessLog = new AccessLog(fd);
+  const api = await seededApi(t, {accessLog});
+  const agent = new Agent({keepAlive: true, maxSockets: 1});
+  t.teardown(() => agent.destroy());
+  const url = `${api.url}/BRLBTC/mms?from=${day('2022-03-01')}&range=50`;
+  const first = await exchange(agent, url);
+  const second = await exchange(agent, url);
+  const head = await exchange(agent, url, 'HEAD');
+  // The request id and the date are each answer's own; everything else must be byte for byte the same.
+  const normalized = (headers: string[]) => headers.map((value, i) => (headers[i - 1] === 'x-request-id' || headers[i - 1] === 'Date' ? '*' : value));
+  t.is(first.status, 200);
+  t.deepEqual(JSON.parse(first.body.toString()), expected('BRLBTC', 'mms_50', day('2022-03-01'), yesterday));
+  t.deepEqual([second.status, normalized(second.headers), second.body], [first.status, normalized(first.headers), first.body]);
+  t.deepEqual([head.status, normalized(head.headers), head.body.length], [200, normalized(first.headers), 0]);
+  t.true(first.headers.includes('x-content-type-options') && first.headers.includes('content-length'));
+  const ids = [first, second, head].map((answer) => answer.headers[answer.headers.indexOf('x-request-id') + 1]);
+  t.is(new Set(ids).size, 3);
+
+  await api.app.close();
+  closeSync(fd);
+  const lines = readFileSync(logPath, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as {reqId: string; method: string; status: number; ms: number});
+  t.deepEqual(
+    lines.map((line) => [line.reqId, line.method, line.status]),
+    [
+      [ids[0], 'GET', 200],
+      [ids[1], 'GET', 200],
+      [ids[2], 'HEAD', 200],
+    ],
+  );
+  // The first answer was computed (validation, the slice, JSON of 300 points): it takes measurable time.
+  t.true(lines[0]!.ms > 0, `the first request's ms is ${lines[0]!.ms}`);
+});
+
+test('a repeated request follows the store after a reload, and the day after a change of day (its default `to`)', async (t) => {
+  let now = NOW;
+  const records = recordedRecords().filter((r) => r.timestamp < today - DAY);
+  const api = await seededApi(t, {records, now: () => now});
+  const path = `/BRLETH/mms?from=${day('2022-04-20')}&range=20`;
+  const before = (await api.get(path)).body as Point[];
+  t.is(before.at(-1)!.timestamp, yesterday - DAY);
+  t.deepEqual((await api.get(path)).body, before);
+
+  // Yesterday's record arrives: the next reload serves it to the same URL.
+  await api.sink.upsert(recordedRecords().filter((r) => r.timestamp === yesterday));
+  await api.cache.refresh();
+  t.deepEqual((await api.get(path)).body, expected('BRLETH', 'mms_20', day('2022-04-20'), yesterday));
+
+  // A day later, `to` (yesterday by default) moves on: today's record, stored but not yet served, is now included.
+  const recordedYesterday = recordedRecords().find((r) => r.pair === 'BRLETH' && r.timestamp === yesterday)!;
+  await api.sink.upsert([{...recordedYesterday, timestamp: today, mms_20: 12_345.678}]);
+  await api.cache.refresh();
+  t.deepEqual((await api.get(path)).body, expected('BRLETH', 'mms_20', day('2022-04-20'), yesterday), 'today is not served before it is over');
+  now += DAY * 1000;
+  t.deepEqual((await api.get(path)).body, [...expected('BRLETH', 'mms_20', day('2022-04-20'), yesterday), {timestamp: today, mms: 12_345.678}]);
 });

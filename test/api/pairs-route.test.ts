@@ -45,7 +45,7 @@ test('a pair is split into quote and base only when it starts with a known quote
   const pairs = ['BRLBTC', 'BTCUSDT', 'AB'];
   const cache = new SeriesCache(new JsonFileSink(join(dir, 'mms.json')), pairs, ['mms_20'], clock, stderrLogger('silent'));
   await cache.start(60_000);
-  const app = await buildApp({pairs, windows: [20], cache, clock, version: 'test', accessLog: false});
+  const app = await buildApp({pairs, windows: [20], cache, clock, version: 'test'});
   t.teardown(async () => {
     cache.stop();
     await app.close();

@@ -1,5 +1,6 @@
 import {join} from 'node:path';
 import type {ExecutionContext} from 'ava';
+import type {AccessLog} from '../../src/api/access-log.js';
 import {buildApp} from '../../src/api/build-app.js';
 import {SeriesCache} from '../../src/api/series-cache.js';
 import type {MmsRecord} from '../../src/core/contracts/record.js';
@@ -23,13 +24,14 @@ export function recordedRecords(): MmsRecord[] {
 }
 
 /** `mms serve`'s app over a JSON sink seeded with `records`, listening on a loopback port. */
-export async function seededApi(t: ExecutionContext, options: {records?: MmsRecord[]; sink?: Sink; now?: number} = {}) {
+export async function seededApi(t: ExecutionContext, options: {records?: MmsRecord[]; sink?: Sink; now?: number | (() => number); accessLog?: AccessLog} = {}) {
   const sink = options.sink ?? new JsonFileSink(join(await tempDir(t), 'mms.json'));
   if (!options.sink) await sink.upsert(options.records ?? recordedRecords());
-  const clock = {now: () => options.now ?? NOW};
+  const {now = NOW} = options;
+  const clock = {now: typeof now === 'function' ? now : () => now};
   const cache = new SeriesCache(sink, ['BRLBTC', 'BRLETH'], ['mms_20', 'mms_50', 'mms_200'], clock, stderrLogger('silent'));
   await cache.start(60_000);
-  const app = await buildApp({pairs: ['BRLBTC', 'BRLETH'], windows: [20, 50, 200], cache, clock, version: 'test', accessLog: false});
+  const app = await buildApp({pairs: ['BRLBTC', 'BRLETH'], windows: [20, 50, 200], cache, clock, version: 'test', accessLog: options.accessLog});
   const url = await app.listen({host: '127.0.0.1', port: 0});
   t.teardown(async () => {
     cache.stop();
@@ -40,5 +42,5 @@ export async function seededApi(t: ExecutionContext, options: {records?: MmsReco
     const text = await response.text();
     return {status: response.status, body: text === '' ? undefined : (JSON.parse(text) as unknown), headers: response.headers};
   };
-  return {url, get, cache};
+  return {url, get, cache, sink, app};
 }

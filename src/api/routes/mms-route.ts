@@ -1,7 +1,7 @@
 import type {FastifyInstance} from 'fastify';
 import {errorSchema} from '../api-error.js';
 import {type TimeRangeQuery, timeBounds, timeRangeQuery} from '../time-range-query.js';
-import {type DataRouteOptions, JSON_TYPE, pairParams, seriesHandler} from './series-route.js';
+import {type DataRouteOptions, pairParams, type PreparedAnswer, seriesHandler} from './series-route.js';
 
 /** Distinct request URLs remembered (each answer is shared with the slice cache, so this is cheap). */
 const MAX_ANSWERS = 5000;
@@ -14,25 +14,26 @@ interface Query extends TimeRangeQuery {
  * GET /:pair/mms?from=&to=&range= — the challenge's contract: `[{timestamp, mms}]`, ascending, `timestamp`
  * the day's 00:00 UTC in seconds, `from <= timestamp <= to`, days without a value for the window omitted.
  */
-export function mmsRoute(app: FastifyInstance, options: DataRouteOptions): void {
+export function mmsRoute(app: FastifyInstance, options: DataRouteOptions, sendPrepared: PreparedAnswer): void {
   const {pairs, windows, cache, clock} = options;
   // Whole answers by request URL, for as long as the data and "today" (the default `to`) stay the same:
   // a repeated request (a dashboard polling) skips validation and lookup entirely.
   const answered = new Map<string, Buffer>();
-  let answeredFor = '';
-  const validity = () => `${cache.generation}:${timeBounds(clock).today}`;
+  let answeredGeneration = -1;
+  let answeredToday = -1;
   app.get<{Params: {pair: string}; Querystring: Query}>(
     '/:pair/mms',
     {
       onRequest: (request, reply, done) => {
-        const now = validity();
-        if (now !== answeredFor) {
+        const {today} = timeBounds(clock);
+        if (cache.generation !== answeredGeneration || today !== answeredToday) {
           answered.clear();
-          answeredFor = now;
+          answeredGeneration = cache.generation;
+          answeredToday = today;
         }
         const body = answered.get(request.url);
         if (body === undefined) return done();
-        void reply.type(JSON_TYPE).send(body);
+        sendPrepared(request, reply, body);
       },
       schema: {
         summary: 'Simple moving average of the daily close of a pair',

@@ -17,6 +17,12 @@ export interface DataRouteOptions {
   readonly clock: Clock;
 }
 
+/**
+ * Answers `request` with JSON bytes already made for this exact request (200), from an onRequest hook: the
+ * schema checks and the handler ran when they were made.
+ */
+export type PreparedAnswer = (request: FastifyRequest, reply: FastifyReply, body: Buffer) => void;
+
 /** The `:pair` path parameter: one of the configured pairs. */
 export function pairParams(pairs: readonly string[]) {
   return {type: 'object', required: ['pair'], properties: {pair: {type: 'string', enum: [...pairs], description: 'A configured pair, e.g. BRLBTC'}}} as const;
