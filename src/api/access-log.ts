@@ -33,6 +33,7 @@ export class AccessLog {
   private unwritten = 0;
   private failed = false;
   private idle: (() => void) | undefined;
+  private closed: Promise<boolean> | undefined;
   private readonly timer: NodeJS.Timeout;
   // The requests not yet formatted, field by field.
   private pending = 0;
@@ -124,21 +125,28 @@ export class AccessLog {
   }
 
   /**
-   * Writes out everything noted and resolves once it is written, or after 2 s of a reader not reading. (Not
-   * the stream's synchronous flush: it writes what is queued while an earlier write may still be under
-   * way, which can put lines out of order, and that write then lands on a file descriptor its owner may
-   * already have closed.)
+   * Writes out everything noted and resolves true once no write is left under way (all written, or given
+   * up after a write error such as EPIPE), or false if one is still stalled after 2 s on a reader that
+   * stopped reading: that write then keeps the process from exiting on its own. (Not the stream's synchronous flush: it writes what is queued while an earlier write may still
+   * be under way, which can put lines out of order, and that write then lands on a file descriptor its
+   * owner may already have closed.) Called again, it answers the same.
    */
-  async close(): Promise<void> {
+  close(): Promise<boolean> {
+    this.closed ??= this.drain();
+    return this.closed;
+  }
+
+  private async drain(): Promise<boolean> {
     clearInterval(this.timer);
     this.writeOut();
-    if (this.unwritten <= 0 || this.failed) return;
+    if (this.unwritten <= 0 || this.failed) return true;
     let giveUp: NodeJS.Timeout | undefined;
-    await new Promise<void>((resolve) => {
-      this.idle = resolve;
-      giveUp = setTimeout(resolve, CLOSE_WAIT_MS);
+    const written = await new Promise<boolean>((resolve) => {
+      this.idle = () => resolve(true);
+      giveUp = setTimeout(() => resolve(false), CLOSE_WAIT_MS);
     });
     clearTimeout(giveUp);
+    return written;
   }
 }
 

@@ -46,7 +46,8 @@ export default class Serve extends MmsCommand<undefined> {
       cache.stop();
       return undefined;
     }
-    const app = await buildApp({pairs: config.pairs, windows, cache, clock, page: pageAssets, version: this.config.version, accessLog: process.env.MMS_LOG_LEVEL === 'silent' ? undefined : new AccessLog()});
+    const accessLog = process.env.MMS_LOG_LEVEL === 'silent' ? undefined : new AccessLog();
+    const app = await buildApp({pairs: config.pairs, windows, cache, clock, page: pageAssets, version: this.config.version, accessLog});
     let url: string;
     try {
       url = await app.listen({host: flags.host, port: flags.port});
@@ -70,6 +71,9 @@ export default class Serve extends MmsCommand<undefined> {
     await app.close();
     clearInterval(sweep);
     cache.stop();
+    // A request log write stalled on a reader that stopped reading would keep the process alive for good:
+    // once the store is closed (after this returns), nothing is left to lose.
+    if (accessLog && !(await accessLog.close())) setTimeout(() => process.exit(), 1000).unref();
     return undefined;
   }
 }

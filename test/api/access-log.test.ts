@@ -56,7 +56,7 @@ test('lines stay in request order across batches and chunks, a fault after the r
   });
   log.fault('req-600', new Error('disk on fire'));
   urls.slice(600).forEach((url, i) => log.request(`req-${601 + i}`, 'GET', url, 200, 0));
-  await log.close();
+  t.true(await log.close(), "everything written");
   closeSync(fd);
   const lines = readFileSync(path, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
   t.is(lines.length, 1001);
@@ -81,7 +81,7 @@ test('lines stay in request order across batches and chunks, a fault after the r
 
 /**
  * A process that notes `lines` requests into an AccessLog on its stdout (pausing every 1000 so the stream
- * can write), closes it, then prints `{closedAfterMs, arrayBuffers}` on stderr and exits.
+ * can write), closes it, then prints `{closedAfterMs, arrayBuffers, settled}` on stderr and exits.
  */
 function loggingProcess(lines: number) {
   const module = fileURLToPath(new URL('../../src/api/access-log.ts', import.meta.url));
@@ -94,8 +94,8 @@ function loggingProcess(lines: number) {
     }
     const arrayBuffers = process.memoryUsage().arrayBuffers;
     const start = Date.now();
-    await log.close();
-    process.stderr.write(JSON.stringify({closedAfterMs: Date.now() - start, arrayBuffers}));
+    const settled = await log.close();
+    process.stderr.write(JSON.stringify({closedAfterMs: Date.now() - start, arrayBuffers, settled}));
     // A write stalled on a reader that stopped reading would keep this process alive.
     process.exit(0);
   `;
@@ -111,8 +111,9 @@ test('a log reader that goes away (EPIPE) does not take the server down: lines a
   child.stdout.once('data', () => child.stdout.destroy());
   const {code, stderr} = await exited;
   t.is(code, 0, stderr);
-  const {closedAfterMs} = JSON.parse(stderr) as {closedAfterMs: number};
+  const {closedAfterMs, settled} = JSON.parse(stderr) as {closedAfterMs: number; settled: boolean};
   t.true(closedAfterMs < 1000, `closed after ${closedAfterMs} ms`);
+  t.true(settled, 'no write left under way');
 });
 
 test('a log reader that stops reading: at most 16 MB of lines wait in memory, the rest are dropped, and closing gives up after 2 s', async (t) => {
@@ -120,7 +121,8 @@ test('a log reader that stops reading: at most 16 MB of lines wait in memory, th
   child.stdout.pause(); // never read: the pipe fills and the writes stall
   const {code, stderr} = await exited;
   t.is(code, 0, stderr);
-  const {closedAfterMs, arrayBuffers} = JSON.parse(stderr) as {closedAfterMs: number; arrayBuffers: number};
+  const {closedAfterMs, arrayBuffers, settled} = JSON.parse(stderr) as {closedAfterMs: number; arrayBuffers: number; settled: boolean};
+  t.false(settled, 'a write is still stalled');
   t.true(arrayBuffers < 24 * 1_048_576, `${(arrayBuffers / 1_048_576).toFixed(1)} MB of buffers held`);
   t.true(closedAfterMs >= 1900 && closedAfterMs < 4000, `closed after ${closedAfterMs} ms`);
   child.stdout.destroy();

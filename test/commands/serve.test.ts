@@ -51,6 +51,29 @@ test('SIGTERM while a request is in flight: the request is answered, and the ser
   t.regex(answer, /^HTTP\/1\.1 200 OK/);
 });
 
+test('a request log reader that stopped reading does not keep the server from stopping: on SIGTERM it exits within seconds', async (t) => {
+  const store = await servedStore(t);
+  const {argv, cwd, env} = store.invocation();
+  const child = spawn(argv[0]!, argv.slice(1), {cwd, env});
+  t.teardown(() => child.kill('SIGKILL'));
+  const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  while (!stdout.includes('\n')) await sleep(50);
+  child.stderr.pause(); // never read again: the pipe fills and the log's writes stall
+  const {url} = JSON.parse(stdout.split('\n')[0]!) as {url: string};
+  // ~4,000 log lines (~600 KB): far more than the pipe and the log's own 64 KB chunk hold.
+  await Promise.all(
+    Array.from({length: 8}, async () => {
+      for (let i = 0; i < 500; i++) t.is((await fetch(`${url}/BRLBTC/mms?from=${day('2022-04-01')}&range=20`)).status, 200);
+    }),
+  );
+  const started = Date.now();
+  child.kill('SIGTERM');
+  t.is(await Promise.race([exit, sleep(10_000, 'still running 10 s after SIGTERM')]), 0);
+  t.true(Date.now() - started < 6000, `stopped after ${Date.now() - started} ms`);
+});
+
 test('mms serve announces the chart page; --open does not open a browser when stdout is not a terminal, and says so', async (t) => {
   const store = await servedStore(t);
   const xdgOpen = await fakeXdgOpen(t);
