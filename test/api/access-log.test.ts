@@ -56,7 +56,7 @@ test('lines stay in request order across batches and chunks, a fault after the r
   });
   log.fault('req-600', new Error('disk on fire'));
   urls.slice(600).forEach((url, i) => log.request(`req-${601 + i}`, 'GET', url, 200, 0));
-  t.true(await log.close(), "everything written");
+  t.true(await log.close(), 'everything written');
   closeSync(fd);
   const lines = readFileSync(path, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
   t.is(lines.length, 1001);
