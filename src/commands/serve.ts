@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core';
 import {AccessLog} from '../api/access-log.js';
 import {buildApp} from '../api/build-app.js';
+import {closeGracefully} from '../api/close-gracefully.js';
 import {loadPageAssets} from '../api/routes/page-route.js';
 import {SeriesCache} from '../api/series-cache.js';
 import {MmsCommand} from '../cli/mms-command.js';
@@ -48,6 +49,7 @@ export default class Serve extends MmsCommand<undefined> {
     }
     const accessLog = process.env.MMS_LOG_LEVEL === 'silent' ? undefined : new AccessLog();
     const app = await buildApp({pairs: config.pairs, windows, cache, clock, page: pageAssets, version: this.config.version, accessLog});
+    const close = closeGracefully(app);
     let url: string;
     try {
       url = await app.listen({host: flags.host, port: flags.port});
@@ -64,12 +66,8 @@ export default class Serve extends MmsCommand<undefined> {
     this.log(`chart page: ${page}`);
     if (flags.open) openInBrowser(page, {logger});
     await new Promise((resolve) => this.signal.addEventListener('abort', resolve, {once: true}));
-    // Graceful: stop accepting, let requests in flight finish, then close the store. Node closes the idle
-    // keep-alive connections once, when closing starts; one whose request was still in flight stays open
-    // after its answer and would hold the process for the 72 s keep-alive: so idle ones are closed until done.
-    const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
-    await app.close();
-    clearInterval(sweep);
+    // Graceful: stop accepting, let requests in flight finish, then close the store.
+    await close();
     cache.stop();
     // A request log write stalled on a reader that stopped reading would keep the process alive for good:
     // once the store is closed (after this returns), nothing is left to lose.
