@@ -59,11 +59,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // measurably lowered throughput (fastify then listens for every response's end), so the line is written as
   // the answer is sent, its `ms` the time to produce it. (fastify's own `elapsedTime` is always 0 without
   // its logger or an onResponse hook: hence `receivedAt`.)
-  app.decorateRequest('receivedAt', 0);
-  app.addHook('onRequest', (request, _reply, done) => {
-    request.receivedAt = performance.now();
-    done();
-  });
+  // Only a log line reads it: without a log, no hook runs for it.
+  if (log) {
+    app.decorateRequest('receivedAt', 0);
+    app.addHook('onRequest', (request, _reply, done) => {
+      request.receivedAt = performance.now();
+      done();
+    });
+  }
   app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id).header('x-content-type-options', NOSNIFF);
     log?.request(request.id, request.method, request.url, reply.statusCode, performance.now() - request.receivedAt);
