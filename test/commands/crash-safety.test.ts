@@ -125,7 +125,7 @@ test('SIGTERM stops a run at the next page with exit 130, releases the lock, and
 });
 
 /** Fast retries, so a failing window is declared in well under a second. */
-const failFast = (url: string) => ({source: {use: 'mercado-bitcoin', baseUrl: `${url}/api/v4`, minIntervalMs: 0, timeoutMs: 500, retry: {limit: 1, baseDelayMs: 10, maxDelayMs: 100}}});
+const failFast = (url: string) => ({source: {use: 'mercado-bitcoin', baseUrl: `${url}/api/v4`, minIntervalMs: 0, timeoutMs: 30_000, retry: {limit: 1, baseDelayMs: 10, maxDelayMs: 100}}});
 
 /**
  * Runs `mms <args>` and kills it with SIGKILL the moment a file whose name matches `trigger` appears in the

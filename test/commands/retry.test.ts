@@ -6,7 +6,7 @@ import {simulatedProject, type SimulatedProject} from '../helpers/simulated-proj
 const NOW = '2022-04-27T12:00:00Z';
 
 /** Fast retries, so a fault is declared in well under a second. */
-const source = (url: string) => ({use: 'mercado-bitcoin', baseUrl: `${url}/api/v4`, minIntervalMs: 0, timeoutMs: 500, retry: {limit: 1, baseDelayMs: 10, maxDelayMs: 100}});
+const source = (url: string) => ({use: 'mercado-bitcoin', baseUrl: `${url}/api/v4`, minIntervalMs: 0, timeoutMs: 30_000, retry: {limit: 1, baseDelayMs: 10, maxDelayMs: 100}});
 
 interface Entry {
   pair: string;
