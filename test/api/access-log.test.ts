@@ -112,7 +112,7 @@ test('a log reader that goes away (EPIPE) does not take the server down: lines a
   const {code, stderr} = await exited;
   t.is(code, 0, stderr);
   const {closedAfterMs, settled} = JSON.parse(stderr) as {closedAfterMs: number; settled: boolean};
-  t.true(closedAfterMs < 1000, `closed after ${closedAfterMs} ms`);
+  t.true(closedAfterMs < 1500, `closed after ${closedAfterMs} ms`);
   t.true(settled, 'no write left under way');
 });
 
