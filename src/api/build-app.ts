@@ -2,6 +2,9 @@ import swagger from '@fastify/swagger';
 import Fastify, {type FastifyError, type FastifyInstance} from 'fastify';
 import type {AccessLog} from './access-log.js';
 import type {ApiErrorBody} from './api-error.js';
+import {clientErrorHandler} from './client-error-handler.js';
+import {decimalIntegerQuery, integerMeaning} from './decimal-integer-query.js';
+import {requestIds} from './request-id.js';
 import {healthRoute} from './routes/health-route.js';
 import {mmsRoute} from './routes/mms-route.js';
 import {loadPageAssets, type PageAssets, pageRoute} from './routes/page-route.js';
@@ -30,6 +33,7 @@ declare module 'fastify' {
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const log = options.accessLog;
+  const nextId = requestIds();
   const app = Fastify({
     // fastify's own logger stays off: it would make a child logger per request; AccessLog writes one line.
     logger: false,
@@ -41,8 +45,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         .headers({'x-request-id': request.id, 'x-content-type-options': NOSNIFF})
         .code(400)
         .send(body);
+      log?.request(request.id, request.method, request.url, 400, 0);
     },
-    requestIdHeader: 'x-request-id',
+    // Requests Node's HTTP parser refuses never reach fastify at all.
+    clientErrorHandler: clientErrorHandler(nextId, log),
+    // The client's x-request-id is read by `requestIds` (which refuses oversized or odd ones), not by fastify.
+    requestIdHeader: false,
+    genReqId: nextId,
     // `/BRLBTC/mms/` is the same resource as `/BRLBTC/mms`.
     routerOptions: {ignoreTrailingSlash: true},
     // Unknown query keys are errors (a typo must not be silently ignored), not stripped.
@@ -83,6 +92,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     log?.request(request.id, request.method, request.url, 200, performance.now() - request.receivedAt);
   };
   if (log) app.addHook('onClose', async () => log.close());
+
+  // Integer query parameters are decimal digits, before the schema's coercion reads more into them.
+  app.addHook('onRoute', (route) => {
+    const check = decimalIntegerQuery(route.schema?.querystring);
+    if (check) route.preValidation = [check, ...[route.preValidation ?? []].flat()];
+  });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation) return reply.code(400).send(validationError(error, queryKeys(request.routeOptions.schema?.querystring)));
@@ -128,8 +143,8 @@ function validationError(error: FastifyError, known: readonly string[]): ApiErro
         : issue.instancePath.replace(/^\//, '') || where;
   const messages: Record<string, string> = {
     required: `${key} is required`,
-    additionalProperties: known.length > 0 ? `${key} is not a parameter of this route (known: ${known.join(', ')})` : `${key} is not a parameter: this route takes no query parameters`,
-    type: `${key} must be ${key === 'range' ? 'an integer (days)' : 'an integer (Unix seconds)'}`,
+    additionalProperties: `${key === '' ? 'an empty key ("=" with nothing before it)' : key} is not a parameter${known.length > 0 ? ` of this route (known: ${known.join(', ')})` : ': this route takes no query parameters'}`,
+    type: `${key} must be ${integerMeaning(key)}`,
     enum: `${key} must be one of ${((issue.params as {allowedValues?: unknown[]}).allowedValues ?? []).join(', ')}`,
     minimum: `${key} must be Unix seconds, not negative`,
     maximum: `${key} must be Unix seconds (at most 100000000000; milliseconds?)`,

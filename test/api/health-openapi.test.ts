@@ -47,4 +47,7 @@ test('/openapi.json is a valid OpenAPI document generated from the route schemas
   t.deepEqual(records.sort(), [['path', 'pair', true], ['query', 'from', true], ['query', 'to', false]]);
   t.truthy(document.paths['/pairs']);
   t.deepEqual(Object.keys(document.paths).sort(), ['/health', '/pairs', '/{pair}/mms', '/{pair}/records'], 'the page and its assets are not API routes');
+  // Each route documents every status it answers with (a client generated from the document handles them all).
+  const statuses = Object.fromEntries(Object.entries(document.paths).map(([path, item]) => [path, Object.keys((item.get as unknown as {responses: object}).responses).sort()]));
+  t.deepEqual(statuses, {'/health': ['200', '503'], '/pairs': ['200', '400'], '/{pair}/mms': ['200', '400', '503'], '/{pair}/records': ['200', '400', '503']});
 });

@@ -1,6 +1,7 @@
+import {closeSync, openSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import type {ExecutionContext} from 'ava';
-import type {AccessLog} from '../../src/api/access-log.js';
+import {AccessLog} from '../../src/api/access-log.js';
 import {buildApp} from '../../src/api/build-app.js';
 import {SeriesCache} from '../../src/api/series-cache.js';
 import type {MmsRecord} from '../../src/core/contracts/record.js';
@@ -43,4 +44,25 @@ export async function seededApi(t: ExecutionContext, options: {records?: MmsReco
     return {status: response.status, body: text === '' ? undefined : (JSON.parse(text) as unknown), headers: response.headers};
   };
   return {url, get, cache, sink, app};
+}
+
+export interface LogLine {
+  reqId: string;
+  method: string;
+  url: string;
+  status: number;
+  ms: number;
+}
+
+/** `seededApi` with request logs written to a file: `lines()` closes the app and gives every line written. */
+export async function loggedApi(t: ExecutionContext) {
+  const path = join(await tempDir(t), 'access.log');
+  const fd = openSync(path, 'w');
+  const api = await seededApi(t, {accessLog: new AccessLog(fd)});
+  const lines = async (): Promise<LogLine[]> => {
+    await api.app.close();
+    closeSync(fd);
+    return readFileSync(path, 'utf8').trimEnd().split('\n').filter(Boolean).map((line) => JSON.parse(line) as LogLine);
+  };
+  return {...api, lines};
 }

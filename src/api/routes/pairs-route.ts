@@ -1,4 +1,5 @@
 import type {FastifyInstance} from 'fastify';
+import {errorSchema} from '../api-error.js';
 import {splitPair} from '../split-pair.js';
 import {MAX_AGE_DAYS, timeBounds} from '../time-range-query.js';
 import type {DataRouteOptions} from './series-route.js';
@@ -32,9 +33,9 @@ export function pairsRoute(app: FastifyInstance, options: DataRouteOptions): voi
       },
     },
   } as const;
-  // No query parameters; an unknown one is refused like on every route (a typo is never silently ignored).
+  // No query parameters; an unknown one is refused as on every data route (a typo is never silently ignored).
   const querystring = {type: 'object', additionalProperties: false, properties: {}} as const;
-  app.get('/pairs', {schema: {summary: 'The configured pairs and windows, and the bounds of from/to', querystring, response: {200: body}}}, async () => {
+  app.get('/pairs', {schema: {summary: 'The configured pairs and windows, and the bounds of from/to', querystring, response: {200: body, 400: errorSchema}}}, async () => {
     const {today, oldestFrom} = timeBounds(clock);
     const latest = cache.health().latest;
     return {
