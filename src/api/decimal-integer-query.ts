@@ -12,7 +12,7 @@ const DECIMAL_INTEGER = /^-?\d+$/;
  * has made a mistake it should hear about, so such values never reach the coercion.
  */
 export function decimalIntegerQuery(querystring: unknown): preValidationHookHandler | undefined {
-  const properties = (querystring as {properties?: Record<string, {type?: unknown; description?: string}>} | undefined)?.properties ?? {};
+  const properties = (querystring as {properties?: Record<string, {type?: unknown}>} | undefined)?.properties ?? {};
   const keys = Object.keys(properties).filter((key) => properties[key]!.type === 'integer');
   if (keys.length === 0) return undefined;
   return (request, reply, done) => {
