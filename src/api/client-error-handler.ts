@@ -1,4 +1,4 @@
-import {STATUS_CODES} from 'node:http';
+import {maxHeaderSize, STATUS_CODES} from 'node:http';
 import type {Socket} from 'node:net';
 import type {AccessLog} from './access-log.js';
 import type {ApiErrorBody} from './api-error.js';
@@ -30,7 +30,7 @@ export function clientErrorHandler(nextId: () => string, log: AccessLog | undefi
 
 function answer(error: NodeJS.ErrnoException): [number, ApiErrorBody] {
   if (error.code === 'HPE_HEADER_OVERFLOW') {
-    return [431, {error: 'headers_too_large', message: 'the request line and headers exceed the server limit (16 KB): send a shorter URL or fewer, smaller headers.'}];
+    return [431, {error: 'headers_too_large', message: `the request line and headers exceed the server limit (${maxHeaderSize / 1024} KB): send a shorter URL or fewer, smaller headers.`}];
   }
   if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
     return [408, {error: 'request_timeout', message: 'the request was not received in time; send it again.'}];
