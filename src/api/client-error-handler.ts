@@ -2,6 +2,7 @@ import {maxHeaderSize, STATUS_CODES} from 'node:http';
 import type {Socket} from 'node:net';
 import type {AccessLog} from './access-log.js';
 import type {ApiErrorBody} from './api-error.js';
+import {JSON_TYPE} from './routes/series-route.js';
 
 /**
  * Answers a request Node's HTTP parser refused (an unknown method, a malformed request line or header, headers
@@ -18,7 +19,7 @@ export function clientErrorHandler(nextId: () => string, log: AccessLog | undefi
     if (socket.writable) {
       const json = JSON.stringify(body);
       socket.write(
-        `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\nx-request-id: ${id}\r\n` +
+        `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: ${JSON_TYPE}\r\nx-request-id: ${id}\r\n` +
           `x-content-type-options: nosniff\r\ncontent-length: ${Buffer.byteLength(json)}\r\nconnection: close\r\n\r\n${json}`,
       );
     }
