@@ -28,12 +28,18 @@ function spawnIngest(cwd: string, env: Record<string, string>) {
   return {child, exit, stderr: () => stderr};
 }
 
-test('kill -9 in the middle of a long backfill leaves valid files, and the next run takes over the lock and completes the same data', async (t) => {
-  const dataset = syntheticDataset(11);
-  const reference = await simulatedProject(t, {dataset, config: (url) => hourly(url)});
-  t.is((await reference.mms(['ingest'], NOW)).code, 0);
+/** Three hours the source has no candle for, a day into the first written ones: far behind where the kill lands. */
+const EARLY_HOLE = (Date.parse('2024-06-01T09:00:00Z') / 1000 - 5999 * 3600) + 24 * 3600;
 
-  const project = await simulatedProject(t, {dataset, config: (url) => hourly(url)});
+test('kill -9 in the middle of a long backfill leaves valid files, and the next run takes over the lock and completes the same data and ledger', async (t) => {
+  const dataset = syntheticDataset(11);
+  const faults = [{type: 'hole', pair: 'BRLBTC', from: EARLY_HOLE, to: EARLY_HOLE + 2 * 3600} as const];
+  const reference = await simulatedProject(t, {dataset, faults, config: (url) => hourly(url)});
+  t.is((await reference.mms(['ingest'], NOW)).code, 0);
+  const referenceState = await readFile(join(reference.dir, 'data', 'mms.state.json'), 'utf8');
+  t.like(JSON.parse(referenceState).holes, [{from: EARLY_HOLE, to: EARLY_HOLE + 2 * 3600}]);
+
+  const project = await simulatedProject(t, {dataset, faults, config: (url) => hourly(url)});
   await project.mms(['--version'], NOW); // set the simulator's clock to NOW
   const run = spawnIngest(project.dir, {MMS_NOW: NOW});
   // Kill once a good part of the backfill is on disk, while pages are still being written.
@@ -53,6 +59,7 @@ test('kill -9 in the middle of a long backfill leaves valid files, and the next 
   const next = await project.mms(['ingest'], NOW);
   t.is(next.code, 0, next.stderr);
   t.is(await project.rawData(), await reference.rawData(), 'same bytes as a run that was never killed');
+  t.is(await readFile(join(project.dir, 'data', 'mms.state.json'), 'utf8'), referenceState, 'the hole met before the kill is still known');
   const leftovers = (await readdir(join(project.dir, 'data'))).filter((name) => name.endsWith('.tmp') || name.endsWith('.lock'));
   t.deepEqual(leftovers, [], 'no temporary file or lock is left');
 });

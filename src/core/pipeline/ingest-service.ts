@@ -183,6 +183,9 @@ export class IngestService {
     let carry: Candle[] = [];
     let gridStart = w.fetchFrom;
     let lastSeen = w.fetchFrom - step;
+    // Only this run writes the pair's ledger entries while it holds the lock, so this stays true throughout.
+    const resolvesQueued = (await this.ledger.pending()).some((f) => f.pair === w.pair && f.resolution === this.config.resolution && f.to >= w.from && f.from <= w.to);
+    const progress = () => this.saveProgress(w, tally, resolvesQueued ? lastSeen : undefined);
     try {
       for await (const page of this.source.candles({...this.query(w), signal: options.signal})) {
         throwIfInterrupted(options.signal);
@@ -198,6 +201,7 @@ export class IngestService {
         const candles = carry.length > 0 ? carry.concat(fresh) : fresh;
         const records = this.computeRecords(w, gridStart, candles, fresh);
         await assertHeld(lock, w.pair);
+        await progress();
         await this.sink.upsert(records);
         tally.wrote(records);
         lastSeen = fresh.at(-1)!.timestamp;
@@ -211,7 +215,8 @@ export class IngestService {
         // later bar (one is stored after the window): then they lie between bars it did return. Otherwise
         // they are most often not published yet (yesterday, early in the day): queued, not recorded as holes,
         // so `mms retry` or the next daily run fetches them once they are.
-        if (lastSeen >= w.fetchFrom && (await this.storedAfter(w))) tally.holeThrough(w.to);
+        // The same holds when the source answered no candle at all, as for days before it listed the pair.
+        if (await this.storedAfter(w)) tally.holeThrough(w.to);
         else if (tally.written === 0) {
           throw new SourceError(`${w.pair} ${formatUtc(w.from)}..${formatUtc(w.to)}: the ${this.source.name} source returned no candle at all for these bars (not published yet, or the pair was not listed then)`, {kind: 'no-data', pair: w.pair, from: w.from, to: w.to});
         } else {
@@ -220,8 +225,14 @@ export class IngestService {
         }
       }
     } catch (error) {
-      throwIfInterrupted(options.signal);
+      if (options.signal?.aborted) {
+        // What the pages before the stop wrote and revealed stays known: a hole met early in a long load
+        // may lie beyond the look-back of every later run.
+        if (await lock.held()) await progress();
+        throwIfInterrupted(options.signal);
+      }
       if (!isSourceError(error)) throw error;
+      // A failed window yields no page: its attempts come with the error (none from an older plugin's copy).
       // Bars after the last candle seen were not written: that is the window to retry.
       const queued = {from: Math.max(w.from, lastSeen + step), to: w.to};
       // The source names the request that failed, which starts up to `lookback - 1` bars before the window;
@@ -252,6 +263,26 @@ export class IngestService {
       this.logger.debug(`${w.pair}: the source has no candle for ${before.map((h) => (h.from === h.to ? formatUtc(h.from) : `${formatUtc(h.from)}..${formatUtc(h.to)}`)).join(', ')} in the look-back before ${result.from}; averages whose window reaches them stay null`);
     }
     return result;
+  }
+
+  /**
+   * Makes what a run has learnt so far durable before it writes the next page: the holes the source has
+   * shown (saved before the page's records, so no interruption can leave records whose holes are
+   * unknown) and the queued windows the pages before resolved. Saves only on a change, so a long
+   * backfill without holes or queued windows rewrites nothing.
+   */
+  private async saveProgress(w: PairWindow, tally: PairTally, lastWritten: number | undefined): Promise<void> {
+    const holes = tally.unsavedHoles();
+    const written = lastWritten !== undefined && lastWritten >= w.from;
+    if (!holes && !written) return;
+    await this.ledger.settle({
+      pair: w.pair,
+      resolution: this.config.resolution,
+      written: written ? {from: w.from, to: lastWritten} : undefined,
+      seen: holes ? tally.seen() : undefined,
+      holes: tally.holes(),
+    });
+    if (holes) tally.markHolesSaved();
   }
 
   /** Whether the sink already holds a bar after the window: proof the source has published past it. */
@@ -296,6 +327,7 @@ class PairTally {
   /** The newest bar the source returned, or the one it is known to have no candle through. */
   private seenTo: number | undefined;
   private readonly gaps: Array<[number, number]> = [];
+  private savedGaps = 0;
 
   constructor(
     private readonly w: PairWindow,
@@ -315,11 +347,20 @@ class PairTally {
     }
   }
 
-  /** Declares the bars after the newest one seen (there is one), through `to`, a hole (the source has later bars). */
+  /** Declares the bars after the newest one seen (from the first fetched when none was), through `to`, a hole (the source has later bars). */
   holeThrough(to: number): void {
-    const next = this.seenTo! + this.step;
+    const next = this.seenTo === undefined ? this.w.fetchFrom : this.seenTo + this.step;
     if (next <= to) this.gaps.push([next, to]);
     this.seenTo = to;
+  }
+
+  /** Whether holes were found since the ledger last saved them. */
+  unsavedHoles(): boolean {
+    return this.gaps.length > this.savedGaps;
+  }
+
+  markHolesSaved(): void {
+    this.savedGaps = this.gaps.length;
   }
 
   wrote(records: readonly MmsRecord[]): void {

@@ -173,6 +173,33 @@ test.serial('a range the source answers with no candle at all is a no-data failu
   t.deepEqual(stored, []);
 });
 
+test.serial('a run interrupted after the page that revealed a hole keeps it, though no later run looks back that far', async (t) => {
+  // The first load fetches from 2020-10-10; the hole lies more than 199 days before where the run is stopped.
+  dataset = withHoles([day('2020-11-01')]);
+  const clean = await ingest(t, {chunkSize: 10});
+  t.deepEqual(days(clean.state.holes), [['2020-11-01', '2020-11-01']]);
+
+  const dir = await tempDir(t);
+  const stop = new AbortController();
+  const onProgress = (p: {fetchedUpTo: number}) => p.fetchedUpTo >= day('2021-06-01') && stop.abort('SIGTERM');
+  await t.throwsAsync(ingest(t, {chunkSize: 10}, {signal: stop.signal, onProgress}, {dir}), {name: 'InterruptedError'});
+  const resumed = await ingest(t, {chunkSize: 10}, {}, {dir});
+  // Its look-back starts on 2020-11-20, after the hole.
+  t.like(resumed.result.pairs[0], {status: 'written', firstWritten: '2021-06-07'});
+  t.deepEqual(resumed.state, clean.state, 'the same ledger as the run that was never stopped');
+  t.deepEqual(resumed.stored, clean.stored);
+});
+
+test.serial('a window before the pair was listed, with later days stored, is the source\'s hole, not a failure queued for ever', async (t) => {
+  dataset = recordedDataset();
+  const {dir} = await ingest(t, {});
+  const {result, state} = await ingest(t, {}, {from: day('2019-01-01'), to: day('2019-01-31')}, {dir});
+  t.like(result.pairs[0], {status: 'written', written: 0, missing: [{from: '2019-01-01', to: '2019-01-31', bars: 31}]});
+  t.true(result.ok);
+  t.deepEqual(state.failures, []);
+  t.deepEqual(days(state.holes), [['2018-06-16', '2019-01-31']], 'the look-back included: the source has nothing before 2020');
+});
+
 test.serial('two transforms writing the same field, or a transform writing a reserved key, are config errors', async (t) => {
   const dir = await tempDir(t);
   for (const [transforms, message] of [
