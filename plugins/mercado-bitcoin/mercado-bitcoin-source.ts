@@ -40,13 +40,15 @@ export class MercadoBitcoinSource implements Source {
     const {config, baseUrl, http, clock, logger} = this.options;
     const step = resolutionSeconds(query.resolution);
     const url = this.requestUrl(query, chunk);
+    const before = http.requestCount;
+    // No page is yielded for a failed window, so the error carries its attempts (retries and a final
+    // invalid answer included) to the pair's count.
     const fail = (kind: SourceErrorKind, reason: string, extra: {status?: number; cause?: unknown} = {}) =>
       new SourceError(
         `${query.pair} ${formatUtc(chunk.from)}..${formatUtc(chunk.to)}: ${reason} (GET ${redactUrl(url)})`,
-        {kind, pair: query.pair, from: chunk.from, to: chunk.to, ...extra},
+        {kind, pair: query.pair, from: chunk.from, to: chunk.to, requests: http.requestCount - before, ...extra},
       );
 
-    const before = http.requestCount;
     let text: string;
     try {
       text = await http.ky.get(url, {signal: query.signal}).text();

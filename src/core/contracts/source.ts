@@ -8,7 +8,7 @@ export interface CandleQuery extends TimeRange {
   readonly signal?: AbortSignal;
 }
 
-/** One response's worth of candles, ascending, plus how many HTTP requests (retries included) it took. */
+/** One response's worth of candles, ascending, plus how many HTTP attempts (every retry included) it took. */
 export interface CandlePage {
   readonly candles: readonly Candle[];
   readonly requests: number;
@@ -20,7 +20,9 @@ export interface SourcePlan {
 
 /**
  * Yields the complete candles of `[from, to]` in ascending pages, so a long backfill streams instead of
- * loading years of bars at once. A source must never yield a bucket that is still running.
+ * loading years of bars at once. A source must never yield a bucket that is still running. A window that
+ * cannot be fetched raises a SourceError whose `requests` counts the attempts sent for it, so that a pair's
+ * `requests` are all the attempts sent, whether they succeeded or not.
  */
 export interface Source {
   readonly name: string;

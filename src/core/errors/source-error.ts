@@ -16,6 +16,8 @@ export interface SourceErrorDetails {
   readonly from: number;
   readonly to: number;
   readonly status?: number;
+  /** HTTP attempts sent for the window, every retry included; 0 when left out (no request was sent for it). */
+  readonly requests?: number;
   readonly cause?: unknown;
 }
 
@@ -33,6 +35,11 @@ export class SourceError extends MmsError {
   readonly from: number;
   readonly to: number;
   readonly status: number | undefined;
+  /**
+   * HTTP attempts sent for the failed window, every retry included, which no page reported since none
+   * was yielded: the pipeline adds them to the pair's `requests`.
+   */
+  readonly requests: number;
 
   constructor(message: string, details: SourceErrorDetails) {
     super(redactCredentials(message), {cause: details.cause});
@@ -41,5 +48,6 @@ export class SourceError extends MmsError {
     this.from = details.from;
     this.to = details.to;
     this.status = details.status;
+    this.requests = details.requests ?? 0;
   }
 }

@@ -233,6 +233,7 @@ export class IngestService {
       }
       if (!isSourceError(error)) throw error;
       // A failed window yields no page: its attempts come with the error (none from an older plugin's copy).
+      tally.requests += error.requests ?? 0;
       // Bars after the last candle seen were not written: that is the window to retry.
       const queued = {from: Math.max(w.from, lastSeen + step), to: w.to};
       // The source names the request that failed, which starts up to `lookback - 1` bars before the window;

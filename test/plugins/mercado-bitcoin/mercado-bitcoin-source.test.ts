@@ -384,6 +384,32 @@ test.serial('a response slower than timeoutMs fails as transient, each attempt t
   t.true(elapsed < 2000, `gave up after ${elapsed.toFixed(0)} ms, not after ~${(limit + 1) * timeoutMs} ms`);
 });
 
+for (const {name, faults, timeoutMs, attempts} of [
+  {name: 'a 503 on every attempt', faults: [{type: 'down'}], attempts: 3},
+  {name: 'a timeout on every attempt', faults: [{type: 'slow', delayMs: 3000}], timeoutMs: 100, attempts: 3},
+  {name: 'an invalid answer', faults: [{type: 'malformed-json'}], attempts: 1},
+  {name: 'a 503, then an invalid answer', faults: [{type: 'down', requests: 1}, {type: 'malformed-json'}], attempts: 2},
+  {name: 'a Cloudflare block', faults: [{type: 'cloudflare'}], attempts: 1},
+] satisfies Array<{name: string; faults: Fault[]; timeoutMs?: number; attempts: number}>) {
+  test.serial(`a failed window's SourceError counts in requests every attempt sent for it (${name}: ${attempts})`, async (t) => {
+    // The window's second chunk fails: the first one's request was reported with its page, not again.
+    const source = await createSource({chunkSize: 10, ...(timeoutMs ? {timeoutMs} : {}), retry: {limit: 2}});
+    const pages: CandlePage[] = [];
+    const error = await t.throwsAsync<SourceError>(
+      (async () => {
+        for await (const page of source.candles(query('BRLBTC', '2022-04-01', '2022-04-20'))) {
+          pages.push(page);
+          if (pages.length === 1) withFaults(...faults);
+        }
+      })(),
+      {instanceOf: SourceError},
+    );
+    t.deepEqual(pages.map((p) => p.requests), [1]);
+    t.is(error.requests, attempts);
+    t.is(seen.length, 1 + attempts);
+  });
+}
+
 test.serial('v4: a 200 body missing a column fails as invalid-response after 1 request, naming the pair, the window and the problem', async (t) => {
   server.use(http.get(V4_CANDLES, () => HttpResponse.json({t: [day('2022-04-01')], o: ['1'], h: ['1'], l: ['1'], c: ['1']})));
   const q = query('BRLBTC', '2022-04-01', '2022-04-26');
