@@ -1,16 +1,17 @@
 import {randomUUID} from 'node:crypto';
 import type {Collection, Document} from 'mongodb';
+import {z} from 'zod';
 import type {HeldLock, LockOwner} from '../../src/index.js';
 import {acquireAll} from '../../src/core/state/acquire-all.js';
-import {lockedError} from '../../src/core/state/file-lock.js';
-import {LOCK_HEARTBEAT_MS, lockIsStale} from '../../src/core/state/lock-holder.js';
+import {lockedError, unreadableLockError} from '../../src/core/state/file-lock.js';
+import {LOCK_HEARTBEAT_MS, lockIsStale, lockOwnerSchema, parseHolder} from '../../src/core/state/lock-holder.js';
 
 const DUPLICATE_KEY = 11_000;
 
-interface LockDocument extends LockOwner {
-  readonly token: string;
-  readonly heartbeatAt: Date;
-}
+const lockDocumentSchema = lockOwnerSchema.extend({
+  token: z.string({error: 'expected a token'}),
+  heartbeatAt: z.date({error: 'expected a date'}),
+});
 
 /**
  * One lock document per pair, `{_id: "lock:<pair>"}`, in the state collection: inserting it is atomic (a
@@ -50,9 +51,17 @@ async function acquireOne(collection: Collection<Document>, lock: {owner: LockOw
     } catch (error) {
       if ((error as {code?: number}).code !== DUPLICATE_KEY) throw error;
     }
-    const holder = (await collection.findOne({_id: id as never})) as unknown as LockDocument | null;
-    if (!holder) continue;
-    if (!lockIsStale(holder, Date.now() - new Date(holder.heartbeatAt).getTime())) {
+    const found = await collection.findOne({_id: id as never});
+    if (!found) continue;
+    const {holder, problem} = parseHolder(lockDocumentSchema, found);
+    if (problem !== undefined) {
+      // Unlike a lock file's age, a document's sign of life (heartbeatAt) and the token that makes a takeover
+      // safe are in the document itself: of another shape, it can be neither judged stale nor taken over.
+      const document = `the lock document {_id: "${id}"} in the state collection ${collection.collectionName}`;
+      const remedy = `delete it (db.${collection.collectionName}.deleteOne({_id: "${id}"})) and run again`;
+      throw unreadableLockError(what, document, problem, remedy);
+    }
+    if (!lockIsStale(holder, Date.now() - holder.heartbeatAt.getTime())) {
       throw lockedError(what, holder, `lock document {_id: "${id}"} in the state collection`);
     }
     await collection.deleteOne({_id: id as never, token: holder.token});

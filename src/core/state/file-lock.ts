@@ -8,7 +8,7 @@ import {LockedError} from '../errors/locked-error.js';
 import {SinkError} from '../errors/sink-error.js';
 
 import {acquireAll} from './acquire-all.js';
-import {describeHolder, LOCK_HEARTBEAT_MS, lockIsStale} from './lock-holder.js';
+import {describeHolder, LOCK_HEARTBEAT_MS, LOCK_STALE_MS, lockIsStale, lockOwnerSchema, parseHolder} from './lock-holder.js';
 
 /**
  * How old a lock file without a readable holder must be before it counts as torn rather than being
@@ -58,9 +58,16 @@ export async function acquireFileLock(path: string, owner: LockOwner, what: stri
             `the lock file ${path} was empty or unreadable for ${Math.round(holder.ageMs / 1000)} s (left by an mms run killed while taking it); it was removed and the lock taken over.`,
             {code: 'MMS_TORN_LOCK'},
           );
+        } else if (holder.problem !== undefined) {
+          process.emitWarning(`the lock file ${path} was unreadable (${holder.problem}) and untouched for ${Math.round(holder.ageMs / 1000)} s; it was removed and the lock taken over.`, {
+            code: 'MMS_UNREADABLE_LOCK',
+          });
         }
       }
       continue;
+    }
+    if (holder.problem !== undefined) {
+      throw unreadableLockError(what, `the lock file ${path}`, holder.problem, `remove it and run again (one untouched for ${LOCK_STALE_MS / 1000} s is taken over automatically)`);
     }
     throw lockedError(what, holder.owner, `lock file: ${path}`);
   }
@@ -168,7 +175,7 @@ function heldLock(path: string, token: string): HeldLock {
   };
 }
 
-type Holder = 'gone' | {owner: LockOwner | undefined; torn: boolean; stale: boolean; ageMs: number; ino: number};
+type Holder = 'gone' | {owner: LockOwner | undefined; torn: boolean; problem?: string; stale: boolean; ageMs: number; ino: number};
 
 async function readHolder(path: string): Promise<Holder> {
   let info;
@@ -180,21 +187,35 @@ async function readHolder(path: string): Promise<Holder> {
     return 'gone';
   }
   const ageMs = Math.max(0, Date.now() - info.mtimeMs);
-  let owner: LockOwner | undefined;
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(text) as unknown;
-    if (parsed !== null && typeof parsed === 'object') owner = parsed as LockOwner;
+    parsed = JSON.parse(text) as unknown;
   } catch {
     // Empty or cut short: a holder killed between creating the file and writing it (an older mms).
+    return {owner: undefined, torn: true, stale: ageMs > TORN_LOCK_GRACE_MS, ageMs, ino: info.ino};
   }
-  if (owner === undefined) return {owner, torn: true, stale: ageMs > TORN_LOCK_GRACE_MS, ageMs, ino: info.ino};
+  // Valid JSON is whole (no prefix of a holder parses), so one of another shape is not being written: only
+  // its silence can tell whether anything still holds it.
+  const {holder: owner, problem} = parseHolder(lockOwnerSchema, parsed);
+  if (problem !== undefined) return {owner: undefined, torn: false, problem, stale: ageMs > LOCK_STALE_MS, ageMs, ino: info.ino};
   return {owner, torn: false, stale: lockIsStale(owner, ageMs), ageMs, ino: info.ino};
 }
 
 /** The refusal every lock gives: who holds it, and what to do. */
-export function lockedError(what: string, owner: Partial<LockOwner> | undefined, where: string): LockedError {
+export function lockedError(what: string, owner: LockOwner | undefined, where: string): LockedError {
   return new LockedError(
     `${what} is in use by another mms run (${describeHolder(owner)}). mms refuses to run two writers on one store: ` +
       `wait for it to finish and run again. A lock left by a crashed run is taken over automatically (${where}).`,
+  );
+}
+
+/**
+ * The refusal for a lock that names no holder mms can read: whether a run holds it is unknown, so this
+ * run does nothing, and says which lock it is and how to clear it.
+ */
+export function unreadableLockError(what: string, lock: string, problem: string, remedy: string): LockedError {
+  return new LockedError(
+    `${what}: ${lock} is unreadable (${problem}), so mms cannot tell whether another run holds it, and refuses to run. ` +
+      `If no mms run is active, ${remedy}.`,
   );
 }

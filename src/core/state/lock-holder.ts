@@ -1,4 +1,5 @@
 import {hostname} from 'node:os';
+import {z} from 'zod';
 import type {LockOwner} from '../contracts/state-store.js';
 
 /** How often a lock holder proves it is alive, and how long silence makes its lock stale (any host). */
@@ -14,8 +15,31 @@ export function lockIsStale(owner: Partial<LockOwner> | undefined, silentForMs: 
   return deadHere || silentForMs > LOCK_STALE_MS;
 }
 
-export function describeHolder(owner: Partial<LockOwner> | undefined): string {
-  return owner?.pid ? `\`${owner.command}\`, pid ${owner.pid} on ${owner.host}, started ${owner.startedAt}` : 'unknown holder';
+/**
+ * The holder every lock names; a kind of lock adds keys of its own (a token, a heartbeat). A lock is judged
+ * and shown by these fields, so a holder of another shape (hand-edited, or written by something else) is
+ * refused as unreadable, never judged or shown by fields it lacks.
+ */
+export const lockOwnerSchema = z.object(
+  {
+    pid: z.number({error: 'expected a process id'}).int({error: 'expected a process id'}).positive({error: 'expected a process id'}),
+    host: z.string({error: 'expected a host name'}),
+    command: z.string({error: 'expected a command'}),
+    startedAt: z.string({error: 'expected a date string'}),
+  },
+  {error: 'expected an object naming the holder'},
+);
+
+/** `value` as a holder of `schema`, or what is wrong with it ("pid: expected a process id; host: ..."). */
+export function parseHolder<T>(schema: z.ZodType<T>, value: unknown): {holder: T; problem?: undefined} | {holder?: undefined; problem: string} {
+  const result = schema.safeParse(value);
+  if (result.success) return {holder: result.data};
+  const problem = result.error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message)).join('; ');
+  return {problem};
+}
+
+export function describeHolder(owner: LockOwner | undefined): string {
+  return owner ? `\`${owner.command}\`, pid ${owner.pid} on ${owner.host}, started ${owner.startedAt}` : 'unknown holder';
 }
 
 export function lockOwner(command: string): LockOwner {

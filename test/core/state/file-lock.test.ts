@@ -5,7 +5,7 @@ import {setTimeout as sleep} from 'node:timers/promises';
 import test, {type ExecutionContext} from 'ava';
 import {LockedError} from '../../../src/core/errors/locked-error.js';
 import {acquireFileLock, acquireFileLocks, TORN_LOCK_GRACE_MS} from '../../../src/core/state/file-lock.js';
-import {lockOwner} from '../../../src/core/state/lock-holder.js';
+import {LOCK_STALE_MS, lockOwner} from '../../../src/core/state/lock-holder.js';
 import {tempDir} from '../../helpers/temp-dir.js';
 
 test('a second taker is refused while the lock is held, and gets it once released', async (t) => {
@@ -127,6 +127,42 @@ test('a fresh empty lock file whose holder finishes writing it within the grace 
   t.regex(error.message, new RegExp(`the store is in use by another mms run \\(\`mms ingest\`, pid ${process.pid} on `));
   t.deepEqual(warnings, []);
   t.is(JSON.parse(await readFile(path, 'utf8')).token, 'slow', 'the holder keeps its lock');
+});
+
+for (const [shape, content, problem] of [
+  ['fields of the wrong types', '{"pid":"abc","host":1}', /pid: expected a process id; host: expected a host name; command: expected a command; startedAt: expected a date string/],
+  ['an array', '[]', /expected an object naming the holder/],
+  ['an empty object', '{}', /pid: expected a process id/],
+] as const) {
+  test(`a fresh lock file of valid JSON but another shape (${shape}) is refused with exit 5 as unreadable, naming the file and what to do`, async (t) => {
+    const path = join(await tempDir(t), 'store.lock');
+    await writeFile(path, content);
+    const warnings = captureWarnings(t, path);
+    const started = Date.now();
+    const error = await t.throwsAsync(acquireFileLock(path, lockOwner('mms ingest'), 'the store'), {instanceOf: LockedError});
+    t.true(Date.now() - started < TORN_LOCK_GRACE_MS, 'refused at once: valid JSON is no holder still being written');
+    t.is(error.exitCode, 5);
+    t.true(error.message.startsWith(`the store: the lock file ${path} is unreadable (`), error.message);
+    t.regex(error.message, problem);
+    t.regex(error.message, /If no mms run is active, remove it and run again \(one untouched for 30 s is taken over automatically\)\.$/);
+    t.notRegex(error.message, /undefined|unknown holder/);
+    t.deepEqual(warnings, []);
+    t.is(await readFile(path, 'utf8'), content, 'the file is left for whoever wrote it');
+  });
+}
+
+test('a lock file of another shape untouched for longer than the stale limit is taken over, with a warning naming it and why', async (t) => {
+  const path = join(await tempDir(t), 'store.lock');
+  await writeFile(path, '{"pid":"abc","host":1}');
+  const old = new Date(Date.now() - LOCK_STALE_MS - 1000);
+  await utimes(path, old, old);
+  const warnings = captureWarnings(t, path);
+  const lock = await acquireFileLock(path, lockOwner('mms ingest'), 'the store');
+  t.true(await lock.held());
+  t.is(warnings.length, 1);
+  t.is(warnings[0]!.code, 'MMS_UNREADABLE_LOCK');
+  t.regex(warnings[0]!.message, new RegExp(`the lock file ${escape(path)} was unreadable \\(pid: expected a process id; .*\\) and untouched for \\d+ s; it was removed and the lock taken over`));
+  await lock.release();
 });
 
 test('a temporary file left by a taker killed before linking it is removed by the next taker; a live taker\'s is not', async (t) => {
