@@ -1,5 +1,5 @@
 import {resolve} from 'node:path';
-import {definePlugin} from '../../src/index.js';
+import {ConfigError, definePlugin} from '../../src/index.js';
 import {jsonFileConfigSchema} from './config-schema.js';
 import {JsonFileSink} from './json-file-sink.js';
 
@@ -8,8 +8,16 @@ export default definePlugin({
   kind: 'sink',
   description: 'A JSON array of records in one file, written atomically (the default sink)',
   configSchema: jsonFileConfigSchema,
-  create({config, configDir}) {
+  create({config, configDir, configPath}) {
     const path = resolve(configDir, config.path);
-    return new JsonFileSink(path, resolve(configDir, config.state ?? path.replace(/(\.json)?$/, '.state.json')));
+    const statePath = resolve(configDir, config.state ?? path.replace(/(\.json)?$/, '.state.json'));
+    // Only here are both resolved against the config file's directory, so only here is sameness known.
+    if (statePath === path) {
+      throw new ConfigError(
+        `${configPath}.state ${JSON.stringify(config.state)} and ${configPath}.path ${JSON.stringify(config.path)} are the same file, ${path}; ` +
+          'the run state needs a file of its own. Leave "state" out to keep it beside the data, or name another file.',
+      );
+    }
+    return new JsonFileSink(path, statePath);
   },
 });

@@ -14,7 +14,8 @@ export const mercadoBitcoinConfigSchema = z.strictObject({
   /** `v4`: GET {baseUrl}/candles (column arrays of decimal strings); `legacy`: GET {baseUrl}/{PAIR}/candle. */
   api: z.enum(['v4', 'legacy'], {error: 'expected "v4" or "legacy"'}).default('v4'),
   baseUrl: z
-    .url({protocol: /^https?$/, error: 'expected an http(s) URL'})
+    // abort: a value that is no URL at all must stop here, or the refinement's `new URL` throws on it.
+    .url({protocol: /^https?$/, error: 'expected an http(s) URL', abort: true})
     .refine((url) => {
       const parsed = new URL(url);
       return !parsed.username && !parsed.password && !parsed.search && !parsed.hash;

@@ -11,7 +11,8 @@ export default definePlugin({
   configSchema: z.strictObject({
     // The path of a webhook URL is often its secret (Slack, Teams): it is never printed, only the origin.
     url: z
-      .url({protocol: /^https?$/, error: 'expected an http(s) URL'})
+      // abort: a value that is no URL at all must stop here, or the refinement's `new URL` throws on it.
+      .url({protocol: /^https?$/, error: 'expected an http(s) URL', abort: true})
       .refine((url) => !new URL(url).username && !new URL(url).password, 'expected no user name or password in the URL; put a token in "headers"'),
     /** Extra headers, e.g. an Authorization token. Their values are never printed. */
     headers: z.record(z.string(), z.string({error: 'expected a string'})).default({}),

@@ -1,5 +1,5 @@
 import type {StandardSchemaV1} from '../core/contracts/standard-schema.js';
-import {redactCredentials} from '../core/redact-url.js';
+import {redactCredentials, redactUrl} from '../core/redact-url.js';
 
 type Path = ReadonlyArray<PropertyKey | StandardSchemaV1.PathSegment>;
 
@@ -41,6 +41,17 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): {found: boolean; v
 }
 
 function show(value: unknown): string {
-  const json = redactCredentials(JSON.stringify(value) ?? String(value));
+  const json = redactCredentials(JSON.stringify(hideUserinfo(value)) ?? String(value));
   return json.length > 80 ? `${json.slice(0, 77)}...` : json;
+}
+
+/**
+ * A URL as it may be shown: credentials masked by redactUrl, which also reaches those that the pattern of
+ * redactCredentials misses (a URL refused for not parsing may have a space or a slash in its password),
+ * and the path left out, since a webhook's path is often its secret.
+ */
+function hideUserinfo(value: unknown): unknown {
+  if (typeof value !== 'string' || !/^\s*[a-z][a-z0-9+.-]*:\/\//i.test(value)) return value;
+  const shown = /:\/\/.*@/s.test(value) ? redactUrl(value) : value;
+  return shown.replace(/^(\s*[a-z][a-z0-9+.-]*:\/\/[^/?#]*)[/?#].+$/is, '$1/…');
 }

@@ -1,4 +1,4 @@
-import {mkdir, writeFile} from 'node:fs/promises';
+import {access, mkdir, writeFile} from 'node:fs/promises';
 import {dirname, join} from 'node:path';
 import test, {type ExecutionContext} from 'ava';
 import type {Container} from 'inversify';
@@ -556,4 +556,120 @@ test('two plugin modules exporting the same name are a ConfigError', async (t) =
   });
   const error = await configError(t, loadAndBuild(t, dir));
   t.regex(error.message, /plugins\[1\] "\.\/two\.mjs": a transform plugin named "my-ema" already comes from plugins\[0\] "\.\/one\.mjs"/);
+});
+
+const UNPARSABLE_URLS = ['not a url', 'http://', 'http://[::1', 'https://exa mple.com'];
+
+for (const url of UNPARSABLE_URLS) {
+  test(`a source.baseUrl that does not parse (${JSON.stringify(url)}) is a ConfigError naming the key and the value, not a crash`, async (t) => {
+    const dir = await project(t, {'mms.config.json': JSON.stringify({source: {use: 'mercado-bitcoin', baseUrl: url}})});
+    const error = await configError(t, loadAndBuild(t, dir));
+    t.is(error.message, `mms.config.json: source.baseUrl: expected an http(s) URL, got ${JSON.stringify(url)}`);
+  });
+
+  test(`a webhook alarm url that does not parse (${JSON.stringify(url)}) is a ConfigError naming the key and the value, not a crash`, async (t) => {
+    const dir = await project(t, {'mms.config.json': JSON.stringify({alarms: [{use: 'log'}, {use: 'webhook', url}]})});
+    const error = await configError(t, loadAndBuild(t, dir));
+    t.is(error.message, `mms.config.json: alarms[1].url: expected an http(s) URL, got ${JSON.stringify(url)}`);
+  });
+}
+
+test('a URL that does not parse is echoed with its credentials masked, even where the password holds a slash or a space, and without its path', async (t) => {
+  const dir = await project(t, {
+    'mms.config.json': JSON.stringify({
+      source: {use: 'mercado-bitcoin', baseUrl: 'https://user:s3cret@exa mple.com/api/v4'},
+      alarms: [
+        {use: 'webhook', url: 'https://hook:pa/ss wd@[::1'},
+        // A webhook's path is its secret.
+        {use: 'webhook', url: 'https://hooks.exa mple.com/services/T0/B0/XOXO-SECRET'},
+      ],
+    }),
+  });
+  const error = await configError(t, loadAndBuild(t, dir));
+  t.deepEqual(error.message.split('\n'), [
+    'mms.config.json: source.baseUrl: expected an http(s) URL, got "https://***@exa mple.com/…"',
+    'mms.config.json: alarms[0].url: expected an http(s) URL, got "https://***@[::1"',
+    'mms.config.json: alarms[1].url: expected an http(s) URL, got "https://hooks.exa mple.com/…"',
+  ]);
+});
+
+for (const [what, sink] of [
+  ['written alike', {use: 'json-file', path: 'data/mms.json', state: 'data/mms.json'}],
+  ['written differently', {use: 'json-file', path: 'data/mms.json', state: './data/../data/mms.json'}],
+] as const) {
+  test(`sink.state naming the same file as sink.path (${what}) is a ConfigError naming both keys, before anything is written`, async (t) => {
+    const dir = await project(t, {'conf/mms.config.json': JSON.stringify({sink})});
+    const container = await loadAndBuild(t, dir, 'conf/mms.config.json');
+    const error = await configError(t, container.getAsync<Sink>(TOKENS.Sink));
+    t.is(
+      error.message,
+      `${join('conf', 'mms.config.json')}: sink.state ${JSON.stringify(sink.state)} and sink.path "data/mms.json" are the same file, ${join(dir, 'conf', 'data', 'mms.json')}; ` +
+        'the run state needs a file of its own. Leave "state" out to keep it beside the data, or name another file.',
+    );
+    await t.throwsAsync(access(join(dir, 'conf', 'data')), {code: 'ENOENT'});
+  });
+}
+
+test('sink.state as an absolute path to the file sink.path names relative to the config file is refused too', async (t) => {
+  const dir = await project(t);
+  await write(dir, 'conf/mms.config.json', JSON.stringify({sink: {use: 'json-file', path: 'mms.json', state: join(dir, 'conf', 'mms.json')}}));
+  const container = await loadAndBuild(t, dir, 'conf/mms.config.json');
+  const error = await configError(t, container.getAsync<Sink>(TOKENS.Sink));
+  t.regex(error.message, /: sink\.state ".*" and sink\.path "mms\.json" are the same file/);
+});
+
+test('sink.state beside sink.path, or left out, is accepted', async (t) => {
+  const dir = await project(t, {'mms.config.json': JSON.stringify({sink: {use: 'json-file', path: 'data/mms.json', state: 'data/run-state.json'}})});
+  const sink = (await (await loadAndBuild(t, dir)).getAsync<Sink>(TOKENS.Sink)) as JsonFileSink;
+  t.is(sink.statePath, join(dir, 'data', 'run-state.json'));
+});
+
+const EMPTY_CONTENTS = ['', '  \n\t\n'];
+const EMPTY_FORMS = ['mms.config.json', '.mmsrc.json', '.mmsrc.yaml', '.mmsrc'];
+
+for (const name of EMPTY_FORMS) {
+  for (const content of EMPTY_CONTENTS) {
+    test(`an empty ${name} (${JSON.stringify(content)}) named with --config is a ConfigError naming it, not the defaults`, async (t) => {
+      const dir = await project(t, {[join('conf', name)]: content});
+      const error = await configError(t, loadConfig({cwd: dir, configPath: join('conf', name)}));
+      t.is(
+        error.message,
+        `${join('conf', name)}: the file is empty (0 bytes, or only whitespace), so it holds no config. Write the config in it, or leave out --config to use the config found by search (or the defaults).`,
+      );
+    });
+
+    test(`an empty ${name} (${JSON.stringify(content)}) found by search is a ConfigError naming it, not the defaults`, async (t) => {
+      const dir = await project(t, {[name]: content});
+      const error = await configError(t, loadConfig({cwd: dir}));
+      t.is(error.message, `${name}: the file is empty (0 bytes, or only whitespace), so it holds no config. Write the config in it, or delete it to run with the defaults.`);
+    });
+  }
+}
+
+for (const [name, content, why] of [
+  ['mms.config.json', 'null', 'its content is null'],
+  ['.mmsrc.yaml', '---\n', 'its content is null'],
+  ['mms.config.mjs', 'export default null;\n', 'its default export is null'],
+] as const) {
+  test(`a ${name} holding only null (${JSON.stringify(content)}) is refused like an empty one, named or found`, async (t) => {
+    const dir = await project(t, {[name]: content});
+    const named = await configError(t, loadConfig({cwd: dir, configPath: name}));
+    t.true(named.message.startsWith(`${name}: ${why}, so it holds no config.`), named.message);
+    const found = await configError(t, loadConfig({cwd: dir}));
+    t.true(found.message.startsWith(`${name}: ${why}, so it holds no config.`), found.message);
+  });
+}
+
+test('a package.json named with --config that has no "mms" key is a ConfigError; found by search, it is not a config and the defaults apply', async (t) => {
+  const dir = await project(t);
+  const error = await configError(t, loadConfig({cwd: dir, configPath: 'package.json'}));
+  t.is(error.message, 'package.json: has no "mms" key to read the config from.');
+  t.regex((await loadConfig({cwd: dir})).file, /^defaults/);
+});
+
+test('a config of {} is not empty: it asks for the defaults explicitly', async (t) => {
+  const dir = await project(t, {'mms.config.json': '{}\n'});
+  const config = await loadConfig({cwd: dir, configPath: 'mms.config.json'});
+  t.is(config.file, 'mms.config.json');
+  t.deepEqual(config.pairs, ['BRLBTC', 'BRLETH']);
 });
