@@ -1,7 +1,7 @@
 import {readdir, readFile, rm, stat} from 'node:fs/promises';
 import {basename, dirname, join} from 'node:path';
-import {type HeldLock, type LockOwner, type MmsRecord, type Sink, SinkError, type StateStore, type TimeRange} from '../../src/index.js';
-import {writeFileAtomic} from '../../src/core/fs/write-file-atomic.js';
+import {formatUtc, type HeldLock, type LedgerState, type LockOwner, type MmsRecord, type Sink, SinkError, type StateStore, type TimeRange} from '../../src/index.js';
+import {makeDirectory, writeFileAtomic} from '../../src/core/fs/write-file-atomic.js';
 import {acquireFileLock} from '../../src/core/state/file-lock.js';
 import {FileStateStore} from '../../src/core/state/file-state-store.js';
 
@@ -29,11 +29,15 @@ export class JsonFileSink implements Sink {
   ) {}
 
   stateStore(): StateStore {
-    return new FileStateStore(this.statePath);
+    return new JsonFileStateStore(this.statePath);
   }
 
   /** The file is rewritten whole, so every pair's run takes the one lock of the file. */
   async lock(owner: LockOwner): Promise<HeldLock> {
+    // The lock file sits beside the data, and the state file is written under this lock: a path whose
+    // directory cannot be made stops the run here, before anything is fetched, with what is in the way.
+    await directoryOf(this.path, 'data file');
+    await directoryOf(this.statePath, 'state file');
     const lock = await acquireFileLock(`${this.path}.lock`, owner, `json-file sink ${this.path}`);
     // Holding the lock, no other writer exists: temporary files still around were left by a killed run.
     for (const file of [this.path, this.statePath]) {
@@ -58,7 +62,7 @@ export class JsonFileSink implements Sink {
     try {
       await writeFileAtomic(this.path, serialize(rows));
     } catch (error) {
-      throw new SinkError(`json-file: cannot write ${this.path} (${(error as Error).message}). Check that the directory exists and is writable.`, {cause: error});
+      throw new SinkError(`json-file: cannot write ${this.path} (${(error as Error).message}). Check that its directory can be created and is writable.`, {cause: error});
     }
     this.cache = {rows, version: version(await stat(this.path))};
   }
@@ -92,7 +96,11 @@ export class JsonFileSink implements Sink {
     try {
       current = version(await stat(this.path));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new SinkError(`json-file: cannot read ${this.path} (${(error as Error).message}).`, {cause: error});
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOTDIR') {
+        throw new SinkError(`json-file: cannot read ${this.path}: a part of its directory is a file, not a directory (${(error as Error).message}). Move that file away, or choose another path.`, {cause: error});
+      }
+      if (code !== 'ENOENT') throw new SinkError(`json-file: cannot read ${this.path} (${(error as Error).message}).`, {cause: error});
       // No file (never written, or moved away on purpose): the store is empty.
       this.cache = {rows: new Map(), version: undefined};
       return this.cache.rows;
@@ -107,6 +115,26 @@ export class JsonFileSink implements Sink {
   }
 }
 
+/**
+ * The run state beside the data. Its save takes a write lock beside the file first, which makes the
+ * directory with no word on what is in the way when it cannot: the directory is made here first.
+ */
+class JsonFileStateStore extends FileStateStore {
+  override async save(state: LedgerState, pairs: readonly string[]): Promise<void> {
+    await directoryOf(this.location, 'state file');
+    await super.save(state, pairs);
+  }
+}
+
+/** Makes the directory of `file`, or stops with what is in the way (a file, a link to nothing). */
+async function directoryOf(file: string, what: 'data file' | 'state file'): Promise<void> {
+  try {
+    await makeDirectory(dirname(file));
+  } catch (error) {
+    throw new SinkError(`json-file: ${what} ${file}: ${(error as Error).message}.`, {cause: error});
+  }
+}
+
 function version(info: {ino: number; mtimeMs: number; size: number}): FileVersion {
   return {ino: info.ino, mtimeMs: info.mtimeMs, size: info.size};
 }
@@ -114,9 +142,16 @@ function version(info: {ino: number; mtimeMs: number; size: number}): FileVersio
 function parseRows(path: string, text: string): Rows {
   const unusable = (why: string) =>
     new SinkError(`json-file: ${path} is not a JSON array of records (${why}). mms never overwrites a file it cannot read: fix it, or move it away to start afresh.`);
+  if (text.trim() === '') {
+    // mms writes an empty store as `[]`: an empty file is a copy or a restore cut short, not a new store.
+    throw new SinkError(
+      `json-file: ${path} is empty, and a store mms wrote never is (an empty one holds []): most likely the file was cut short. ` +
+        'mms never overwrites a file it cannot read: restore it from a backup, or delete it if a new, empty store is meant.',
+    );
+  }
   let parsed: unknown;
   try {
-    parsed = text.trim() === '' ? [] : JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (error) {
     throw unusable((error as Error).message);
   }
@@ -130,11 +165,48 @@ function parseRows(path: string, text: string): Rows {
     if ((r.timestamp as number) > 1e11 || (r.timestamp as number) < 0) {
       throw unusable(`element ${i} has timestamp ${r.timestamp}, not Unix seconds (milliseconds?)`);
     }
+    const wrong = unwrittenValue(r as MmsRecord);
+    if (wrong) {
+      throw new SinkError(
+        `json-file: ${path}: the record of ${r.pair} ${formatUtc(r.timestamp as number)} (element ${i}) has ${wrong}. ` +
+          'mms serves no value it could not have written, and never overwrites a file it cannot read: fix the record, or move the file away to start afresh.',
+      );
+    }
     let byTime = rows.get(r.pair);
     if (!byTime) rows.set(r.pair, (byTime = new Map()));
     byTime.set(r.timestamp as number, r as MmsRecord);
   });
   return rows;
+}
+
+/** The fields the sma transform writes: averages of prices, so positive, like the close. */
+const AVERAGE_FIELD = /^mms_\d+$/;
+
+/**
+ * The first field of `record` holding a value mms never writes (a hand edit, another program), described
+ * for the message, or undefined. mms writes the close as a positive number, and a transform's field as a
+ * finite number or null; the averages of prices (`mms_<n>`) are positive too, so a 0 there is no value at
+ * all. Checked by hand in the one pass over the records: a schema library would cost more than the parse.
+ */
+function unwrittenValue(record: MmsRecord): string | undefined {
+  for (const field in record) {
+    if (field === 'pair' || field === 'timestamp') continue;
+    const value = record[field];
+    const positive = typeof value === 'number' && value > 0 && Number.isFinite(value);
+    if (field === 'close') {
+      if (!positive) return `"close": ${show(value)}, where mms writes a positive number`;
+    } else if (AVERAGE_FIELD.test(field)) {
+      if (!positive && value !== null) return `"${field}": ${show(value)}, where mms writes a positive number, or null for a day without a value`;
+    } else if (value !== null && !(typeof value === 'number' && Number.isFinite(value))) {
+      return `"${field}": ${show(value)}, where mms writes a number, or null for a day without a value`;
+    }
+  }
+  return undefined;
+}
+
+function show(value: unknown): string {
+  const json = JSON.stringify(value) ?? String(value);
+  return json.length > 40 ? `${json.slice(0, 37)}...` : json;
 }
 
 /** One record per line: small diffs, greppable, and still a plain JSON array. */

@@ -1,9 +1,10 @@
 import {spawn} from 'node:child_process';
-import {readdir, readFile, rm, utimes, writeFile} from 'node:fs/promises';
+import {lstat, mkdir, readdir, readFile, rm, symlink, utimes, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test, {type ExecutionContext} from 'ava';
 import {JsonFileSink} from '../../../plugins/json-file/json-file-sink.js';
 import type {MmsRecord} from '../../../src/core/contracts/record.js';
+import type {LockOwner} from '../../../src/core/contracts/state-store.js';
 import {EXIT_CODES} from '../../../src/core/errors/exit-codes.js';
 import {SinkError} from '../../../src/core/errors/sink-error.js';
 import {ROOT} from '../../helpers/run-cli.js';
@@ -76,7 +77,7 @@ test('the file is a JSON array of the records sorted by pair, then timestamp', a
 
 test('writing the same records twice leaves the file byte-identical, without duplicates', async (t) => {
   const {path, sink} = await sinkIn(t);
-  const records = shuffled(['BRLBTC', 'BRLETH'].flatMap((pair) => Array.from({length: 50}, (_, n) => day(pair, n, {close: n / 3, mms_20: n >= 19 ? n / 7 : null}))));
+  const records = shuffled(['BRLBTC', 'BRLETH'].flatMap((pair) => Array.from({length: 50}, (_, n) => day(pair, n, {close: (n + 1) / 3, mms_20: n >= 19 ? n / 7 : null}))));
   await sink.upsert(records);
   const first = await readFile(path);
   await sink.upsert(records);
@@ -185,6 +186,151 @@ for (const {what, content} of CORRUPT) {
   });
 }
 
+for (const content of ['', ' \n\t\n']) {
+  test(`an existing empty file (${JSON.stringify(content)}) is refused as a store cut short, naming it and saying to delete it for a new store, and is never modified`, async (t) => {
+    const {dir, path, sink} = await sinkIn(t);
+    await writeFile(path, content);
+    const attempts: Array<[string, () => Promise<unknown>]> = [
+      ['latestTimestamp', () => sink.latestTimestamp('BRLBTC')],
+      ['readRange', () => sink.readRange('BRLBTC', ALL)],
+      ['listTimestamps', () => sink.listTimestamps('BRLBTC', ALL)],
+      ['upsert', () => sink.upsert([day('BRLBTC', 0, {close: 1})])],
+    ];
+    for (const [name, attempt] of attempts) {
+      const error = await t.throwsAsync(attempt(), {instanceOf: SinkError}, name);
+      t.is(error.exitCode, EXIT_CODES.sink);
+      t.true(error.message.startsWith(`json-file: ${path} is empty`), `${name}: ${error.message}`);
+      t.regex(error.message, /delete it if a new, empty store is meant/, name);
+      t.regex(error.message, /never overwrites/, name);
+    }
+    t.is(await readFile(path, 'utf8'), content, 'the file is left exactly as it was');
+    t.deepEqual(await readdir(dir), ['mms.json']);
+  });
+}
+
+/** One stored day of BRLBTC as mms writes it, with `edit` applied by hand, as the file's second record. */
+function handEdited(edit: Record<string, unknown>): string {
+  const records = [day('BRLBTC', 0, {close: 100, mms_20: 99.5, mms_50: null}), {...day('BRLBTC', 1, {close: 101, mms_20: 100, mms_50: null}), ...edit}];
+  return `[\n${records.map((r) => JSON.stringify(r)).join(',\n')}\n]\n`;
+}
+
+const NEVER_WRITTEN: ReadonlyArray<{what: string; field: string; content: string}> = [
+  {what: 'an average of 0', field: 'mms_50', content: handEdited({mms_50: 0})},
+  {what: 'an average that is a string', field: 'mms_20', content: handEdited({mms_20: 'abc'})},
+  {what: 'a negative average', field: 'mms_20', content: handEdited({mms_20: -1})},
+  {what: 'an average too large for a number (Infinity)', field: 'mms_20', content: handEdited({}).replace('"mms_20":100', '"mms_20":1e999')},
+  {what: 'a close of 0', field: 'close', content: handEdited({close: 0})},
+  {what: 'a close of null', field: 'close', content: handEdited({close: null})},
+  {what: 'a close that is a numeric string', field: 'close', content: handEdited({close: '101'})},
+  {what: 'a field of another transform that is a string', field: 'signal', content: handEdited({signal: 'buy'})},
+  {what: 'a field that is an object', field: 'mms_200', content: handEdited({mms_200: {value: 1}})},
+];
+
+for (const {what, field, content} of NEVER_WRITTEN) {
+  test(`a stored record holding ${what} is a SinkError naming the file, pair, day and field; it is not served, and the file is never overwritten`, async (t) => {
+    const {path, sink} = await sinkIn(t);
+    await writeFile(path, content);
+    const attempts: Array<[string, () => Promise<unknown>]> = [
+      ['readRange', () => sink.readRange('BRLBTC', ALL)],
+      ['latestTimestamp', () => sink.latestTimestamp('BRLBTC')],
+      ['listTimestamps', () => sink.listTimestamps('BRLBTC', ALL, ['mms_20'])],
+      ['upsert', () => new JsonFileSink(path).upsert([day('BRLETH', 0, {close: 1})])],
+    ];
+    for (const [name, attempt] of attempts) {
+      const error = await t.throwsAsync(attempt(), {instanceOf: SinkError}, name);
+      t.is(error.exitCode, 4);
+      t.true(error.message.startsWith(`json-file: ${path}: the record of BRLBTC 2022-01-02 (element 1) has "${field}": `), `${name}: ${error.message}`);
+      t.regex(error.message, /never overwrites/, name);
+    }
+    t.is(await readFile(path, 'utf8'), content);
+  });
+}
+
+test('stored values mms writes are all read back: averages and closes as positive numbers or null averages, and the fields of a user transform as any number or null', async (t) => {
+  const {path} = await sinkIn(t);
+  // A user transform (examples/crossover) stores -1, 0 and 1: any finite number is a value mms may write.
+  const records = [
+    day('BRLBTC', 0, {close: 0.00000001, mms_20: null, mms_50: null, cross_20_50: null}),
+    day('BRLBTC', 1, {close: 250_000.12345678, mms_20: 1e-8, mms_50: null, cross_20_50: 0}),
+    day('BRLBTC', 2, {close: 3, mms_20: 2, mms_50: 1.5, cross_20_50: -1}),
+    day('BRLETH', 0, {close: 20_000, mms_7: 19_000.5, cross_20_50: 1}),
+  ];
+  await writeFile(path, `${JSON.stringify(records)}\n`);
+  const sink = new JsonFileSink(path);
+  t.deepEqual(await sink.readRange('BRLBTC', ALL), records.slice(0, 3));
+  t.deepEqual(await sink.readRange('BRLETH', ALL), records.slice(3));
+});
+
+const OWNER: LockOwner = {pid: process.pid, host: 'json-file-test', command: 'mms ingest', startedAt: new Date().toISOString()};
+
+/** A directory that cannot be made: below a regular file, or a symbolic link to nothing. */
+const BLOCKED: ReadonlyArray<{what: string; make: (dir: string) => Promise<{blocker: string; advice: RegExp}>}> = [
+  {
+    what: 'below a regular file',
+    make: async (dir) => {
+      await writeFile(join(dir, 'blocker'), 'not a directory\n');
+      return {blocker: join(dir, 'blocker'), advice: /is a file, not a directory; move it away, or choose another path/};
+    },
+  },
+  {
+    what: 'below a symbolic link to nothing',
+    make: async (dir) => {
+      await symlink(join(dir, 'nowhere'), join(dir, 'blocker'));
+      return {blocker: join(dir, 'blocker'), advice: /is a symbolic link to \S*nowhere, which does not exist; create that directory, or remove the link/};
+    },
+  },
+];
+
+for (const {what, make} of BLOCKED) {
+  test(`a data path ${what} is a SinkError (exit 4) naming the path and what is in the way, from the lock and from a write`, async (t) => {
+    const dir = await tempDir(t);
+    const {blocker, advice} = await make(dir);
+    for (const path of [join(dir, 'blocker', 'mms.json'), join(dir, 'blocker', 'deeper', 'mms.json')]) {
+      const sink = new JsonFileSink(path, join(dir, 'state', 'mms.state.json'));
+      const locked = await t.throwsAsync(sink.lock(OWNER), {instanceOf: SinkError});
+      t.is(locked.exitCode, EXIT_CODES.sink);
+      t.true(locked.message.startsWith(`json-file: data file ${path}: cannot create the directory `), locked.message);
+      t.true(locked.message.includes(`${blocker} `), locked.message);
+      t.regex(locked.message, advice);
+      const written = await t.throwsAsync(sink.upsert([day('BRLBTC', 0, {close: 1})]), {instanceOf: SinkError});
+      t.is(written.exitCode, EXIT_CODES.sink);
+      t.true(written.message.includes(path), written.message);
+      // Below a file, reading the store already fails (ENOTDIR); either way the message says what to do.
+      t.regex(written.message, /move (it|that file) away, or choose another path|create that directory, or remove the link/i);
+    }
+    t.true((await lstat(blocker)).isFile() || (await lstat(blocker)).isSymbolicLink(), 'what is in the way is left alone');
+    t.deepEqual((await readdir(dir)).sort(), ['blocker'], 'nothing else was created: the lock was refused before the state directory');
+  });
+
+  test(`a state path ${what} is a SinkError (exit 4) naming the state file and what is in the way, from the lock and from a save`, async (t) => {
+    const dir = await tempDir(t);
+    const {blocker, advice} = await make(dir);
+    const statePath = join(dir, 'blocker', 'mms.state.json');
+    const sink = new JsonFileSink(join(dir, 'data', 'mms.json'), statePath);
+    const locked = await t.throwsAsync(sink.lock(OWNER), {instanceOf: SinkError});
+    t.is(locked.exitCode, EXIT_CODES.sink);
+    t.true(locked.message.startsWith(`json-file: state file ${statePath}: cannot create the directory ${blocker}: `), locked.message);
+    t.regex(locked.message, advice);
+    t.deepEqual(await readdir(join(dir, 'data')), [], 'no lock file was left behind');
+    const saved = await t.throwsAsync(sink.stateStore().save({version: 1, failures: [], holes: []}, ['BRLBTC']), {instanceOf: SinkError});
+    t.is(saved.exitCode, EXIT_CODES.sink);
+    t.true(saved.message.includes(statePath), saved.message);
+    t.regex(saved.message, advice);
+  });
+}
+
+test('the lock makes the directories of the data and state files when they are missing', async (t) => {
+  const dir = await tempDir(t);
+  const sink = new JsonFileSink(join(dir, 'data', 'mms.json'), join(dir, 'state', 'nested', 'mms.state.json'));
+  const lock = await sink.lock(OWNER);
+  t.true((await lstat(join(dir, 'state', 'nested'))).isDirectory());
+  await sink.upsert([day('BRLBTC', 0, {close: 1})]);
+  await sink.stateStore().save({version: 1, failures: [], holes: []}, ['BRLBTC']);
+  await lock.release();
+  t.deepEqual(await readdir(join(dir, 'data')), ['mms.json']);
+  t.deepEqual(await readdir(join(dir, 'state', 'nested')), ['mms.state.json']);
+});
+
 test('a write that fails is a SinkError naming the path, and the file on disk is left as it was', async (t) => {
   // A name of 240 characters is valid, but the temporary sibling it is written through is longer than a
   // file name may be, so the write fails while reading works.
@@ -236,8 +382,8 @@ test('writes leave no temporary file behind, and create a missing directory', as
   const dir = await tempDir(t);
   const path = join(dir, 'data', 'nested', 'mms.json');
   const sink = new JsonFileSink(path);
-  for (let n = 0; n < 20; n++) await sink.upsert([day('BRLBTC', n, {close: n})]);
-  await Promise.all(Array.from({length: 10}, (_, n) => new JsonFileSink(path).upsert([day('BRLETH', n, {close: n})])));
+  for (let n = 0; n < 20; n++) await sink.upsert([day('BRLBTC', n, {close: n + 1})]);
+  await Promise.all(Array.from({length: 10}, (_, n) => new JsonFileSink(path).upsert([day('BRLETH', n, {close: n + 1})])));
   t.deepEqual(await readdir(dir), ['data']);
   t.deepEqual(await readdir(join(dir, 'data')), ['nested']);
   t.deepEqual(await readdir(join(dir, 'data', 'nested')), ['mms.json']);
@@ -254,7 +400,7 @@ const {JsonFileSink} = await import(sinkUrl);
 const sink = new JsonFileSink(path);
 for (let i = 0; i < Number(count); i++) {
   const n = Number(initial) + i;
-  await sink.upsert([{pair: 'BRLBTC', timestamp: Number(t0) + n * ${DAY}, close: n, mms_20: null}]);
+  await sink.upsert([{pair: 'BRLBTC', timestamp: Number(t0) + n * ${DAY}, close: n + 1, mms_20: null}]);
 }
 `;
 
@@ -263,7 +409,7 @@ test('a reader polling the file while another process makes 200 upserts only eve
   const initial = 5000;
   const count = 200;
   // A few hundred KB, so that a non-atomic write would be visible half-done.
-  await sink.upsert(Array.from({length: initial}, (_, n) => day('BRLBTC', n, {close: n, mms_20: null})));
+  await sink.upsert(Array.from({length: initial}, (_, n) => day('BRLBTC', n, {close: n + 1, mms_20: null})));
   const script = join(dir, 'writer.mjs');
   await writeFile(script, WRITER);
   const sinkUrl = new URL('../../../plugins/json-file/json-file-sink.ts', import.meta.url).href;
@@ -303,7 +449,7 @@ test('a reader polling the file while another process makes 200 upserts only eve
   t.is(await exited, 0, stderr);
   const final = JSON.parse(await readFile(path, 'utf8')) as MmsRecord[];
   t.is(final.length, initial + count);
-  t.deepEqual(final.at(-1), day('BRLBTC', initial + count - 1, {close: initial + count - 1, mms_20: null}));
+  t.deepEqual(final.at(-1), day('BRLBTC', initial + count - 1, {close: initial + count, mms_20: null}));
   // The reads really overlapped the writes: they saw the file at several intermediate sizes.
   const intermediate = [...seen].filter((n) => n > initial && n < initial + count).length;
   t.true(intermediate >= 5, `${reads} reads saw only ${intermediate} intermediate states`);
