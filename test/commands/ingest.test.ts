@@ -2,7 +2,6 @@ import {existsSync} from 'node:fs';
 import {writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
-import type {Fault} from '../../simulator/fault-plan.js';
 import {syntheticDataset} from '../../simulator/synthetic-dataset.js';
 import {exactMean, recordedDays, relativeError} from '../helpers/recorded-closes.js';
 import {runCli, ROOT} from '../helpers/run-cli.js';
@@ -213,34 +212,6 @@ test('when the API is unreachable the run exits 3, names each failed pair, and w
   t.notRegex(run.stderr, /\n\s+at /, 'no stack trace');
   t.false(existsSync(project.dataPath));
 });
-
-/** The first load of one pair: 564 bars in two requests (500 + 64); retry.limit 4, so up to 5 attempts each. */
-const REQUEST_COUNTS: ReadonlyArray<{name: string; faults: Fault[]; timeoutMs?: number; status: string; requests: number}> = [
-  {name: 'both pages answered at once: one per page', faults: [], status: 'written', requests: 2},
-  {name: 'the first page answered after a 503: 2 for it, 1 for the second', faults: [{type: 'down', requests: 1}], status: 'written', requests: 3},
-  {name: 'every attempt a 503: the 5 attempts', faults: [{type: 'down'}], status: 'failed', requests: 5},
-  {name: 'the second page failing after the first: 1 + its 5 attempts', faults: [{type: 'down', after: 1}], status: 'failed', requests: 6},
-  {name: 'every attempt timed out: the 5 attempts', faults: [{type: 'slow', delayMs: 3000}], timeoutMs: 100, status: 'failed', requests: 5},
-  {name: 'an invalid answer: the 1 attempt that got it', faults: [{type: 'malformed-json'}], status: 'failed', requests: 1},
-  {name: 'a 503, then an invalid answer: both attempts', faults: [{type: 'down', requests: 1}, {type: 'malformed-json'}], status: 'failed', requests: 2},
-];
-
-for (const {name, faults, timeoutMs, status, requests} of REQUEST_COUNTS) {
-  test(`requests in --json counts every HTTP attempt sent, retries and failures included (${name})`, async (t) => {
-    const project = await simulatedProject(t, {
-      faults,
-      config: (url) => ({
-        pairs: ['BRLBTC'],
-        source: {use: 'mercado-bitcoin', baseUrl: `${url}/api/v4`, minIntervalMs: 0, ...(timeoutMs ? {timeoutMs} : {}), retry: {limit: 4, baseDelayMs: 10, maxDelayMs: 50}},
-      }),
-    });
-    const run = await project.mms(['ingest', '--json'], NOW);
-    t.is(run.code, status === 'written' ? 0 : 3, run.stderr);
-    const [pair] = JSON.parse(run.stdout).pairs;
-    t.like(pair, {pair: 'BRLBTC', status, requests});
-    t.is(project.requests(), requests, 'the simulator saw as many requests');
-  });
-}
 
 test('the legacy API yields the same records as API v4', async (t) => {
   const v4 = await simulatedProject(t);
