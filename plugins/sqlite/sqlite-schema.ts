@@ -1,0 +1,67 @@
+import type {DatabaseSync} from 'node:sqlite';
+import type {Resolution} from '../../src/index.js';
+
+/**
+ * The layout of an mms SQLite store, as users query it:
+ *
+ * - `records`: one row per (pair, timestamp): `pair TEXT`, `timestamp INTEGER` (bar open time, Unix
+ *   seconds, UTC), `close REAL`, and one `REAL` column per transform field (`mms_20`, …), NULL where the
+ *   field has no value. A field new to the store adds its column on the first write that carries it.
+ * - `mms_meta`: `key`/`value` pairs; `resolution` is the bar size the store holds.
+ * - `mms_failures`, `mms_holes`: the ledger (windows queued for `mms retry`, days the source has no candle
+ *   for), `from_ts`/`to_ts` in Unix seconds.
+ * - `mms_locks`: one row per pair a run is writing.
+ *
+ * `PRAGMA user_version` is the schema version: the number of steps of MIGRATIONS applied.
+ */
+export type Migration = (db: DatabaseSync, context: {readonly resolution: Resolution}) => void;
+
+export const MIGRATIONS: readonly Migration[] = [
+  // 0 → 1: the first layout.
+  (db, {resolution}) => {
+    // WITHOUT ROWID: the rows are stored in (pair, timestamp) order, which is every read's order.
+    db.exec(`
+      CREATE TABLE records (
+        pair TEXT NOT NULL,
+        timestamp INTEGER NOT NULL,
+        close REAL,
+        PRIMARY KEY (pair, timestamp)
+      ) WITHOUT ROWID;
+      CREATE TABLE mms_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE mms_failures (
+        pair TEXT NOT NULL,
+        resolution TEXT NOT NULL,
+        from_ts INTEGER NOT NULL,
+        to_ts INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        message TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        first_failed_at TEXT NOT NULL,
+        last_tried_at TEXT NOT NULL,
+        status TEXT NOT NULL,
+        resolved_at TEXT
+      );
+      CREATE INDEX mms_failures_pair ON mms_failures (pair);
+      CREATE TABLE mms_holes (
+        pair TEXT NOT NULL,
+        resolution TEXT NOT NULL,
+        from_ts INTEGER NOT NULL,
+        to_ts INTEGER NOT NULL,
+        seen_at TEXT NOT NULL
+      );
+      CREATE INDEX mms_holes_pair ON mms_holes (pair);
+      CREATE TABLE mms_locks (
+        pair TEXT PRIMARY KEY,
+        token TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        host TEXT NOT NULL,
+        command TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        heartbeat_at INTEGER NOT NULL
+      );
+    `);
+    db.prepare("INSERT INTO mms_meta (key, value) VALUES ('resolution', ?)").run(resolution);
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

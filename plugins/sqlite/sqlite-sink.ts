@@ -1,0 +1,171 @@
+import type {DatabaseSync, SQLInputValue, StatementSync} from 'node:sqlite';
+import {formatUtc, type HeldLock, isMmsError, type LockOwner, type MmsRecord, type Sink, SinkError, type StateStore, type TimeRange} from '../../src/index.js';
+import {describeSqliteError} from './describe-sqlite-error.js';
+import {inTransaction} from './in-transaction.js';
+import {type OpenOptions, openSqliteStore} from './open-sqlite-store.js';
+import {acquireSqliteLocks} from './sqlite-lock.js';
+import {SqliteStateStore} from './sqlite-state-store.js';
+
+/** Field names become column names: plain identifiers only, so they are safe to quote and easy to query. */
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+/**
+ * Records in the `records` table of an SQLite file (see sqlite-schema.ts), upserted on (pair, timestamp),
+ * one transaction per call: a page of records is stored whole or not at all. The file is opened on first
+ * use, so a command that never touches the store never creates it.
+ */
+export class SqliteSink implements Sink {
+  readonly name = 'sqlite';
+  private db: DatabaseSync | undefined;
+  /** The columns of `records`, by lower-case name (SQLite's names are case-insensitive). */
+  private columns = new Map<string, string>();
+  private readonly statements = new Map<string, StatementSync>();
+
+  constructor(readonly options: OpenOptions) {}
+
+  get path(): string {
+    return this.options.path;
+  }
+
+  async upsert(records: readonly MmsRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const db = this.open();
+    const fields = fieldsOf(records);
+    this.run('write records', () =>
+      inTransaction(db, () => {
+        this.addColumns(db, fields);
+        for (const record of records) {
+          const keys = Object.keys(record).filter((key) => key !== 'pair' && key !== 'timestamp');
+          const values: SQLInputValue[] = [record.pair, record.timestamp];
+          for (const key of keys) values.push(checkedValue(record, key));
+          this.upsertStatement(db, keys).run(...values);
+        }
+      }),
+    );
+  }
+
+  async latestTimestamp(pair: string): Promise<number | undefined> {
+    const row = this.run('read the newest record', () => this.statement('SELECT max(timestamp) AS newest FROM records WHERE pair = ?').get(pair)) as {newest: number | null};
+    return row.newest ?? undefined;
+  }
+
+  async readRange(pair: string, range: TimeRange): Promise<MmsRecord[]> {
+    const rows = this.run('read records', () => this.statement('SELECT * FROM records WHERE pair = ? AND timestamp BETWEEN ? AND ? ORDER BY timestamp').all(pair, range.from, range.to));
+    // node:sqlite's rows have no prototype; records are plain objects everywhere else.
+    return rows.map((row) => ({...row}) as MmsRecord);
+  }
+
+  async listTimestamps(pair: string, range: TimeRange, complete: readonly string[] = []): Promise<number[]> {
+    const db = this.open();
+    this.refreshColumns(db);
+    const names = complete.map((field) => this.columns.get(field.toLowerCase()));
+    // A field no write has brought yet holds a value nowhere.
+    if (names.some((name, i) => name !== complete[i])) return [];
+    const filled = names.map((name) => ` AND "${name}" IS NOT NULL`).join('');
+    const statement = this.statement(`SELECT timestamp FROM records WHERE pair = ? AND timestamp BETWEEN ? AND ?${filled} ORDER BY timestamp`);
+    return this.run('list stored bars', () => (statement.all(pair, range.from, range.to) as Array<{timestamp: number}>).map((row) => row.timestamp));
+  }
+
+  stateStore(): StateStore {
+    return new SqliteStateStore(this.path, () => this.open());
+  }
+
+  async lock(owner: LockOwner, pairs: readonly string[]): Promise<HeldLock> {
+    return acquireSqliteLocks(this.open(), owner, pairs, `sqlite sink ${this.path}`);
+  }
+
+  async close(): Promise<void> {
+    this.statements.clear();
+    const db = this.db;
+    this.db = undefined;
+    if (db?.isOpen) db.close();
+  }
+
+  private open(): DatabaseSync {
+    if (!this.db) {
+      this.db = openSqliteStore(this.options);
+      this.refreshColumns(this.db);
+    }
+    return this.db;
+  }
+
+  private statement(sql: string): StatementSync {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.run('prepare a query', () => this.open().prepare(sql));
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private upsertStatement(db: DatabaseSync, keys: readonly string[]): StatementSync {
+    const columns = keys.map((key) => `"${key}"`);
+    const update = columns.length === 0 ? 'NOTHING' : `UPDATE SET ${columns.map((c) => `${c} = excluded.${c}`).join(', ')}`;
+    return this.statement(`INSERT INTO records (pair, timestamp${columns.map((c) => `, ${c}`).join('')}) VALUES (?, ?${', ?'.repeat(columns.length)}) ON CONFLICT (pair, timestamp) DO ${update}`);
+  }
+
+  /** Adds a REAL column for each field the table lacks (inside the caller's write transaction). */
+  private addColumns(db: DatabaseSync, fields: ReadonlySet<string>): void {
+    const missing = () => [...fields].filter((field) => this.columns.get(field.toLowerCase()) !== field);
+    if (missing().length === 0) return;
+    // Another process may have added them since this one looked.
+    this.refreshColumns(db);
+    for (const field of missing()) {
+      const other = this.columns.get(field.toLowerCase());
+      if (other !== undefined) {
+        throw new SinkError(`sqlite: ${this.path}: the field "${field}" differs only in case from the column "${other}" (SQLite's column names ignore case); rename the field.`);
+      }
+      db.exec(`ALTER TABLE records ADD COLUMN "${field}" REAL`);
+      this.columns.set(field.toLowerCase(), field);
+    }
+  }
+
+  private refreshColumns(db: DatabaseSync): void {
+    const rows = this.run('read the table layout', () => db.prepare('PRAGMA table_info(records)').all() as Array<{name: string}>);
+    this.columns = new Map(rows.map((row) => [row.name.toLowerCase(), row.name]));
+  }
+
+  private run<T>(action: string, work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      if (isMmsError(error)) throw error;
+      throw describeSqliteError(error, this.path, action);
+    }
+  }
+}
+
+/** Every field of the records besides the key, each a valid column name. */
+function fieldsOf(records: readonly MmsRecord[]): Set<string> {
+  const fields = new Set<string>();
+  let previous: MmsRecord | undefined;
+  for (const record of records) {
+    // Records of one page share their keys: look at each new shape once.
+    if (previous && sameKeys(previous, record)) continue;
+    previous = record;
+    for (const key of Object.keys(record)) {
+      if (key === 'pair' || key === 'timestamp' || fields.has(key)) continue;
+      if (!IDENTIFIER.test(key)) {
+        throw new SinkError(`sqlite: the field "${key}" (${record.pair} ${formatUtc(record.timestamp)}) cannot be a column: use letters, digits and "_", starting with a letter or "_" (at most 63).`);
+      }
+      fields.add(key);
+    }
+  }
+  return fields;
+}
+
+function sameKeys(a: MmsRecord, b: MmsRecord): boolean {
+  const keys = Object.keys(a);
+  const other = Object.keys(b);
+  return keys.length === other.length && keys.every((key, i) => key === other[i]);
+}
+
+/** A value as stored: null stays null, a number must be finite (SQLite would store NaN as NULL, Infinity as is). */
+function checkedValue(record: MmsRecord, key: string): SQLInputValue {
+  const value = record[key];
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    throw new SinkError(`sqlite: refusing to store ${key} = ${value} for ${record.pair} ${formatUtc(record.timestamp)}: a stored value is a finite number or null (no value).`);
+  }
+  return value;
+}

@@ -1,0 +1,95 @@
+import type {DatabaseSync} from 'node:sqlite';
+import type {FailedWindow, LedgerState, SourceHole, StateStore} from '../../src/index.js';
+import {describeSqliteError} from './describe-sqlite-error.js';
+import {inTransaction} from './in-transaction.js';
+
+interface FailureRow {
+  pair: string;
+  resolution: FailedWindow['resolution'];
+  from_ts: number;
+  to_ts: number;
+  kind: FailedWindow['kind'];
+  message: string;
+  attempts: number;
+  first_failed_at: string;
+  last_tried_at: string;
+  status: FailedWindow['status'];
+  resolved_at: string | null;
+}
+
+interface HoleRow {
+  pair: string;
+  resolution: SourceHole['resolution'];
+  from_ts: number;
+  to_ts: number;
+  seen_at: string;
+}
+
+/**
+ * The ledger in the `mms_failures` and `mms_holes` tables of the store, so it lives and is backed up with
+ * the data. A save replaces the rows of the pairs it names in one transaction; other pairs' rows stay.
+ */
+export class SqliteStateStore implements StateStore {
+  readonly location: string;
+
+  constructor(
+    private readonly path: string,
+    private readonly db: () => DatabaseSync,
+  ) {
+    this.location = `${path} (tables mms_failures, mms_holes)`;
+  }
+
+  async load(): Promise<LedgerState> {
+    try {
+      const db = this.db();
+      // rowid keeps each pair's entries in the order they were saved.
+      const failures = db.prepare('SELECT * FROM mms_failures ORDER BY pair, rowid').all() as unknown as FailureRow[];
+      const holes = db.prepare('SELECT * FROM mms_holes ORDER BY pair, rowid').all() as unknown as HoleRow[];
+      return {version: 1, failures: failures.map(toFailure), holes: holes.map(toHole)};
+    } catch (error) {
+      throw describeSqliteError(error, this.path, 'read the ledger');
+    }
+  }
+
+  async save(state: LedgerState, pairs: readonly string[]): Promise<void> {
+    const db = this.db();
+    try {
+      inTransaction(db, () => {
+        const insertFailure = db.prepare(
+          'INSERT INTO mms_failures (pair, resolution, from_ts, to_ts, kind, message, attempts, first_failed_at, last_tried_at, status, resolved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        );
+        const insertHole = db.prepare('INSERT INTO mms_holes (pair, resolution, from_ts, to_ts, seen_at) VALUES (?, ?, ?, ?, ?)');
+        for (const pair of pairs) {
+          db.prepare('DELETE FROM mms_failures WHERE pair = ?').run(pair);
+          db.prepare('DELETE FROM mms_holes WHERE pair = ?').run(pair);
+          for (const f of state.failures) {
+            if (f.pair === pair) insertFailure.run(f.pair, f.resolution, f.from, f.to, f.kind, f.message, f.attempts, f.firstFailedAt, f.lastTriedAt, f.status, f.resolvedAt ?? null);
+          }
+          for (const h of state.holes) if (h.pair === pair) insertHole.run(h.pair, h.resolution, h.from, h.to, h.seenAt);
+        }
+      });
+    } catch (error) {
+      throw describeSqliteError(error, this.path, 'save the ledger');
+    }
+  }
+}
+
+function toFailure(row: FailureRow): FailedWindow {
+  return {
+    pair: row.pair,
+    resolution: row.resolution,
+    from: row.from_ts,
+    to: row.to_ts,
+    kind: row.kind,
+    message: row.message,
+    attempts: row.attempts,
+    firstFailedAt: row.first_failed_at,
+    lastTriedAt: row.last_tried_at,
+    status: row.status,
+    ...(row.resolved_at === null ? {} : {resolvedAt: row.resolved_at}),
+  };
+}
+
+function toHole(row: HoleRow): SourceHole {
+  return {pair: row.pair, resolution: row.resolution, from: row.from_ts, to: row.to_ts, seenAt: row.seen_at};
+}

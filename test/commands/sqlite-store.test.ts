@@ -1,0 +1,128 @@
+import {spawn} from 'node:child_process';
+import {join} from 'node:path';
+import {DatabaseSync} from 'node:sqlite';
+import {setTimeout as sleep} from 'node:timers/promises';
+import test, {type ExecutionContext} from 'ava';
+import {syntheticDataset} from '../../simulator/synthetic-dataset.js';
+import {ROOT} from '../helpers/run-cli.js';
+import {servedStore} from '../helpers/served-store.js';
+import {simulatedProject} from '../helpers/simulated-project.js';
+
+const NOW = '2024-06-01T10:30:00Z';
+const BARS = 6000;
+const PAGE = 20;
+const LOOKBACK = 199;
+
+/** Hourly bars of the synthetic series in pages of 20 into an SQLite store: a long backfill of 310 pages. */
+const hourly = (url: string) => ({
+  pairs: ['BRLBTC'],
+  resolution: '1h',
+  initialBars: BARS,
+  source: {use: 'mercado-bitcoin', baseUrl: `${url}/api/v4`, minIntervalMs: 0, chunkSize: PAGE},
+  transforms: [{use: 'sma', windows: [20, 50, 200]}],
+  sink: {use: 'sqlite', path: 'data/mms.db'},
+});
+
+/** Everything a user would compare: the records and the ledger, read the way `sqlite3` would. */
+function contents(t: ExecutionContext, dir: string) {
+  const db = new DatabaseSync(join(dir, 'data', 'mms.db'));
+  t.teardown(() => db.close());
+  return {
+    integrity: (db.prepare('PRAGMA integrity_check').get() as {integrity_check: string}).integrity_check,
+    records: db.prepare('SELECT * FROM records ORDER BY pair, timestamp').all().map((row) => ({...row})),
+    failures: db.prepare('SELECT pair, resolution, from_ts, to_ts, kind, status FROM mms_failures ORDER BY pair, from_ts').all().map((row) => ({...row})),
+    holes: db.prepare('SELECT pair, resolution, from_ts, to_ts FROM mms_holes ORDER BY pair, from_ts').all().map((row) => ({...row})),
+    locks: (db.prepare('SELECT count(*) AS n FROM mms_locks').get() as {n: number}).n,
+  };
+}
+
+/** Whether a run holds a lock in the store (it has opened the file and is about to write). */
+async function locked(dir: string): Promise<boolean> {
+  try {
+    const db = new DatabaseSync(join(dir, 'data', 'mms.db'), {readOnly: true});
+    try {
+      return (db.prepare('SELECT count(*) AS n FROM mms_locks').get() as {n: number}).n > 0;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return false; // not created yet
+  }
+}
+
+test('kill -9 at random moments of a long backfill: the file stays intact, holds whole pages only, and the next run converges to an uninterrupted one', async (t) => {
+  const dataset = syntheticDataset(11);
+  const reference = await simulatedProject(t, {dataset, config: hourly});
+  t.is((await reference.mms(['ingest'], NOW)).code, 0);
+  const expected = contents(t, reference.dir);
+  t.is(expected.records.length, BARS);
+
+  const project = await simulatedProject(t, {dataset, config: hourly});
+  await project.mms(['--version'], NOW); // the simulator's clock
+  let kills = 0;
+  for (let round = 0; round < 3; round++) {
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'run.js'), 'ingest'], {cwd: project.dir, env: {PATH: process.env.PATH, TZ: process.env.TZ, CI: 'true', MMS_NOW: NOW}});
+    const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // Once the run is writing (its lock row is in the file), at a random moment of the next 300 ms.
+    for (let i = 0; i < 1000 && !(await locked(project.dir)); i++) await sleep(10);
+    await sleep(Math.random() * 300);
+    child.kill('SIGKILL');
+    if ((await exit) !== null) break; // finished before the kill: the last round below checks the result
+    kills++;
+    const after = contents(t, project.dir);
+    t.is(after.integrity, 'ok');
+    // Records are written a page per transaction: what is stored is the series up to the end of a page.
+    t.deepEqual(after.records, expected.records.slice(0, after.records.length), 'a prefix of the complete series, every record exact');
+    const n = after.records.length;
+    t.true(n === 0 || n === BARS || (n + LOOKBACK) % PAGE === 0, `${n} records end a page of ${PAGE} (the first page starts ${LOOKBACK} bars of look-back early)`);
+  }
+  t.true(kills >= 2, `killed ${kills} time(s) before the run could finish`);
+  const next = await project.mms(['ingest'], NOW);
+  t.is(next.code, 0, next.stderr);
+  t.deepEqual(contents(t, project.dir), expected, 'the records and the ledger of a run never interrupted; no lock left');
+});
+
+test('mms serve answers from the store while mms ingest and mms retry write it: no 5xx, and the data only moves forward', async (t) => {
+  const project = await simulatedProject(t, {
+    faults: [{type: 'fail-pair', pair: 'BRLETH'}],
+    config: (url) => ({
+      pairs: ['BRLBTC', 'BRLETH'],
+      source: {use: 'mercado-bitcoin', baseUrl: `${url}/api/v4`, minIntervalMs: 0, chunkSize: 5, retry: {limit: 1, baseDelayMs: 10, maxDelayMs: 50}},
+      transforms: [{use: 'sma', windows: [20, 50, 200]}],
+      sink: {use: 'sqlite', path: 'data/mms.db'},
+    }),
+  });
+  const store = await servedStore(t, {project: {dir: project.dir, configPath: project.configPath, dataPath: join(project.dir, 'data', 'mms.db')}});
+  const server = await store.serve({refreshSeconds: 1});
+  const statuses = new Map<number, number>();
+  const newest: Record<string, number> = {BRLBTC: 0, BRLETH: 0};
+  let backwards = 0;
+  let writing = true;
+  const poll = (async () => {
+    while (writing) {
+      for (const pair of ['BRLBTC', 'BRLETH']) {
+        const response = await fetch(`${server.url}/${pair}/mms?from=1619481600&range=20`);
+        statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+        if (response.status !== 200) continue;
+        const answer = (await response.json()) as Array<{timestamp: number}>;
+        const last = answer.at(-1)?.timestamp ?? 0;
+        if (last < newest[pair]!) backwards++;
+        newest[pair] = Math.max(newest[pair]!, last);
+      }
+    }
+  })();
+  // BRLBTC is written in 73 transactions of 5 days; BRLETH fails and is queued, then retry writes it.
+  t.is((await project.mms(['ingest'], '2022-04-27T12:00:00Z')).code, 3);
+  project.setFaults([]);
+  const retry = await project.mms(['retry'], '2022-04-27T12:00:00Z');
+  t.is(retry.code, 0, retry.stderr);
+  await sleep(1500); // a last reload
+  writing = false;
+  await poll;
+  t.log(Object.fromEntries(statuses));
+  t.deepEqual([...statuses.keys()].filter((status) => status >= 500), [], 'no 5xx');
+  t.true((statuses.get(200) ?? 0) > 10, 'the server answered throughout');
+  t.is(backwards, 0, 'no answer went back to older data than one before it');
+  t.deepEqual(newest, {BRLBTC: 1650931200, BRLETH: 1650931200}, 'the last answers show the newest day of both pairs');
+  t.notRegex(server.stderr(), /SQLITE_BUSY|database is locked/);
+});
