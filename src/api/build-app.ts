@@ -3,6 +3,7 @@ import Fastify, {type FastifyError, type FastifyInstance} from 'fastify';
 import type {AccessLog} from './access-log.js';
 import type {ApiErrorBody} from './api-error.js';
 import {clientErrorHandler} from './client-error-handler.js';
+import {connectHandler} from './connect-handler.js';
 import {decimalIntegerQuery, integerMeaning} from './decimal-integer-query.js';
 import {requestIds} from './request-id.js';
 import {healthRoute} from './routes/health-route.js';
@@ -106,9 +107,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     log?.fault(request.id, error);
     return reply.code(500).send({error: 'internal_error', message: `the server failed on this request (id ${request.id}); it is logged.`} satisfies ApiErrorBody);
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}; the API serves GET /{pair}/mms, /{pair}/records, /pairs, /health and /openapi.json (and the chart page at /).`} satisfies ApiErrorBody),
-  );
+  app.setNotFoundHandler((request, reply) => reply.code(404).send(notFound(request.method, request.url)));
+  // Node hands a CONNECT to the server's own `connect` listeners, never to fastify.
+  app.server.on('connect', connectHandler(nextId, log, notFound));
 
   mmsRoute(app, options, sendPrepared);
   recordsRoute(app, options);
@@ -124,6 +125,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
  * page's HTML, script or stylesheet), never sniffed.
  */
 const NOSNIFF = 'nosniff';
+
+/** The 404 of an unknown route, or of a method the API does not serve. */
+function notFound(method: string, url: string): ApiErrorBody {
+  return {
+    error: 'not_found',
+    message: `no route ${method} ${url.split('?')[0]}; the API serves GET /{pair}/mms, /{pair}/records, /pairs, /health and /openapi.json (and the chart page at /).`,
+  };
+}
 
 /** The query parameters a route's schema declares, to name them when an unknown one is sent. */
 function queryKeys(schema: unknown): string[] {

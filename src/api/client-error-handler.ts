@@ -1,8 +1,8 @@
-import {maxHeaderSize, STATUS_CODES} from 'node:http';
+import {maxHeaderSize} from 'node:http';
 import type {Socket} from 'node:net';
 import type {AccessLog} from './access-log.js';
+import {answerAndClose} from './answer-and-close.js';
 import type {ApiErrorBody} from './api-error.js';
-import {JSON_TYPE} from './routes/series-route.js';
 
 /**
  * Answers a request Node's HTTP parser refused (an unknown method, a malformed request line or header, headers
@@ -11,21 +11,19 @@ import {JSON_TYPE} from './routes/series-route.js';
  * afterwards, as the bytes after a parse error cannot be trusted to start a request.
  */
 export function clientErrorHandler(nextId: () => string, log: AccessLog | undefined): (error: NodeJS.ErrnoException, socket: Socket) => void {
+  // The parser stays attached while the rest of the input is read and dropped: it fails again on every chunk
+  // of it, and at its end. One answer per connection.
+  const answered = new WeakSet<Socket>();
   return (error, socket) => {
+    if (answered.has(socket)) return;
     // A connection reset by the client, or already gone: nobody to answer.
     if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    answered.add(socket);
     const [status, body] = answer(error);
     const id = nextId();
-    if (socket.writable) {
-      const json = JSON.stringify(body);
-      socket.write(
-        `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: ${JSON_TYPE}\r\nx-request-id: ${id}\r\n` +
-          `x-content-type-options: nosniff\r\ncontent-length: ${Buffer.byteLength(json)}\r\nconnection: close\r\n\r\n${json}`,
-      );
-    }
     // Neither the method nor the URL can be trusted (or even read) from a request the parser refused.
     log?.request(id, '-', '-', status, 0);
-    socket.destroy();
+    answerAndClose(socket, status, id, body);
   };
 }
 

@@ -1,22 +1,6 @@
-import {connect} from 'node:net';
 import test from 'ava';
 import {loggedApi} from '../helpers/seeded-api.js';
-
-/** Writes `bytes` on a new connection and reads until the server closes it: the status line, headers and body. */
-async function raw(url: string, bytes: string) {
-  const {port} = new URL(url);
-  const socket = connect(Number(port), '127.0.0.1');
-  let text = '';
-  socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  const closed = new Promise((resolve) => socket.on('close', resolve));
-  socket.on('error', () => {}); // a reset after the answer is the server closing as it should
-  socket.write(bytes);
-  await closed;
-  const [head = '', body = ''] = text.split('\r\n\r\n');
-  const [statusLine = '', ...headerLines] = head.split('\r\n');
-  const headers = Object.fromEntries(headerLines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
-  return {status: Number(statusLine.split(' ')[1]), headers, body};
-}
+import {rawRequest} from '../helpers/raw-request.js';
 
 test('requests the HTTP parser refuses get the API error shape, a request id, nosniff and a log line, then the connection closes', async (t) => {
   const api = await loggedApi(t);
@@ -29,9 +13,10 @@ test('requests the HTTP parser refuses get the API error shape, a request id, no
   ];
   const ids: string[] = [];
   for (const [bytes, status, error, message] of cases) {
-    const answer = await raw(api.url, bytes);
+    const answer = await rawRequest(api.url, bytes);
     const name = bytes.slice(0, 30);
     t.is(answer.status, status, name);
+    t.is(answer.error, undefined, `${name}: closed, not reset`);
     t.is(answer.headers['content-type'], 'application/json; charset=utf-8', name);
     t.is(answer.headers['x-content-type-options'], 'nosniff', name);
     t.is(Number(answer.headers['content-length']), Buffer.byteLength(answer.body), name);
@@ -48,6 +33,32 @@ test('requests the HTTP parser refuses get the API error shape, a request id, no
   t.deepEqual(
     lines.slice(0, cases.length).map((line) => [line.reqId, line.method, line.url, line.status]),
     ids.map((id, i) => [id, '-', '-', cases[i]![1]]),
+  );
+});
+
+test('headers far over the limit get the 431 too, read in full by a client that sends its whole request before reading', async (t) => {
+  const api = await loggedApi(t);
+  const ids: string[] = [];
+  for (const size of [80_000, 200_000]) {
+    for (const pauseMs of [0, 1]) {
+      // Written 16 KB at a time, each write once the one before is out: the server refuses the request at 16 KB,
+      // long before its last bytes go out. With no pause they are all in the kernel's buffers before the server
+      // reads them; with one, the client is still sending when the server answers.
+      const answer = await rawRequest(api.url, `GET /health HTTP/1.1\r\nHost: mms\r\nCookie: ${'a'.repeat(size)}\r\n\r\n`, {pauseMs});
+      const name = `${size} bytes, ${pauseMs} ms between writes`;
+      t.true(answer.sent, `${name}: every byte of the request sent`);
+      t.is(answer.error, undefined, `${name}: closed, not reset`);
+      t.is(answer.status, 431, name);
+      t.is(answer.headers['content-type'], 'application/json; charset=utf-8', name);
+      t.is(Number(answer.headers['content-length']), Buffer.byteLength(answer.body), name);
+      t.like(JSON.parse(answer.body), {error: 'headers_too_large'}, name);
+      ids.push(answer.headers['x-request-id']!);
+    }
+  }
+  // One answer and one log line per request: the input read after the refusal is dropped, not parsed again.
+  t.deepEqual(
+    (await api.lines()).map((line) => [line.reqId, line.method, line.url, line.status]),
+    ids.map((id) => [id, '-', '-', 431]),
   );
 });
 
