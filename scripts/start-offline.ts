@@ -2,7 +2,7 @@
 // `mms ingest` against it as the daily job would (MMS_NOW = the moment the candles were recorded), then
 // shows what was written and how to see it on the chart page of `mms serve`.
 import {spawn} from 'node:child_process';
-import {readFileSync} from 'node:fs';
+import {DatabaseSync} from 'node:sqlite';
 import {fileURLToPath} from 'node:url';
 import {RECORDED_AT, recordedDataset} from '../simulator/recorded-dataset.js';
 import {simulatorClock} from '../simulator/simulator-clock.js';
@@ -28,11 +28,16 @@ await simulator.close();
 if (exitCode !== 0) process.exit(exitCode);
 console.log(`\n${simulator.requests} request(s) to the simulator in ${seconds} s (paced at 1 request/s, as MB documents).\n`);
 
-const records = JSON.parse(readFileSync(`${root}data/offline/mms.json`, 'utf8')) as Array<Record<string, unknown>>;
-console.log(`data/offline/mms.json holds ${records.length} records. The newest day of each pair:`);
-for (const pair of new Set(records.map((r) => r.pair))) {
-  console.log(`  ${JSON.stringify(records.filter((r) => r.pair === pair).at(-1))}`);
-}
+// Read the way any SQLite tool would (read-only), to show what the job stored.
+const store = new DatabaseSync(`${root}data/offline/mms.db`, {readOnly: true});
+const count = (store.prepare('SELECT count(*) AS n FROM records').get() as {n: number}).n;
+console.log(`data/offline/mms.db (SQLite) holds ${count} records. The newest day of each pair:`);
+const newest = store.prepare('SELECT * FROM records AS r WHERE timestamp = (SELECT max(timestamp) FROM records WHERE pair = r.pair) ORDER BY pair').all();
+for (const record of newest) console.log(`  ${JSON.stringify({...record})}`);
+store.close();
+console.log(
+  "\nLook at it with any SQLite tool, e.g. sqlite3 -header -column data/offline/mms.db \"SELECT pair, date(timestamp, 'unixepoch') AS day, close, mms_20, mms_50, mms_200 FROM records ORDER BY timestamp DESC LIMIT 4\"",
+);
 console.log('\nRun `npm start` again and nothing is written (up to date). For the real API: `npm run mms -- ingest` (mms.config.ts).');
 // The server's "today" must be the recording's too: under the real date, the last 365 days hold no data.
 console.log(

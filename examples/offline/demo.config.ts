@@ -9,5 +9,5 @@ export default defineConfig({
   pairs: ['BRLBTC', 'BRLETH'],
   source: {use: 'mercado-bitcoin', api: 'v4', baseUrl: `${simulator}/api/v4`},
   transforms: [{use: 'sma', windows: [20, 50, 200]}],
-  sink: {use: 'json-file', path: '../../data/demo/mms.json'},
+  sink: {use: 'sqlite', path: '../../data/demo/mms.db'},
 });

@@ -8,6 +8,6 @@ export default defineConfig({
   pairs: ['BRLBTC', 'BRLETH'],
   source: {use: 'mercado-bitcoin', api: 'v4', baseUrl: `${simulator}/api/v4`},
   transforms: [{use: 'sma', windows: [20, 50, 200]}],
-  // Apart from the production job's data/mms.json, so the demo never mixes into real data.
-  sink: {use: 'json-file', path: '../../data/offline/mms.json'},
+  // Apart from the production job's data/mms.db, so the demo never mixes into real data.
+  sink: {use: 'sqlite', path: '../../data/offline/mms.db'},
 });

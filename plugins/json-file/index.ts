@@ -6,7 +6,7 @@ import {JsonFileSink} from './json-file-sink.js';
 export default definePlugin({
   name: 'json-file',
   kind: 'sink',
-  description: 'A JSON array of records in one file, written atomically (the default sink)',
+  description: 'A JSON array of records in one file, rewritten atomically: human-readable, for small daily series',
   configSchema: jsonFileConfigSchema,
   create({config, configDir, configPath}) {
     const path = resolve(configDir, config.path);

@@ -12,10 +12,10 @@ import webhookAlarm from '../../plugins/webhook-alarm/index.js';
 /** The only place the core names a plugin: the ones that ship with mms. */
 export const BUNDLED_PLUGINS: readonly PluginManifest[] = [mercadoBitcoin, sma, sqlite, jsonFile, mongodb, logAlarm, fileAlarm, webhookAlarm];
 
-/** The pipeline of a config that names none: MB candles → 20/50/200-day SMA → data/mms.json; alarms on stderr. */
+/** The pipeline of a config that names none: MB candles → 20/50/200-day SMA → data/mms.db (SQLite); alarms on stderr. */
 export const BUNDLED_DEFAULTS: PipelineDefaults = {
   source: {use: mercadoBitcoin.name},
   transforms: [{use: sma.name}],
-  sink: {use: jsonFile.name},
+  sink: {use: sqlite.name},
   alarms: [{use: logAlarm.name}],
 };

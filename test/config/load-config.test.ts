@@ -4,6 +4,7 @@ import test, {type ExecutionContext} from 'ava';
 import type {Container} from 'inversify';
 import type {SmaTransform} from '../../plugins/sma/sma-transform.js';
 import type {JsonFileSink} from '../../plugins/json-file/json-file-sink.js';
+import type {SqliteSink} from '../../plugins/sqlite/sqlite-sink.js';
 import {CONFIG_SEARCH_PLACES, loadConfig as loadWithDefaults} from '../../src/config/load-config.js';
 import {BUNDLED_DEFAULTS} from '../../src/container/bundled-plugins.js';
 
@@ -216,7 +217,7 @@ test('the search stops at the project root: a config above the directory holding
   t.regex(config.file, /^defaults/);
 });
 
-test('without any config file the defaults apply: BRLBTC and BRLETH, Mercado Bitcoin, SMA 20/50/200 into data/mms.json', async (t) => {
+test('without any config file the defaults apply: BRLBTC and BRLETH, Mercado Bitcoin, SMA 20/50/200 into the SQLite file data/mms.db', async (t) => {
   const dir = await project(t);
   const config = await loadConfig({cwd: dir});
   t.regex(config.file, /^defaults/);
@@ -226,7 +227,7 @@ test('without any config file the defaults apply: BRLBTC and BRLETH, Mercado Bit
   t.is(config.initialBars, 365);
   t.deepEqual(config.source, {use: 'mercado-bitcoin'});
   t.deepEqual(config.transforms, [{use: 'sma'}]);
-  t.deepEqual(config.sink, {use: 'json-file'});
+  t.deepEqual(config.sink, {use: 'sqlite'});
   const container = await build(t, config);
   t.is((await container.getAsync<Source>(TOKENS.Source)).name, 'mercado-bitcoin');
   const transforms = await container.getAsync<SmaTransform[]>(TOKENS.Transforms);
@@ -234,9 +235,9 @@ test('without any config file the defaults apply: BRLBTC and BRLETH, Mercado Bit
     transforms.map((x) => x.fields),
     [['mms_20', 'mms_50', 'mms_200']],
   );
-  const sink = (await container.getAsync<Sink>(TOKENS.Sink)) as JsonFileSink;
-  t.is(sink.name, 'json-file');
-  t.is(sink.path, join(dir, 'data', 'mms.json'));
+  const sink = (await container.getAsync<Sink>(TOKENS.Sink)) as SqliteSink;
+  t.is(sink.name, 'sqlite');
+  t.is(sink.path, join(dir, 'data', 'mms.db'));
 });
 
 test('a window that is not a number is reported with file, key path and the value as written', async (t) => {

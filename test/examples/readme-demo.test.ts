@@ -6,6 +6,7 @@ import {RECORDED_AT} from '../../simulator/recorded-dataset.js';
 import {parseMmsArgv} from '../helpers/parse-mms-argv.js';
 import {type CliResult, ROOT, runCli} from '../helpers/run-cli.js';
 import {shellWords} from '../helpers/shell-words.js';
+import {sqliteRecords} from '../helpers/sqlite-records.js';
 
 // The README's demo "the API down for a day, then back" is what a reviewer runs first: its command lines
 // are taken from the README and run as written (the simulator on a free port instead of 8787, passed the
@@ -117,8 +118,8 @@ test('the README demo, run in order after npm start, does what the README says',
   t.is(list!.stdout.match(/pending, 1 attempt\(s\)/g)?.length, 2, 'both pairs queued');
   t.regex(retry!.stdout, /BRLETH {2}2022-04-24\.\.2022-04-24 resolved: wrote 1 record\(s\)/);
   t.regex(next!.stdout, /BRLETH {2}wrote 1 record\(s\) 2022-04-25\.\.2022-04-25/);
-  const demoStore = JSON.parse(await readFile(join(clone, 'data', 'demo', 'mms.json'), 'utf8')) as Array<{pair: string; timestamp: number}>;
+  const demoStore = sqliteRecords(join(clone, 'data', 'demo', 'mms.db'));
   t.is(demoStore.length, 2 * 367, 'the demo store holds 2021-04-24..2022-04-25 of both pairs, each day once');
-  const offline = JSON.parse(await readFile(join(clone, 'data', 'offline', 'mms.json'), 'utf8')) as unknown[];
+  const offline = sqliteRecords(join(clone, 'data', 'offline', 'mms.db'));
   t.is(offline.length, 730, "npm start's store is untouched by the demo");
 });

@@ -49,11 +49,14 @@ export async function simulatedProject(
     },
   });
   t.teardown(() => simulator.close());
-  const config = options.config?.(simulator.url) ?? {
-    pairs: ['BRLBTC', 'BRLETH'],
-    source: {use: 'mercado-bitcoin', api: 'v4', baseUrl: `${simulator.url}/api/v4`, minIntervalMs: 0},
-    transforms: [{use: 'sma', windows: [20, 50, 200]}],
+  // The helper reads the store as a JSON file (records(), rawData()): a config that names no sink gets that one.
+  const config = {
     sink: {use: 'json-file', path: 'data/mms.json'},
+    ...(options.config?.(simulator.url) ?? {
+      pairs: ['BRLBTC', 'BRLETH'],
+      source: {use: 'mercado-bitcoin', api: 'v4', baseUrl: `${simulator.url}/api/v4`, minIntervalMs: 0},
+      transforms: [{use: 'sma', windows: [20, 50, 200]}],
+    }),
   };
   const configPath = join(dir, 'mms.config.json');
   await writeFile(configPath, JSON.stringify(config, null, 2));

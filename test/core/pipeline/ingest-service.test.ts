@@ -42,6 +42,7 @@ async function ingest(t: ExecutionContext, source: Record<string, unknown>, opti
     pairs: ['BRLBTC'],
     source: {use: 'mercado-bitcoin', baseUrl: MB_V4_BASE, minIntervalMs: 0, ...source},
     transforms: [{use: 'sma', windows: [20, 50, 200]}],
+    sink: {use: 'json-file'},
   }, BUNDLED_DEFAULTS);
   const container = await buildContainer({config, clock: {now: () => at.now ?? NOW}, logger: stderrLogger('silent')});
   t.teardown(() => closeContainer(container));
