@@ -75,6 +75,14 @@ export class JsonFileSink implements Sink {
     return latest;
   }
 
+  async earliestTimestamp(pair: string): Promise<number | undefined> {
+    const byTime = (await this.rows()).get(pair);
+    if (!byTime || byTime.size === 0) return undefined;
+    let earliest = Infinity;
+    for (const timestamp of byTime.keys()) if (timestamp < earliest) earliest = timestamp;
+    return earliest;
+  }
+
   async readRange(pair: string, range: TimeRange): Promise<MmsRecord[]> {
     const byTime = (await this.rows()).get(pair);
     if (!byTime) return [];

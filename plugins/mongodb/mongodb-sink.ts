@@ -48,6 +48,13 @@ export class MongodbSink implements Sink {
     });
   }
 
+  async earliestTimestamp(pair: string): Promise<number | undefined> {
+    return this.run('read the oldest record', async ({data}) => {
+      const oldest = await data.find({pair}, {projection: {_id: 0, timestamp: 1}}).sort({timestamp: 1}).limit(1).next();
+      return oldest ? (oldest.timestamp as number) : undefined;
+    });
+  }
+
   async readRange(pair: string, range: TimeRange): Promise<MmsRecord[]> {
     return this.run('read records', async ({data}) => {
       const documents = await data.find({pair, timestamp: {$gte: range.from, $lte: range.to}}, {projection: INTERNAL_FIELDS}).sort({timestamp: 1}).toArray();

@@ -49,6 +49,11 @@ export class SqliteSink implements Sink {
     return row.newest ?? undefined;
   }
 
+  async earliestTimestamp(pair: string): Promise<number | undefined> {
+    const row = this.run('read the oldest record', () => this.statement('SELECT min(timestamp) AS oldest FROM records WHERE pair = ?').get(pair)) as {oldest: number | null};
+    return row.oldest ?? undefined;
+  }
+
   async readRange(pair: string, range: TimeRange): Promise<MmsRecord[]> {
     const rows = this.run('read records', () => this.statement('SELECT * FROM records WHERE pair = ? AND timestamp BETWEEN ? AND ? ORDER BY timestamp').all(pair, range.from, range.to));
     // node:sqlite's rows have no prototype; records are plain objects everywhere else.

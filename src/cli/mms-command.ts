@@ -24,7 +24,7 @@ export abstract class MmsCommand<T> extends Command {
   /** Set by batch commands whose memory must stay flat over long ranges (see preferSmallHeap). */
   static smallHeap = false;
 
-  private container: Container | undefined;
+  private readonly containers: Container[] = [];
   private readonly stop = new AbortController();
   private readonly onSignal = (signal: NodeJS.Signals) => {
     // First signal: stop at the next safe point, release the lock, close connections. Second: now.
@@ -53,10 +53,12 @@ export abstract class MmsCommand<T> extends Command {
     return stderrLogger(this.jsonEnabled() ? 'warn' : parseLogLevel(process.env.MMS_LOG_LEVEL));
   }
 
+  /** The container of a config (`mms copy` opens two); each is closed when the command ends. */
   protected async openContainer(configPath: string | undefined): Promise<{container: Container; config: ResolvedConfig}> {
     const config = await loadConfig({configPath, cwd: process.cwd(), defaults: BUNDLED_DEFAULTS});
-    this.container = await buildContainer({config, clock: this.clock(), logger: this.logger()});
-    return {container: this.container, config};
+    const container = await buildContainer({config, clock: this.clock(), logger: this.logger()});
+    this.containers.push(container);
+    return {container, config};
   }
 
   abstract override run(): Promise<T>;
@@ -91,7 +93,7 @@ export abstract class MmsCommand<T> extends Command {
   protected override async finally(error: Error | undefined): Promise<unknown> {
     process.off('SIGINT', this.onSignal);
     process.off('SIGTERM', this.onSignal);
-    if (this.container) await closeContainer(this.container).catch(() => undefined);
+    for (const container of this.containers) await closeContainer(container).catch(() => undefined);
     return super.finally(error);
   }
 }

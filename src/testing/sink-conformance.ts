@@ -99,6 +99,20 @@ export function sinkConformance(test: TestFn, name: string, options: SinkConform
     t.is(await sink.latestTimestamp('BRLXRP'), undefined);
   });
 
+  test(title('the oldest stored timestamp (where the sink tells it) is kept per pair'), async (t) => {
+    const sink = await options.create(t);
+    if (!sink.earliestTimestamp) {
+      t.pass('no earliestTimestamp: mms copy lists the timestamps instead');
+      return;
+    }
+    t.is(await sink.earliestTimestamp('BRLBTC'), undefined);
+    await sink.upsert([...records('BRLBTC', 5, 10), ...records('BRLETH', 2, 4)]);
+    await sink.upsert(records('BRLBTC', 3, 1));
+    t.is(await sink.earliestTimestamp('BRLBTC'), T0 + 3 * DAY);
+    t.is(await sink.earliestTimestamp('BRLETH'), T0 + 2 * DAY);
+    t.is(await sink.earliestTimestamp('BRLXRP'), undefined);
+  });
+
   test(title('stored timestamps are listed per pair and range, ascending'), async (t) => {
     const sink = await options.create(t);
     const days = [0, 1, 2, 5, 6, 9];

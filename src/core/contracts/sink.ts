@@ -10,6 +10,11 @@ export interface Sink {
   upsert(records: readonly MmsRecord[]): Promise<void>;
   /** Open time of the newest stored record of `pair`, or undefined when there is none. */
   latestTimestamp(pair: string): Promise<number | undefined>;
+  /**
+   * Open time of the oldest stored record of `pair`. Optional: `mms copy` streams a store from there, page by
+   * page; without it, it lists the pair's timestamps once to find where to start.
+   */
+  earliestTimestamp?(pair: string): Promise<number | undefined>;
   /** Records of `pair` with `from <= timestamp <= to`, ascending. */
   readRange(pair: string, range: TimeRange): Promise<MmsRecord[]>;
   /**

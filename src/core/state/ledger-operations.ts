@@ -71,6 +71,25 @@ function joinTouching(holes: readonly SourceHole[], step: number): SourceHole[] 
   return joined;
 }
 
+/**
+ * Takes another store's entries of one pair into `state` (mms copy): its holes are recorded as seen there,
+ * its pending windows queued as they are (attempts and times kept). A window already queued here with the
+ * same bounds is left as it is, so adopting the same entries twice changes nothing.
+ */
+export function adoptEntries(state: LedgerState, pair: string, entries: {failures: readonly FailedWindow[]; holes: readonly SourceHole[]}, step: number): LedgerState {
+  let next = state;
+  for (const hole of entries.holes.filter((h) => h.pair === pair)) next = recordHoles(next, pair, hole.resolution, hole, [hole], step, hole.seenAt);
+  for (const failure of entries.failures.filter((f) => f.pair === pair && f.status === 'pending')) {
+    const same = (f: FailedWindow) => f.status === 'pending' && f.pair === pair && f.resolution === failure.resolution && f.from === failure.from && f.to === failure.to;
+    if (next.failures.some(same)) continue;
+    const {kept, overlapped} = split(next.failures, pair, failure.resolution, failure, step);
+    const firstFailedAt = [failure.firstFailedAt, ...overlapped.map((f) => f.firstFailedAt)].sort()[0]!;
+    const attempts = Math.max(failure.attempts, ...overlapped.map((f) => f.attempts));
+    next = {...next, failures: [...kept, {...failure, attempts, firstFailedAt}]};
+  }
+  return next;
+}
+
 /** Drops every failed window (pending and resolved) of the given pairs, or of all pairs. */
 export function clearFailures(state: LedgerState, pairs?: readonly string[]): {state: LedgerState; removed: number} {
   const failures = state.failures.filter((f) => pairs !== undefined && !pairs.includes(f.pair));

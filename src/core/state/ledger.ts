@@ -1,7 +1,7 @@
 import type {TimeRange} from '../contracts/record.js';
 import type {Resolution} from '../contracts/resolution.js';
 import type {FailedWindow, LedgerState, StateStore} from '../contracts/state-store.js';
-import {clearFailures, type Failure, pendingFailures, recordFailure, recordHoles, resolveRange} from './ledger-operations.js';
+import {adoptEntries, clearFailures, type Failure, pendingFailures, recordFailure, recordHoles, resolveRange} from './ledger-operations.js';
 
 /**
  * The failed-window ledger and the source holes, kept in the sink's state store. Every change is a
@@ -40,6 +40,13 @@ export class Ledger {
     if (outcome.seen) state = recordHoles(state, pair, resolution, outcome.seen, outcome.holes, this.step, now);
     if (outcome.failure) state = recordFailure(state, {pair, resolution, ...outcome.failure}, this.step, now);
     if (state !== before) await this.store.save(state, [pair]);
+  }
+
+  /** Takes another store's pending windows and holes of `pair` (mms copy; the caller holds the lock). */
+  async adopt(entries: Pick<LedgerState, 'failures' | 'holes'>, pair: string): Promise<void> {
+    const state = await this.store.load();
+    const next = adoptEntries(state, pair, entries, this.step);
+    if (next !== state) await this.store.save(next, [pair]);
   }
 
   /** Queues one window for `mms retry` (the caller holds the lock). */

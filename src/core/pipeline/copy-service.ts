@@ -1,0 +1,185 @@
+import type {ResolvedConfig} from '../../config/config-schema.js';
+import type {TimeRange} from '../contracts/record.js';
+import {resolutionSeconds} from '../contracts/resolution.js';
+import type {Sink} from '../contracts/sink.js';
+import type {HeldLock} from '../contracts/state-store.js';
+import {ConfigError} from '../errors/config-error.js';
+import {InterruptedError} from '../errors/interrupted-error.js';
+import {LockedError} from '../errors/locked-error.js';
+import type {Ledger} from '../state/ledger.js';
+import {formatUtc} from '../time/format-utc.js';
+import {checkPairs} from './check-pairs.js';
+import type {AcquireRunLock} from './ingest-service.js';
+
+/** One side of a copy: a config's sink with its ledger and locks, as its container builds them. */
+export interface Store {
+  readonly config: ResolvedConfig;
+  readonly sink: Sink;
+  readonly ledger: Ledger;
+  readonly lock: AcquireRunLock;
+  /** The fields its transforms write, e.g. mms_20: two stores must agree on them. */
+  readonly fields: readonly string[];
+}
+
+export interface CopyOptions {
+  readonly pairs?: readonly string[];
+  readonly from?: number;
+  readonly to?: number;
+  readonly dryRun?: boolean;
+  readonly signal?: AbortSignal;
+  /** Bars read (and written) at a time: memory holds one page, whatever the size of the store. */
+  readonly pageBars?: number;
+}
+
+export interface CopyPairResult {
+  readonly pair: string;
+  /** Records read from the source (and, unless a dry run, upserted into the target). */
+  readonly records: number;
+  readonly first: string | null;
+  readonly last: string | null;
+  /** Pending ledger windows and recorded source holes carried over. */
+  readonly pending: number;
+  readonly holes: number;
+  /** The source's records the target holds afterwards (not counted in a dry run). */
+  readonly inTarget: number | null;
+}
+
+export interface CopyResult {
+  /** Every record of the source is in the target. */
+  readonly ok: boolean;
+  readonly dryRun: boolean;
+  readonly resolution: string;
+  readonly from: string | null;
+  readonly to: string | null;
+  readonly pairs: CopyPairResult[];
+}
+
+const PAGE_BARS = 10_000;
+
+/**
+ * `mms copy`: moves a store's records, pending ledger windows and recorded holes into another config's sink,
+ * through the Sink contract (any sink that reads can be a source), page by page, holding both stores'
+ * locks. Upserts, so running it again changes nothing.
+ */
+export class CopyService {
+  constructor(
+    private readonly source: Store,
+    private readonly target: Store,
+  ) {
+    checkCompatible(source, target);
+  }
+
+  async run(options: CopyOptions = {}): Promise<CopyResult> {
+    const pairs = checkPairs(this.source.config, options.pairs);
+    const range: TimeRange = {from: options.from ?? 0, to: options.to ?? Number.MAX_SAFE_INTEGER};
+    if (range.from > range.to) throw new ConfigError(`--from ${formatUtc(range.from)} is after --until ${formatUtc(range.to)}.`);
+    const locks: HeldLock[] = [];
+    try {
+      if (!options.dryRun) {
+        locks.push(await this.source.lock('mms copy (source)', pairs));
+        locks.push(await this.target.lock('mms copy (target)', pairs));
+      }
+      const ledger = await this.source.ledger.read();
+      const {resolution} = this.source.config;
+      const results: CopyPairResult[] = [];
+      for (const pair of pairs) {
+        const result = await this.copyPair(pair, range, options, locks[1]);
+        const entries = {
+          failures: ledger.failures.filter((f) => f.pair === pair && f.resolution === resolution && f.status === 'pending' && overlaps(f, range)),
+          holes: ledger.holes.filter((h) => h.pair === pair && h.resolution === resolution && overlaps(h, range)),
+        };
+        if (!options.dryRun && (entries.failures.length > 0 || entries.holes.length > 0)) {
+          await assertHeld(locks[1]!, pair);
+          await this.target.ledger.adopt(entries, pair);
+        }
+        results.push({...result, pending: entries.failures.length, holes: entries.holes.length});
+      }
+      return {
+        ok: results.every((r) => r.inTarget === null || r.inTarget === r.records),
+        dryRun: options.dryRun ?? false,
+        resolution: this.source.config.resolution,
+        from: options.from === undefined ? null : formatUtc(range.from),
+        to: options.to === undefined ? null : formatUtc(range.to),
+        pairs: results,
+      };
+    } finally {
+      for (const lock of locks.reverse()) await lock.release();
+    }
+  }
+
+  private async copyPair(pair: string, range: TimeRange, options: CopyOptions, targetLock: HeldLock | undefined): Promise<Omit<CopyPairResult, 'pending' | 'holes'>> {
+    const step = resolutionSeconds(this.source.config.resolution);
+    const {sink} = this.source;
+    const span = (options.pageBars ?? PAGE_BARS) * step;
+    let records = 0;
+    let inTarget = 0;
+    let first: number | undefined;
+    let last: number | undefined;
+    const latest = await sink.latestTimestamp(pair);
+    const earliest = latest === undefined ? undefined : await earliestTimestamp(sink, pair, range);
+    if (latest !== undefined && earliest !== undefined) {
+      for (let from = Math.max(range.from, earliest); from <= Math.min(range.to, latest); from += span) {
+        throwIfInterrupted(options.signal);
+        const page = {from, to: Math.min(range.to, latest, from + span - 1)};
+        const rows = await sink.readRange(pair, page);
+        if (rows.length === 0) continue;
+        first ??= rows[0]!.timestamp;
+        last = rows.at(-1)!.timestamp;
+        records += rows.length;
+        if (options.dryRun) continue;
+        await assertHeld(targetLock!, pair);
+        await this.target.sink.upsert(rows);
+        // Read back what this page wrote: the target must now hold every one of these bars.
+        const stored = new Set(await this.target.sink.listTimestamps(pair, page));
+        inTarget += rows.filter((row) => stored.has(row.timestamp)).length;
+      }
+    }
+    return {
+      pair,
+      records,
+      first: first === undefined ? null : formatUtc(first),
+      last: last === undefined ? null : formatUtc(last),
+      inTarget: options.dryRun ? null : inTarget,
+    };
+  }
+}
+
+/** The two stores must hold the same kind of records: the same bar size and the same fields. */
+function checkCompatible(source: Store, target: Store): void {
+  const differences: string[] = [];
+  if (source.config.resolution !== target.config.resolution) {
+    differences.push(`resolution: ${source.config.resolution} in ${source.config.file}, ${target.config.resolution} in ${target.config.file}`);
+  }
+  const a = [...source.fields].sort();
+  const b = [...target.fields].sort();
+  if (a.join() !== b.join()) {
+    const only = (x: string[], y: string[]) => x.filter((f) => !y.includes(f));
+    differences.push(
+      `fields (the transforms' windows): ${a.join(', ') || 'none'} in ${source.config.file}, ${b.join(', ') || 'none'} in ${target.config.file}` +
+        ` (only in the source: ${only(a, b).join(', ') || 'none'}; only in the target: ${only(b, a).join(', ') || 'none'})`,
+    );
+  }
+  if (differences.length > 0) {
+    throw new ConfigError(`the two stores hold different records, so one cannot be copied into the other: ${differences.join('; ')}. Make the target's config match the source's.`);
+  }
+}
+
+/** Where a pair's records start: the sink's own answer when it has one, else the first listed timestamp. */
+async function earliestTimestamp(sink: Sink, pair: string, range: TimeRange): Promise<number | undefined> {
+  if (sink.earliestTimestamp) return sink.earliestTimestamp(pair);
+  return (await sink.listTimestamps(pair, range))[0];
+}
+
+function overlaps(entry: TimeRange, range: TimeRange): boolean {
+  return entry.to >= range.from && entry.from <= range.to;
+}
+
+async function assertHeld(lock: HeldLock, pair: string): Promise<void> {
+  if (!(await lock.held())) {
+    throw new LockedError(`${pair}: another mms run took over the target store's lock while this copy was stalled; stopped before writing again. What was copied is kept; run the copy again.`);
+  }
+}
+
+function throwIfInterrupted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new InterruptedError(`interrupted (${String(signal.reason)}); what was copied is kept: run the same copy again to finish it (it changes nothing already copied).`);
+}
