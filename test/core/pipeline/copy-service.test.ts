@@ -13,6 +13,7 @@ import {stderrLogger} from '../../../src/logger/stderr-logger.js';
 import {FaultPlan} from '../../../simulator/fault-plan.js';
 import {recordedDataset} from '../../../simulator/recorded-dataset.js';
 import {startSimulator} from '../../../simulator/start-simulator.js';
+import {startMockMongodb} from '../../helpers/mock-mongodb.js';
 import {tempDir} from '../../helpers/temp-dir.js';
 
 const NOW = Date.parse('2022-04-27T12:00:00Z');
@@ -76,6 +77,17 @@ test('a JSON-file store copied into SQLite and back holds identical records and 
   t.deepEqual(await ledgerOf(sqlite), await ledgerOf(json));
   t.deepEqual(await ledgerOf(back), await ledgerOf(json));
   t.like((await ledgerOf(back)).holes, [{pair: 'BRLBTC', from: day('2022-01-10'), to: day('2022-01-10')}]);
+});
+
+test('through MongoDB too: JSON file → MongoDB → SQLite keeps every record and the ledger', async (t) => {
+  const json = await filledJsonStore(t);
+  const mongo = await startMockMongodb(t);
+  const mongodb = await store(t, {use: 'mongodb', url: mongo.url, serverSelectionTimeoutMs: 10_000});
+  const sqlite = await store(t, {use: 'sqlite'});
+  t.true((await new CopyService(json, mongodb).run()).ok);
+  t.true((await new CopyService(mongodb, sqlite).run()).ok);
+  t.deepEqual(await everything(sqlite.sink), await everything(json.sink));
+  t.deepEqual(await ledgerOf(sqlite), await ledgerOf(json));
 });
 
 test('copying again changes nothing: the same records, and no window queued twice', async (t) => {
