@@ -2,6 +2,7 @@ import {readdir, readFile, rm, stat} from 'node:fs/promises';
 import {basename, dirname, join} from 'node:path';
 import {formatUtc, type HeldLock, type LedgerState, type LockOwner, type MmsRecord, type Sink, SinkError, type StateStore, type TimeRange} from '../../src/index.js';
 import {makeDirectory, writeFileAtomic} from '../../src/core/fs/write-file-atomic.js';
+import {unwrittenValue} from '../../src/core/unwritten-value.js';
 import {acquireFileLock} from '../../src/core/state/file-lock.js';
 import {FileStateStore} from '../../src/core/state/file-state-store.js';
 
@@ -173,7 +174,7 @@ function parseRows(path: string, text: string): Rows {
     if ((r.timestamp as number) > 1e11 || (r.timestamp as number) < 0) {
       throw unusable(`element ${i} has timestamp ${r.timestamp}, not Unix seconds (milliseconds?)`);
     }
-    const wrong = unwrittenValue(r as MmsRecord);
+    const wrong = firstUnwrittenValue(r as MmsRecord);
     if (wrong) {
       throw new SinkError(
         `json-file: ${path}: the record of ${r.pair} ${formatUtc(r.timestamp as number)} (element ${i}) has ${wrong}. ` +
@@ -187,34 +188,14 @@ function parseRows(path: string, text: string): Rows {
   return rows;
 }
 
-/** The fields the sma transform writes: averages of prices, so positive, like the close. */
-const AVERAGE_FIELD = /^mms_\d+$/;
-
-/**
- * The first field of `record` holding a value mms never writes (a hand edit, another program), described
- * for the message, or undefined. mms writes the close as a positive number, and a transform's field as a
- * finite number or null; the averages of prices (`mms_<n>`) are positive too, so a 0 there is no value at
- * all. Checked by hand in the one pass over the records: a schema library would cost more than the parse.
- */
-function unwrittenValue(record: MmsRecord): string | undefined {
+/** The first field of `record` holding a value mms never writes, described for the message, or undefined. */
+function firstUnwrittenValue(record: MmsRecord): string | undefined {
   for (const field in record) {
     if (field === 'pair' || field === 'timestamp') continue;
-    const value = record[field];
-    const positive = typeof value === 'number' && value > 0 && Number.isFinite(value);
-    if (field === 'close') {
-      if (!positive) return `"close": ${show(value)}, where mms writes a positive number`;
-    } else if (AVERAGE_FIELD.test(field)) {
-      if (!positive && value !== null) return `"${field}": ${show(value)}, where mms writes a positive number, or null for a day without a value`;
-    } else if (value !== null && !(typeof value === 'number' && Number.isFinite(value))) {
-      return `"${field}": ${show(value)}, where mms writes a number, or null for a day without a value`;
-    }
+    const wrong = unwrittenValue(field, record[field]);
+    if (wrong) return wrong;
   }
   return undefined;
-}
-
-function show(value: unknown): string {
-  const json = JSON.stringify(value) ?? String(value);
-  return json.length > 40 ? `${json.slice(0, 37)}...` : json;
 }
 
 /** One record per line: small diffs, greppable, and still a plain JSON array. */

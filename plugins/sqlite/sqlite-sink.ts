@@ -1,5 +1,6 @@
 import type {DatabaseSync, SQLInputValue, StatementSync} from 'node:sqlite';
 import {formatUtc, type HeldLock, isMmsError, type LockOwner, type MmsRecord, type Sink, SinkError, type StateStore, type TimeRange} from '../../src/index.js';
+import {unwrittenValue} from '../../src/core/unwritten-value.js';
 import {describeSqliteError} from './describe-sqlite-error.js';
 import {inTransaction} from './in-transaction.js';
 import {type OpenOptions, openSqliteStore} from './open-sqlite-store.js';
@@ -57,7 +58,7 @@ export class SqliteSink implements Sink {
   async readRange(pair: string, range: TimeRange): Promise<MmsRecord[]> {
     const rows = this.run('read records', () => this.statement('SELECT * FROM records WHERE pair = ? AND timestamp BETWEEN ? AND ? ORDER BY timestamp').all(pair, range.from, range.to));
     // node:sqlite's rows have no prototype; records are plain objects everywhere else.
-    return rows.map((row) => ({...row}) as MmsRecord);
+    return rows.map((row) => this.checked({...row} as MmsRecord));
   }
 
   async listTimestamps(pair: string, range: TimeRange, complete: readonly string[] = []): Promise<number[]> {
@@ -69,6 +70,22 @@ export class SqliteSink implements Sink {
     const filled = names.map((name) => ` AND "${name}" IS NOT NULL`).join('');
     const statement = this.statement(`SELECT timestamp FROM records WHERE pair = ? AND timestamp BETWEEN ? AND ?${filled} ORDER BY timestamp`);
     return this.run('list stored bars', () => (statement.all(pair, range.from, range.to) as Array<{timestamp: number}>).map((row) => row.timestamp));
+  }
+
+  /**
+   * A row as read, once its values are ones mms could have written: a hand edit or another program's value
+   * is refused, naming pair, day and column, rather than served. NULL is a field without a value (a close
+   * too: a row a partial record created).
+   */
+  private checked(record: MmsRecord): MmsRecord {
+    for (const field in record) {
+      if (field === 'pair' || field === 'timestamp' || record[field] === null) continue;
+      const wrong = unwrittenValue(field, record[field]);
+      if (wrong) {
+        throw new SinkError(`sqlite: ${this.path}: the row of ${record.pair} ${formatUtc(record.timestamp)} in table records has ${wrong}. mms serves no value it could not have written: fix the row (UPDATE records SET …), or delete it and load that day again.`);
+      }
+    }
+    return record;
   }
 
   stateStore(): StateStore {

@@ -58,11 +58,11 @@ test('the records table has the documented schema: pair TEXT, timestamp INTEGER,
 test('a value is stored with every bit of its float64: what is read back is what was written', async (t) => {
   const sink = await sinkAt(t);
   const values = [0.1 + 0.2, 1 / 3, 123_456_789.123_456_78, Number.MIN_VALUE, 2 ** 53 + 2, 5e-324 * 3];
-  await sink.upsert(values.map((v, i) => ({pair: 'BRLBTC', timestamp: T0 + i * DAY, close: v, mms_20: -v})));
+  await sink.upsert(values.map((v, i) => ({pair: 'BRLBTC', timestamp: T0 + i * DAY, close: v, mms_20: v, signal: -v})));
   const stored = await sink.readRange('BRLBTC', {from: T0, to: T0 + values.length * DAY});
   t.deepEqual(
-    stored.map((r) => [r.close, r.mms_20]),
-    values.map((v) => [v, -v]),
+    stored.map((r) => [r.close, r.mms_20, r.signal]),
+    values.map((v) => [v, v, -v]),
   );
 });
 
@@ -208,4 +208,19 @@ test('the sqlite3 query the README shows runs against a store and gives the newe
     {pair: 'BRLBTC', day: '2022-04-16', close: 11, mms_20: 10, mms_50: null, mms_200: null},
     {pair: 'BRLBTC', day: '2022-04-15', close: 10, mms_20: 9, mms_50: null, mms_200: null},
   ]);
+});
+
+test('a value edited by hand into something mms never writes is refused on reading (exit 4, naming pair, day and column), not served', async (t) => {
+  const sink = await sinkAt(t);
+  await sink.upsert([0, 1].map((d) => ({pair: 'BRLBTC', timestamp: T0 + d * DAY, close: 10, mms_20: 10, mms_50: null})));
+  for (const [set, message] of [
+    ['mms_50 = 0', /the row of BRLBTC 2022-04-16 in table records has "mms_50": 0, where mms writes a positive number, or null/],
+    ["mms_20 = 'abc'", /"mms_20": "abc", where mms writes a positive number/],
+    ['close = -1', /"close": -1, where mms writes a positive number/],
+  ] as const) {
+    const db = new DatabaseSync(sink.path);
+    db.exec(`UPDATE records SET mms_20 = 10, mms_50 = NULL, close = 10; UPDATE records SET ${set} WHERE timestamp = ${T0 + DAY}`);
+    db.close();
+    t.regex(await refused(t, () => sink.readRange('BRLBTC', {from: T0, to: T0 + DAY}), 4), message);
+  }
 });
