@@ -3,13 +3,14 @@
 // bars (525,600) and then 2× and 4× that. Prints wall time, bars/s and the process's peak RSS per size, so
 // growth with the range shows, and bars/s relative to the smallest size.
 //
-// Sinks: `ndjson` (examples/ndjson-sink, loaded as a user's plugin: appends, the streaming path) at 1, 2 and
-// 4 years. `json-file` keeps the whole series in memory and rewrites its one file per page of candles, so
+// Sinks: `ndjson` (examples/ndjson-sink, loaded as a user's plugin: appends, the streaming path) and
+// `sqlite` (the default store) at 1, 2 and 4 years; sqlite's rate is also printed as a ratio of ndjson's at
+// the same size (target ≥ 0.8×). `json-file` keeps the whole series in memory and rewrites its one file per page of candles, so
 // its cost grows with the square of the range: it runs at 1/32, 1/16 and 1/8 of a year, where that trend
 // already shows, rather than for hours.
 //
-//   npm run bench:backfill                 both sinks, every size
-//   npm run bench:backfill -- ndjson       one sink
+//   npm run bench:backfill                 every sink, every size
+//   npm run bench:backfill -- ndjson sqlite   only these sinks
 import {spawn} from 'node:child_process';
 import {mkdtemp, readFile, rm, stat, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
@@ -37,27 +38,36 @@ interface Sink {
 
 const SINKS: readonly Sink[] = [
   {name: 'ndjson', file: 'mms.ndjson', config: {use: 'ndjson', path: 'data/mms.ndjson'}, plugins: [join(ROOT, 'examples/ndjson-sink/ndjson-sink.ts')], years: [1, 2, 4]},
+  {name: 'sqlite', file: 'mms.db', config: {use: 'sqlite', path: 'data/mms.db'}, years: [1, 2, 4]},
   {name: 'json-file', file: 'mms.json', config: {use: 'json-file', path: 'data/mms.json'}, years: [1 / 32, 1 / 16, 1 / 8]},
 ];
 
-const chosen = SINKS.filter((sink) => !process.argv[2] || sink.name === process.argv[2]);
-if (chosen.length === 0) throw new Error(`unknown sink "${process.argv[2]}"; known: ${SINKS.map((s) => s.name).join(', ')}`);
+const asked = process.argv.slice(2);
+const chosen = SINKS.filter((sink) => asked.length === 0 || asked.includes(sink.name));
+if (chosen.length === 0) throw new Error(`unknown sink "${asked.join(' ')}"; known: ${SINKS.map((s) => s.name).join(', ')}`);
 const now = (START + 4 * YEAR_BARS * MINUTE + 86_400) * 1000;
 const simulator = await startSimulator({dataset: syntheticDataset(7), now: () => now});
 const rows: string[] = [];
+/** Bars/s of each sink at each size, to set sqlite beside ndjson. */
+const rates = new Map<string, number>();
+// Size by size, the sinks one after the other, so that sqlite and ndjson at one size run minutes apart at most
+// and a drift of the machine's speed cannot favour either.
+const runs = chosen.flatMap((sink) => sink.years.map((years) => ({sink, years}))).sort((a, b) => a.years - b.years);
+const firstRates = new Map<string, number>();
 try {
-  for (const sink of chosen) {
-    let firstRate: number | undefined;
-    for (const years of sink.years) {
-      const result = await backfill(sink, years);
-      const rate = result.bars / result.seconds;
-      firstRate ??= rate;
-      rows.push(
-        `${sink.name.padEnd(10)} ${String(result.bars).padStart(9)}  ${result.seconds.toFixed(1).padStart(6)} s  ${Math.round(rate).toLocaleString('en-US').padStart(7)} bars/s (${(rate / firstRate).toFixed(2)}× the smallest)  ` +
-          `peak RSS ${String(result.peakMb).padStart(4)} MB ${result.peakMb < LIMIT_MB ? '(< 256)' : '(OVER 256)'}  ${result.requests} requests`,
-      );
-      console.log(rows.at(-1));
-    }
+  for (const {sink, years} of runs) {
+    const result = await backfill(sink, years);
+    const rate = result.bars / result.seconds;
+    if (!firstRates.has(sink.name)) firstRates.set(sink.name, rate);
+    const firstRate = firstRates.get(sink.name)!;
+    rates.set(`${sink.name}:${years}`, rate);
+    const ndjson = rates.get(`ndjson:${years}`);
+    rows.push(
+      `${sink.name.padEnd(10)} ${String(result.bars).padStart(9)}  ${result.seconds.toFixed(1).padStart(6)} s  ${Math.round(rate).toLocaleString('en-US').padStart(7)} bars/s (${(rate / firstRate).toFixed(2)}× the smallest` +
+        `${sink.name !== 'ndjson' && ndjson ? `, ${(rate / ndjson).toFixed(2)}× ndjson` : ''})  ` +
+        `peak RSS ${String(result.peakMb).padStart(4)} MB ${result.peakMb < LIMIT_MB ? '(< 256)' : '(OVER 256)'}  ${result.requests} requests`,
+    );
+    console.log(rows.at(-1));
   }
 } finally {
   await simulator.close();

@@ -31,15 +31,20 @@ export class SqliteSink implements Sink {
   async upsert(records: readonly MmsRecord[]): Promise<void> {
     if (records.length === 0) return;
     const db = this.open();
-    const fields = fieldsOf(records);
+    const shapes = shapesOf(records);
     this.run('write records', () =>
       inTransaction(db, () => {
-        this.addColumns(db, fields);
-        for (const record of records) {
-          const keys = Object.keys(record).filter((key) => key !== 'pair' && key !== 'timestamp');
-          const values: SQLInputValue[] = [record.pair, record.timestamp];
-          for (const key of keys) values.push(checkedValue(record, key));
-          this.upsertStatement(db, keys).run(...values);
+        this.addColumns(db, new Set(shapes.flatMap((shape) => shape.fields)));
+        for (const {fields, from, to} of shapes) {
+          const statement = this.upsertStatement(db, fields);
+          const values: SQLInputValue[] = new Array(fields.length + 2);
+          for (let i = from; i < to; i++) {
+            const record = records[i]!;
+            values[0] = record.pair;
+            values[1] = record.timestamp;
+            for (let f = 0; f < fields.length; f++) values[f + 2] = checkedValue(record, fields[f]!);
+            statement.run(...values);
+          }
         }
       }),
     );
@@ -157,29 +162,38 @@ export class SqliteSink implements Sink {
   }
 }
 
-/** Every field of the records besides the key, each a valid column name. */
-function fieldsOf(records: readonly MmsRecord[]): Set<string> {
-  const fields = new Set<string>();
-  let previous: MmsRecord | undefined;
-  for (const record of records) {
-    // Records of one page share their keys: look at each new shape once.
-    if (previous && sameKeys(previous, record)) continue;
-    previous = record;
-    for (const key of Object.keys(record)) {
-      if (key === 'pair' || key === 'timestamp' || fields.has(key)) continue;
-      if (!IDENTIFIER.test(key)) {
-        throw new SinkError(`sqlite: the field "${key}" (${record.pair} ${formatUtc(record.timestamp)}) cannot be a column: use letters, digits and "_", starting with a letter or "_" (at most 63).`);
-      }
-      fields.add(key);
-    }
-  }
-  return fields;
+/** A run of records `[from, to)` with the same keys: `fields`, their keys besides pair and timestamp. */
+interface Shape {
+  readonly fields: readonly string[];
+  readonly from: number;
+  to: number;
 }
 
-function sameKeys(a: MmsRecord, b: MmsRecord): boolean {
-  const keys = Object.keys(a);
-  const other = Object.keys(b);
-  return keys.length === other.length && keys.every((key, i) => key === other[i]);
+/**
+ * The records cut into runs of one shape, each field a valid column name. The records of a page share their
+ * keys, so this is usually one run, found by comparing each record's keys with the previous one's.
+ */
+function shapesOf(records: readonly MmsRecord[]): Shape[] {
+  const shapes: Shape[] = [];
+  let keys: string[] = [];
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i]!;
+    const next = Object.keys(record);
+    const shape = shapes.at(-1);
+    if (shape && next.length === keys.length && next.every((key, k) => key === keys[k])) {
+      shape.to = i + 1;
+      continue;
+    }
+    keys = next;
+    const fields = next.filter((key) => key !== 'pair' && key !== 'timestamp');
+    for (const field of fields) {
+      if (!IDENTIFIER.test(field)) {
+        throw new SinkError(`sqlite: the field "${field}" (${record.pair} ${formatUtc(record.timestamp)}) cannot be a column: use letters, digits and "_", starting with a letter or "_" (at most 63).`);
+      }
+    }
+    shapes.push({fields, from: i, to: i + 1});
+  }
+  return shapes;
 }
 
 /** A value as stored: null stays null, a number must be finite (SQLite would store NaN as NULL, Infinity as is). */
