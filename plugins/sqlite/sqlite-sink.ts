@@ -21,6 +21,8 @@ export class SqliteSink implements Sink {
   /** The columns of `records`, by lower-case name (SQLite's names are case-insensitive). */
   private columns = new Map<string, string>();
   private readonly statements = new Map<string, StatementSync>();
+  /** Upserts made through this connection, which SQLite's data_version does not count. */
+  private writes = 0;
 
   constructor(readonly options: OpenOptions) {}
 
@@ -48,6 +50,7 @@ export class SqliteSink implements Sink {
         }
       }),
     );
+    this.writes++;
   }
 
   async latestTimestamp(pair: string): Promise<number | undefined> {
@@ -91,6 +94,12 @@ export class SqliteSink implements Sink {
       }
     }
     return record;
+  }
+
+  /** SQLite's own count of other connections' commits, and this connection's writes. */
+  async dataVersion(): Promise<string> {
+    const row = this.run('read the data version', () => this.statement('PRAGMA data_version').get()) as {data_version: number};
+    return `${row.data_version}:${this.writes}`;
   }
 
   stateStore(): StateStore {

@@ -28,6 +28,11 @@ export interface Sink {
    */
   stateStore?(): StateStore;
   /**
+   * A value that changes whenever the stored data may have changed, by any writer (optional). Readers that
+   * keep a copy — `mms serve` reloads every few seconds — skip the reload while it stays the same.
+   */
+  dataVersion?(): Promise<string | number>;
+  /**
    * Exclusive write access to the (sink, pair) partitions of `pairs` for one run: runs of disjoint pairs
    * may proceed in parallel, two runs of one pair never interleave. Throws LockedError while another run
    * holds any of them, and takes over a lock whose holder died. A store that is written as one unit (a
