@@ -1,4 +1,5 @@
 import {spawn} from 'node:child_process';
+import {readFile, mkdir, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {DatabaseSync} from 'node:sqlite';
 import {setTimeout as sleep} from 'node:timers/promises';
@@ -7,6 +8,7 @@ import {syntheticDataset} from '../../simulator/synthetic-dataset.js';
 import {ROOT} from '../helpers/run-cli.js';
 import {servedStore} from '../helpers/served-store.js';
 import {simulatedProject} from '../helpers/simulated-project.js';
+import {sqliteRecords} from '../helpers/sqlite-records.js';
 
 const NOW = '2024-06-01T10:30:00Z';
 const BARS = 6000;
@@ -125,4 +127,51 @@ test('mms serve answers from the store while mms ingest and mms retry write it: 
   t.is(backwards, 0, 'no answer went back to older data than one before it');
   t.deepEqual(newest, {BRLBTC: 1650931200, BRLETH: 1650931200}, 'the last answers show the newest day of both pairs');
   t.notRegex(server.stderr(), /SQLITE_BUSY|database is locked/);
+});
+
+/** Resolves once the store's mms_locks table holds exactly `n` rows at one instant. */
+async function seeLockRows(dir: string, n: number): Promise<boolean> {
+  for (let i = 0; i < 400; i++) {
+    try {
+      const db = new DatabaseSync(join(dir, 'data', 'mms.db'), {readOnly: true});
+      const rows = (db.prepare('SELECT count(*) AS n FROM mms_locks').get() as {n: number}).n;
+      db.close();
+      if (rows === n) return true;
+    } catch {
+      // not created yet
+    }
+    await sleep(25);
+  }
+  return false;
+}
+
+test('disjoint --shard workers write one SQLite file at once, and a second run of a pair being written exits 5 naming its holder', async (t) => {
+  const reference = await simulatedProject(t);
+  t.is((await reference.mms(['ingest'], '2022-04-27T12:00:00Z')).code, 0);
+  const project = await simulatedProject(t, {
+    // Every request held this long, so the runs overlap for seconds whatever the machine's load.
+    faults: [{type: 'slow', delayMs: 2500}],
+    config: (url) => ({source: {use: 'mercado-bitcoin', baseUrl: `${url}/api/v4`, minIntervalMs: 0, timeoutMs: 60_000}, sink: {use: 'sqlite', path: 'data/mms.db'}}),
+  });
+  const workers = [0, 1, 2].map((i) => project.mms(['ingest', '--shard', `${i}/3`, '--json'], '2022-04-27T12:00:00Z'));
+  t.true(await seeLockRows(project.dir, 2), 'both pairs locked at once, by two processes');
+  const second = await project.mms(['ingest', '--pairs', 'BRLBTC'], '2022-04-27T12:00:00Z');
+  t.is(second.code, 5, second.stderr);
+  t.regex(second.stderr, /pair BRLBTC of sqlite sink .*mms\.db is in use by another mms run \(`mms ingest`, pid \d+ on /);
+  for (const run of await Promise.all(workers)) t.is(run.code, 0, run.stderr);
+  t.deepEqual(sqliteRecords(join(project.dir, 'data', 'mms.db')), await reference.records(), 'the same records as one run of both pairs');
+  t.true(await seeLockRows(project.dir, 0), 'every lock released');
+});
+
+test('mms ingest on a path holding a JSON file exits 4 with one line naming it, fetches nothing and leaves the file as it was', async (t) => {
+  const project = await simulatedProject(t, {config: (url) => ({source: {use: 'mercado-bitcoin', baseUrl: `${url}/api/v4`, minIntervalMs: 0}, sink: {use: 'sqlite', path: 'data/mms.db'}})});
+  await mkdir(join(project.dir, 'data'));
+  const json = '[{"pair":"BRLBTC","timestamp":1650931200,"close":191411.11707}]\n';
+  await writeFile(join(project.dir, 'data', 'mms.db'), json);
+  const run = await project.mms(['ingest'], '2022-04-27T12:00:00Z');
+  t.is(run.code, 4);
+  t.is(run.stderr.trim().split('\n').length, 1, run.stderr);
+  t.regex(run.stderr, /^Error: sqlite: .*data\/mms\.db is not an SQLite database .* it was not modified\. Move it away, or point the sink's path at an mms database file\.$/m);
+  t.is(project.requests(), 0, 'nothing was fetched');
+  t.is(await readFile(join(project.dir, 'data', 'mms.db'), 'utf8'), json);
 });
