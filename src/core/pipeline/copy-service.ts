@@ -6,6 +6,7 @@ import type {HeldLock} from '../contracts/state-store.js';
 import {ConfigError} from '../errors/config-error.js';
 import {InterruptedError} from '../errors/interrupted-error.js';
 import {LockedError} from '../errors/locked-error.js';
+import {UsageError} from '../errors/usage-error.js';
 import type {Ledger} from '../state/ledger.js';
 import {formatUtc} from '../time/format-utc.js';
 import {checkPairs} from './check-pairs.js';
@@ -72,7 +73,7 @@ export class CopyService {
   async run(options: CopyOptions = {}): Promise<CopyResult> {
     const pairs = checkPairs(this.source.config, options.pairs);
     const range: TimeRange = {from: options.from ?? 0, to: options.to ?? Number.MAX_SAFE_INTEGER};
-    if (range.from > range.to) throw new ConfigError(`--from ${formatUtc(range.from)} is after --until ${formatUtc(range.to)}.`);
+    if (range.from > range.to) throw new UsageError(`--from ${formatUtc(range.from)} is after --until ${formatUtc(range.to)}.`);
     const locks: HeldLock[] = [];
     try {
       if (!options.dryRun) {

@@ -138,6 +138,14 @@ test('--pairs and a time range copy only that part, and the ledger entries that 
   t.deepEqual((await ledgerOf(sqlite)).pending, [], "BRLETH's pending window was not asked for");
 });
 
+test('a range whose start is after its end is a usage error, before any lock is taken', async (t) => {
+  const json = await filledJsonStore(t);
+  const sqlite = await store(t, {use: 'sqlite'});
+  const error = await t.throwsAsync(new CopyService(json, sqlite).run({from: day('2022-02-01'), to: day('2022-01-01')}));
+  t.true(isMmsError(error) && error.exitCode === 2, error?.message);
+  t.is(error!.message, '--from 2022-02-01 is after --until 2022-01-01.');
+});
+
 test('a dry run counts what it would copy, and writes nothing', async (t) => {
   const json = await filledJsonStore(t);
   const sqlite = await store(t, {use: 'sqlite'});
