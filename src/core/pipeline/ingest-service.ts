@@ -183,9 +183,6 @@ export class IngestService {
     let carry: Candle[] = [];
     let gridStart = w.fetchFrom;
     let lastSeen = w.fetchFrom - step;
-    // Only this run writes the pair's ledger entries while it holds the lock, so this stays true throughout.
-    const resolvesQueued = (await this.ledger.pending()).some((f) => f.pair === w.pair && f.resolution === this.config.resolution && f.to >= w.from && f.from <= w.to);
-    const progress = () => this.saveProgress(w, tally, resolvesQueued ? lastSeen : undefined);
     try {
       for await (const page of this.source.candles({...this.query(w), signal: options.signal})) {
         throwIfInterrupted(options.signal);
@@ -201,7 +198,7 @@ export class IngestService {
         const candles = carry.length > 0 ? carry.concat(fresh) : fresh;
         const records = this.computeRecords(w, gridStart, candles, fresh);
         await assertHeld(lock, w.pair);
-        await progress();
+        await this.saveHoles(w, tally);
         await this.sink.upsert(records);
         tally.wrote(records);
         lastSeen = fresh.at(-1)!.timestamp;
@@ -225,12 +222,7 @@ export class IngestService {
         }
       }
     } catch (error) {
-      if (options.signal?.aborted) {
-        // What the pages before the stop wrote and revealed stays known: a hole met early in a long load
-        // may lie beyond the look-back of every later run.
-        if (await lock.held()) await progress();
-        throwIfInterrupted(options.signal);
-      }
+      throwIfInterrupted(options.signal);
       if (!isSourceError(error)) throw error;
       // A failed window yields no page: its attempts come with the error (none from an older plugin's copy).
       tally.requests += error.requests ?? 0;
@@ -267,23 +259,15 @@ export class IngestService {
   }
 
   /**
-   * Makes what a run has learnt so far durable before it writes the next page: the holes the source has
-   * shown (saved before the page's records, so no interruption can leave records whose holes are
-   * unknown) and the queued windows the pages before resolved. Saves only on a change, so a long
-   * backfill without holes or queued windows rewrites nothing.
+   * Makes the holes the source has shown so far durable, before the records of the page that showed them
+   * are written: a hole met early in a long load may lie beyond the look-back of every later run, so an
+   * interruption must not lose it. Saves only when a page found new ones. (Queued windows are settled when
+   * the pair ends: one interrupted halfway stays queued whole, and the next retry fetches it again.)
    */
-  private async saveProgress(w: PairWindow, tally: PairTally, lastWritten: number | undefined): Promise<void> {
-    const holes = tally.unsavedHoles();
-    const written = lastWritten !== undefined && lastWritten >= w.from;
-    if (!holes && !written) return;
-    await this.ledger.settle({
-      pair: w.pair,
-      resolution: this.config.resolution,
-      written: written ? {from: w.from, to: lastWritten} : undefined,
-      seen: holes ? tally.seen() : undefined,
-      holes: tally.holes(),
-    });
-    if (holes) tally.markHolesSaved();
+  private async saveHoles(w: PairWindow, tally: PairTally): Promise<void> {
+    if (!tally.unsavedHoles()) return;
+    await this.ledger.settle({pair: w.pair, resolution: this.config.resolution, seen: tally.seen(), holes: tally.holes()});
+    tally.markHolesSaved();
   }
 
   /** Whether the sink already holds a bar after the window: proof the source has published past it. */
