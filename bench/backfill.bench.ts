@@ -37,7 +37,13 @@ interface Sink {
 }
 
 const SINKS: readonly Sink[] = [
-  {name: 'ndjson', file: 'mms.ndjson', config: {use: 'ndjson', path: 'data/mms.ndjson'}, plugins: [join(ROOT, 'examples/ndjson-sink/ndjson-sink.ts')], years: [1, 2, 4]},
+  {
+    name: 'ndjson',
+    file: 'mms.ndjson',
+    config: {use: 'ndjson', path: 'data/mms.ndjson'},
+    plugins: [join(ROOT, 'examples/ndjson-sink/ndjson-sink.ts')],
+    years: [1, 2, 4],
+  },
   {name: 'sqlite', file: 'mms.db', config: {use: 'sqlite', path: 'data/mms.db'}, years: [1, 2, 4]},
   {name: 'json-file', file: 'mms.json', config: {use: 'json-file', path: 'data/mms.json'}, years: [1 / 32, 1 / 16, 1 / 8]},
 ];
@@ -97,7 +103,11 @@ async function backfill(sink: Sink, years: number): Promise<{bars: number; secon
       const child = spawn(
         process.execPath,
         ['--import', REPORT_RSS, BIN, 'ingest', '--from', String(START), '--to', String(START + (bars - 1) * MINUTE), '--json'],
-        {cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], env: {...process.env, MMS_NOW: new Date(now).toISOString(), MMS_PEAK_RSS_FILE: rssFile, MMS_LOG_LEVEL: 'warn'}},
+        {
+          cwd: dir,
+          stdio: ['ignore', 'ignore', 'pipe'],
+          env: {...process.env, MMS_NOW: new Date(now).toISOString(), MMS_PEAK_RSS_FILE: rssFile, MMS_LOG_LEVEL: 'warn'},
+        },
       );
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -70,8 +70,13 @@ async function run(scenario: Scenario): Promise<string> {
   try {
     const filled = performance.now();
     await fill(join(dir, 'data', 'mms.db'), scenario);
-    console.log(`${scenario.name}: ${(scenario.pairs.length * scenario.bars).toLocaleString('en-US')} records written in ${((performance.now() - filled) / 1000).toFixed(1)} s`);
-    await writeFile(join(dir, 'mms.config.json'), JSON.stringify({pairs: scenario.pairs, resolution: scenario.resolution, sink: {use: 'sqlite', path: 'data/mms.db'}}));
+    console.log(
+      `${scenario.name}: ${(scenario.pairs.length * scenario.bars).toLocaleString('en-US')} records written in ${((performance.now() - filled) / 1000).toFixed(1)} s`,
+    );
+    await writeFile(
+      join(dir, 'mms.config.json'),
+      JSON.stringify({pairs: scenario.pairs, resolution: scenario.resolution, sink: {use: 'sqlite', path: 'data/mms.db'}}),
+    );
     const rssFile = join(dir, 'peak-rss');
     const started = performance.now();
     const server = await start(children, dir, {MMS_NOW: NOW, MMS_PEAK_RSS_FILE: rssFile});
@@ -109,7 +114,7 @@ async function fill(path: string, scenario: Scenario): Promise<void> {
     let seed = p + 1;
     for (let i = 0; i < closes.length; i++) {
       seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
-      price = Math.max(1, price * (1 + ((seed / 2_147_483_648) - 0.5) / 50));
+      price = Math.max(1, price * (1 + (seed / 2_147_483_648 - 0.5) / 50));
       closes[i] = Math.round(price * 1e5) / 1e5;
     }
     const [m20, m50, m200] = computeSmas(closes, [20, 50, 200]);
@@ -126,7 +131,11 @@ async function fill(path: string, scenario: Scenario): Promise<void> {
 }
 
 async function start(list: ChildProcess[], cwd: string, env: Record<string, string>): Promise<{url: string; stop: () => Promise<void>}> {
-  const child = spawn(process.execPath, [...(process.env.SERVE_FLAGS ? process.env.SERVE_FLAGS.split(' ') : []), '--import', reportRss, bin, 'serve', '--port', '0', '--json'], {cwd, env: {...process.env, ...env}, stdio: ['ignore', 'pipe', 'ignore']});
+  const child = spawn(
+    process.execPath,
+    [...(process.env.SERVE_FLAGS ? process.env.SERVE_FLAGS.split(' ') : []), '--import', reportRss, bin, 'serve', '--port', '0', '--json'],
+    {cwd, env: {...process.env, ...env}, stdio: ['ignore', 'pipe', 'ignore']},
+  );
   list.push(child);
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   return new Promise((resolve, reject) => {

@@ -40,7 +40,10 @@ try {
   const sink = new JsonFileSink(join(dir, 'data', 'mms.json'));
   for (const pair of ['BRLBTC', 'BRLETH']) {
     const candles = dataset.candles(pair, DAY, today - 930 * DAY, today - DAY, today);
-    const [m20, m50, m200] = computeSmas(Float64Array.from(candles, (c) => c.close), [20, 50, 200]);
+    const [m20, m50, m200] = computeSmas(
+      Float64Array.from(candles, (c) => c.close),
+      [20, 50, 200],
+    );
     const records = candles.map((c, i) => ({pair, timestamp: c.timestamp, close: c.close, mms_20: m20![i]!, mms_50: m50![i]!, mms_200: m200![i]!})).slice(-730);
     await sink.upsert(records);
   }
@@ -51,7 +54,9 @@ try {
   const raw = await start(children, [rawServer, body], dir, {});
   if ((await (await fetch(`${raw.url}${path}`)).text()) !== body) throw new Error('the baseline does not answer the same bytes');
 
-  console.log(`GET ${path}: ${JSON.parse(body).length} points, ${body.length} bytes; ${DURATION} s per run, 10 connections; ${pinned ? 'load generator on CPU 0, server on CPU 1' : 'not pinned (no taskset)'}`);
+  console.log(
+    `GET ${path}: ${JSON.parse(body).length} points, ${body.length} bytes; ${DURATION} s per run, 10 connections; ${pinned ? 'load generator on CPU 0, server on CPU 1' : 'not pinned (no taskset)'}`,
+  );
   // This machine's throughput drifts by a third from minute to minute, so the two servers run in
   // alternation, each round a back-to-back pair whose order flips from round to round (so a drift favours
   // neither side), and the headline is the median of the paired ratios.
@@ -75,13 +80,17 @@ try {
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   const logBytes = (await stat(join(dir, 'serve.log'))).size;
   console.log(`mms serve wrote ${(logBytes / 1e6).toFixed(1)} MB of request logs (one JSON line per request) meanwhile`);
-  console.log(`best: mms serve ${served.rps.toFixed(0)} req/s (p99 ${served.p99} ms), node:http ${ceiling.rps.toFixed(0)} req/s (p99 ${ceiling.p99} ms); ratio of the bests ${(served.rps / ceiling.rps).toFixed(2)}`);
+  console.log(
+    `best: mms serve ${served.rps.toFixed(0)} req/s (p99 ${served.p99} ms), node:http ${ceiling.rps.toFixed(0)} req/s (p99 ${ceiling.p99} ms); ratio of the bests ${(served.rps / ceiling.rps).toFixed(2)}`,
+  );
   console.log(`paired ratios: ${ratios.map((r) => r.toFixed(2)).join(' ')}`);
   console.log(`paired ratios of requests per CPU-second of the server: ${cpuRatios.map((r) => r.toFixed(2)).join(' ')}`);
   console.log(
     `least server CPU per request: node:http ${(leastCpu.raw * 1e6).toFixed(1)} µs, mms serve ${(leastCpu.mms * 1e6).toFixed(1)} µs; ratio ${(leastCpu.raw / leastCpu.mms).toFixed(2)} (the figure least disturbed by other load on the machine)`,
   );
-  console.log(`ratio mms serve / node:http (median of pairs): ${median(ratios).toFixed(2)} by req/s, ${median(cpuRatios).toFixed(2)} by requests per CPU-second (target >= 0.7); mms serve p99 ${served.p99} ms (target < 10 ms)`);
+  console.log(
+    `ratio mms serve / node:http (median of pairs): ${median(ratios).toFixed(2)} by req/s, ${median(cpuRatios).toFixed(2)} by requests per CPU-second (target >= 0.7); mms serve p99 ${served.p99} ms (target < 10 ms)`,
+  );
 } finally {
   for (const child of children) child.kill('SIGTERM');
   await rm(dir, {recursive: true, force: true});

@@ -38,7 +38,9 @@ function measure(name: string, run: (outs: Float64Array<ArrayBuffer>[]) => unkno
     checksum += outs[2]![N - 1]!;
   }
   const pointsPerSecond = (N * WINDOWS.length) / best;
-  console.log(`${name.padEnd(36)} ${(pointsPerSecond / 1e6).toFixed(1).padStart(7)} M points/s  (best of ${ROUNDS}: ${(best * 1000).toFixed(1)} ms for ${N.toLocaleString('en')} closes × [${WINDOWS.join(', ')}]; checksum ${checksum.toFixed(2)})`);
+  console.log(
+    `${name.padEnd(36)} ${(pointsPerSecond / 1e6).toFixed(1).padStart(7)} M points/s  (best of ${ROUNDS}: ${(best * 1000).toFixed(1)} ms for ${N.toLocaleString('en')} closes × [${WINDOWS.join(', ')}]; checksum ${checksum.toFixed(2)})`,
+  );
   return pointsPerSecond;
 }
 
@@ -46,7 +48,15 @@ function measure(name: string, run: (outs: Float64Array<ArrayBuffer>[]) => unkno
 let baseline = 0;
 let ours = 0;
 for (let pass = 1; pass <= 3; pass++) {
-  baseline = Math.max(baseline, measure(`baseline: tight Float64Array loop #${pass}`, (outs) => WINDOWS.forEach((w, k) => baselineSma(closes, w, outs[k]!))));
-  ours = Math.max(ours, measure(`computeSmas #${pass}`, (outs) => computeSmas(closes, WINDOWS, outs)));
+  baseline = Math.max(
+    baseline,
+    measure(`baseline: tight Float64Array loop #${pass}`, (outs) => WINDOWS.forEach((w, k) => baselineSma(closes, w, outs[k]!))),
+  );
+  ours = Math.max(
+    ours,
+    measure(`computeSmas #${pass}`, (outs) => computeSmas(closes, WINDOWS, outs)),
+  );
 }
-console.log(`best: computeSmas ${(ours / 1e6).toFixed(1)} M points/s, baseline ${(baseline / 1e6).toFixed(1)} M points/s; ratio ${(ours / baseline).toFixed(2)} (target >= 0.5)`);
+console.log(
+  `best: computeSmas ${(ours / 1e6).toFixed(1)} M points/s, baseline ${(baseline / 1e6).toFixed(1)} M points/s; ratio ${(ours / baseline).toFixed(2)} (target >= 0.5)`,
+);

@@ -36,7 +36,7 @@ const newest = store.prepare('SELECT * FROM records AS r WHERE timestamp = (SELE
 for (const record of newest) console.log(`  ${JSON.stringify({...record})}`);
 store.close();
 console.log(
-  "\nLook at it with any SQLite tool, e.g. sqlite3 -header -column data/offline/mms.db \"SELECT pair, date(timestamp, 'unixepoch') AS day, close, mms_20, mms_50, mms_200 FROM records ORDER BY timestamp DESC LIMIT 4\"",
+  '\nLook at it with any SQLite tool, e.g. sqlite3 -header -column data/offline/mms.db "SELECT pair, date(timestamp, \'unixepoch\') AS day, close, mms_20, mms_50, mms_200 FROM records ORDER BY timestamp DESC LIMIT 4"',
 );
 console.log('\nRun `npm start` again and nothing is written (up to date). For the real API: `npm run mms -- ingest` (mms.config.ts).');
 // The server's "today" must be the recording's too: under the real date, the last 365 days hold no data.

@@ -58,7 +58,8 @@ export class FaultPlan {
           if (applies(fault)) return failWith(delayMs, 503, mbError('API|SERVICE|UNAVAILABLE', 'Service temporarily unavailable'));
           break;
         case 'fail-pair':
-          if (fault.pair === pair) return failWith(delayMs, 500, mbError('PUBLIC_DATA|LIST_CANDLES|INTERNAL_ERROR', `Internal error listing candles of ${pair}`));
+          if (fault.pair === pair)
+            return failWith(delayMs, 500, mbError('PUBLIC_DATA|LIST_CANDLES|INTERNAL_ERROR', `Internal error listing candles of ${pair}`));
           break;
         case 'cloudflare':
           if (applies(fault)) return failWith(delayMs, 403, CLOUDFLARE_PAGE, 'text/html; charset=UTF-8');
@@ -140,6 +141,8 @@ export function parseFault(spec: string): Fault {
     case 'partial-day':
       return {type};
     default:
-      throw new Error(`unknown fault "${spec}"; known: down, down-after, fail-pair, cloudflare, rate-limit, slow, hole, malformed-json, unequal-columns, partial-day`);
+      throw new Error(
+        `unknown fault "${spec}"; known: down, down-after, fail-pair, cloudflare, rate-limit, slow, hole, malformed-json, unequal-columns, partial-day`,
+      );
   }
 }

@@ -75,7 +75,12 @@ function v4Candles(pair: string, params: URLSearchParams, {dataset, now}: Simula
   if (!pair || !dataset.hasPair(pair)) return mbError(400, 'PUBLIC_DATA|LIST_CANDLES|SYMBOL_IS_INVALID', `symbol "${symbol}" is invalid`);
   const step = STEPS[params.get('resolution') ?? ''];
   if (!step) return mbError(400, 'PUBLIC_DATA|LIST_CANDLES|RESOLUTION_IS_INVALID', `resolution must be one of ${Object.keys(STEPS).join(', ')}`);
-  if (!dataset.supportsStep(step)) return mbError(400, 'PUBLIC_DATA|LIST_CANDLES|RESOLUTION_IS_INVALID', `this simulator dataset (${dataset.description}) has no ${params.get('resolution')} bars`);
+  if (!dataset.supportsStep(step))
+    return mbError(
+      400,
+      'PUBLIC_DATA|LIST_CANDLES|RESOLUTION_IS_INVALID',
+      `this simulator dataset (${dataset.description}) has no ${params.get('resolution')} bars`,
+    );
   const to = integerParam(params, 'to');
   if (to === undefined) return mbError(400, 'PUBLIC_DATA|LIST_CANDLES|INVALID_PARAMETER', '"to" is required (Unix seconds)');
   const countback = integerParam(params, 'countback');

@@ -19,7 +19,9 @@ export async function startSimulator(
     requests++;
     const url = new URL(request.url ?? '/', 'http://simulator');
     const result =
-      request.method === 'GET' ? handleMbRequest(url, options) : {status: 405, headers: {'content-type': 'application/json'}, body: '{"code":"API|METHOD|NOT_ALLOWED"}'};
+      request.method === 'GET'
+        ? handleMbRequest(url, options)
+        : {status: 405, headers: {'content-type': 'application/json'}, body: '{"code":"API|METHOD|NOT_ALLOWED"}'};
     options.onRequest?.(request.method ?? 'GET', `${url.pathname}${url.search}`, result.status);
     const send = () => {
       if (!response.destroyed) response.writeHead(result.status, result.headers).end(result.body);

@@ -10,7 +10,9 @@
   // Bars are UTC days: a local-time date would show the previous day west of Greenwich.
   const dateFormat = new Intl.DateTimeFormat('pt-BR', {timeZone: 'UTC', day: '2-digit', month: '2-digit', year: 'numeric'});
   /** Time-axis labels by Lightweight Charts' TickMarkType (year, month, day of month), also in UTC. */
-  const tickFormats = [{year: 'numeric'}, {month: 'short'}, {day: '2-digit', month: '2-digit'}].map((o) => new Intl.DateTimeFormat('pt-BR', {timeZone: 'UTC', ...o}));
+  const tickFormats = [{year: 'numeric'}, {month: 'short'}, {day: '2-digit', month: '2-digit'}].map(
+    (o) => new Intl.DateTimeFormat('pt-BR', {timeZone: 'UTC', ...o}),
+  );
 
   const pairSelect = document.getElementById('pair');
   const periodSelect = document.getElementById('period');
@@ -103,7 +105,9 @@
       throw new Error(`the server answered ${response.status} with something that is not JSON.`);
     }
     if (!response.ok) {
-      throw Object.assign(new Error(`${body.message ?? 'the request failed.'} (HTTP ${response.status}${body.error ? `, ${body.error}` : ''})`), {code: body.error});
+      throw Object.assign(new Error(`${body.message ?? 'the request failed.'} (HTTP ${response.status}${body.error ? `, ${body.error}` : ''})`), {
+        code: body.error,
+      });
     }
     return body;
   }
@@ -173,7 +177,10 @@
       item.dataset.last = points.length ? String(points.at(-1)[key]) : '';
     }
     view.chart.timeScale().fitContent();
-    view.plot.setAttribute('aria-label', `Line chart of the ${view.pair} daily close and its moving averages, ${rows.length} days from ${dateFormat.format(rows[0].timestamp * 1000)} to ${dateFormat.format(view.last.timestamp * 1000)}`);
+    view.plot.setAttribute(
+      'aria-label',
+      `Line chart of the ${view.pair} daily close and its moving averages, ${rows.length} days from ${dateFormat.format(rows[0].timestamp * 1000)} to ${dateFormat.format(view.last.timestamp * 1000)}`,
+    );
     view.section.dataset.days = String(days);
     view.section.dataset.state = 'ready';
     showValues(view, undefined);
@@ -197,10 +204,18 @@
     for (const view of Object.values(charts)) view.section.hidden = true;
     const message = document.createElement('span');
     if (config.pairs.every((p) => p.latest === null)) {
-      message.append('Nothing is stored yet. Fill the store with ', element('code', {}, 'mms ingest'), ' (it loads the last year of every configured pair), then reload this page.');
+      message.append(
+        'Nothing is stored yet. Fill the store with ',
+        element('code', {}, 'mms ingest'),
+        ' (it loads the last year of every configured pair), then reload this page.',
+      );
     } else {
       const newest = info.latest === null ? 'none' : dateFormat.format(info.latest * 1000);
-      message.append(`No ${info.pair} data in the last ${days} days (newest stored day: ${newest}). Run `, element('code', {}, 'mms ingest'), ' to bring the store up to date.');
+      message.append(
+        `No ${info.pair} data in the last ${days} days (newest stored day: ${newest}). Run `,
+        element('code', {}, 'mms ingest'),
+        ' to bring the store up to date.',
+      );
     }
     setStatus('empty', message);
   }

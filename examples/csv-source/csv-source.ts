@@ -42,7 +42,12 @@ class CsvSource implements Source {
 
   private async *rows(query: CandleQuery): AsyncIterable<{pair: string; candle: Candle}> {
     const invalid = (line: number, problem: string) =>
-      new SourceError(`csv: ${this.path} line ${line}: ${problem}; fix the file (columns: ${COLUMNS.join(',')}).`, {kind: 'invalid-response', pair: query.pair, from: query.from, to: query.to});
+      new SourceError(`csv: ${this.path} line ${line}: ${problem}; fix the file (columns: ${COLUMNS.join(',')}).`, {
+        kind: 'invalid-response',
+        pair: query.pair,
+        from: query.from,
+        to: query.to,
+      });
     let stream: Interface | undefined;
     try {
       stream = createInterface({input: createReadStream(this.path), crlfDelay: Number.POSITIVE_INFINITY});

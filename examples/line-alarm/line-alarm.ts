@@ -35,7 +35,12 @@ export default definePlugin({
       async fire(report: GapReport) {
         try {
           await mkdir(dirname(path), {recursive: true});
-          await appendFile(path, alarmLines(report).map((line) => `${line}\n`).join(''));
+          await appendFile(
+            path,
+            alarmLines(report)
+              .map((line) => `${line}\n`)
+              .join(''),
+          );
         } catch (error) {
           // An AlarmError makes `mms gaps` exit 7 (an alarm could not be raised) and still fire the others.
           throw new AlarmError(`line-file alarm: cannot append to ${path} (${(error as Error).message}); check alarms[].path.`, {cause: error});

@@ -1,6 +1,16 @@
 import {readdir, readFile, rm, stat} from 'node:fs/promises';
 import {basename, dirname, join} from 'node:path';
-import {formatUtc, type HeldLock, type LedgerState, type LockOwner, type MmsRecord, type Sink, SinkError, type StateStore, type TimeRange} from '../../src/index.js';
+import {
+  formatUtc,
+  type HeldLock,
+  type LedgerState,
+  type LockOwner,
+  type MmsRecord,
+  type Sink,
+  SinkError,
+  type StateStore,
+  type TimeRange,
+} from '../../src/index.js';
 import {makeDirectory, writeFileAtomic} from '../../src/core/fs/write-file-atomic.js';
 import {unwrittenValue} from '../../src/core/unwritten-value.js';
 import {acquireFileLock} from '../../src/core/state/file-lock.js';
@@ -63,7 +73,9 @@ export class JsonFileSink implements Sink {
     try {
       await writeFileAtomic(this.path, serialize(rows));
     } catch (error) {
-      throw new SinkError(`json-file: cannot write ${this.path} (${(error as Error).message}). Check that its directory can be created and is writable.`, {cause: error});
+      throw new SinkError(`json-file: cannot write ${this.path} (${(error as Error).message}). Check that its directory can be created and is writable.`, {
+        cause: error,
+      });
     }
     this.cache = {rows, version: version(await stat(this.path))};
   }
@@ -107,7 +119,10 @@ export class JsonFileSink implements Sink {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOTDIR') {
-        throw new SinkError(`json-file: cannot read ${this.path}: a part of its directory is a file, not a directory (${(error as Error).message}). Move that file away, or choose another path.`, {cause: error});
+        throw new SinkError(
+          `json-file: cannot read ${this.path}: a part of its directory is a file, not a directory (${(error as Error).message}). Move that file away, or choose another path.`,
+          {cause: error},
+        );
       }
       if (code !== 'ENOENT') throw new SinkError(`json-file: cannot read ${this.path} (${(error as Error).message}).`, {cause: error});
       // No file (never written, or moved away on purpose): the store is empty.
@@ -150,7 +165,9 @@ function version(info: {ino: number; mtimeMs: number; size: number}): FileVersio
 
 function parseRows(path: string, text: string): Rows {
   const unusable = (why: string) =>
-    new SinkError(`json-file: ${path} is not a JSON array of records (${why}). mms never overwrites a file it cannot read: fix it, or move it away to start afresh.`);
+    new SinkError(
+      `json-file: ${path} is not a JSON array of records (${why}). mms never overwrites a file it cannot read: fix it, or move it away to start afresh.`,
+    );
   if (text.trim() === '') {
     // mms writes an empty store as `[]`: an empty file is a copy or a restore cut short, not a new store.
     throw new SinkError(

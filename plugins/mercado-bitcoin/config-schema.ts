@@ -1,9 +1,15 @@
 import {z} from 'zod';
 
 const positiveInt = (what: string) =>
-  z.number({error: `expected ${what}`}).int({error: `expected ${what}`}).positive({error: `expected ${what}`});
+  z
+    .number({error: `expected ${what}`})
+    .int({error: `expected ${what}`})
+    .positive({error: `expected ${what}`});
 const nonNegativeInt = (what: string) =>
-  z.number({error: `expected ${what}`}).int({error: `expected ${what}`}).nonnegative({error: `expected ${what}`});
+  z
+    .number({error: `expected ${what}`})
+    .int({error: `expected ${what}`})
+    .nonnegative({error: `expected ${what}`});
 
 export const DEFAULT_BASE_URLS = {
   v4: 'https://api.mercadobitcoin.net/api/v4',

@@ -1,5 +1,20 @@
 import {HTTPError, TimeoutError} from 'ky';
-import {type Candle, type CandlePage, type CandleQuery, type Clock, formatUtc, type HttpClient, type Logger, redactUrl, resolutionSeconds, type Source, SourceError, type SourceErrorKind, type SourcePlan, type TimeRange} from '../../src/index.js';
+import {
+  type Candle,
+  type CandlePage,
+  type CandleQuery,
+  type Clock,
+  formatUtc,
+  type HttpClient,
+  type Logger,
+  redactUrl,
+  resolutionSeconds,
+  type Source,
+  SourceError,
+  type SourceErrorKind,
+  type SourcePlan,
+  type TimeRange,
+} from '../../src/index.js';
 import {chunkWindow} from './chunk-window.js';
 import type {MercadoBitcoinConfig} from './config-schema.js';
 import {CandleFormatError, parseJsonBody, parseLegacyCandles, parseV4Candles} from './parse-candles.js';
@@ -44,10 +59,14 @@ export class MercadoBitcoinSource implements Source {
     // No page is yielded for a failed window, so the error carries its attempts (retries and a final
     // invalid answer included) to the pair's count.
     const fail = (kind: SourceErrorKind, reason: string, extra: {status?: number; cause?: unknown} = {}) =>
-      new SourceError(
-        `${query.pair} ${formatUtc(chunk.from)}..${formatUtc(chunk.to)}: ${reason} (GET ${redactUrl(url)})`,
-        {kind, pair: query.pair, from: chunk.from, to: chunk.to, requests: http.requestCount - before, ...extra},
-      );
+      new SourceError(`${query.pair} ${formatUtc(chunk.from)}..${formatUtc(chunk.to)}: ${reason} (GET ${redactUrl(url)})`, {
+        kind,
+        pair: query.pair,
+        from: chunk.from,
+        to: chunk.to,
+        requests: http.requestCount - before,
+        ...extra,
+      });
 
     let text: string;
     try {
@@ -70,7 +89,9 @@ export class MercadoBitcoinSource implements Source {
     const closedBefore = Math.floor(clock.now() / 1000);
     const complete = candles.filter((c) => c.timestamp >= chunk.from && c.timestamp <= chunk.to && c.timestamp + step <= closedBefore);
     if (complete.length < candles.length) {
-      logger.debug(`${query.pair}: dropped ${candles.length - complete.length} bar(s) outside ${formatUtc(chunk.from)}..${formatUtc(chunk.to)} or still running`);
+      logger.debug(
+        `${query.pair}: dropped ${candles.length - complete.length} bar(s) outside ${formatUtc(chunk.from)}..${formatUtc(chunk.to)} or still running`,
+      );
     }
     return complete;
   }
@@ -93,7 +114,11 @@ export class MercadoBitcoinSource implements Source {
     return url;
   }
 
-  private describeFailure(error: unknown, attempts: number, fail: (kind: SourceErrorKind, reason: string, extra?: {status?: number; cause?: unknown}) => SourceError): SourceError {
+  private describeFailure(
+    error: unknown,
+    attempts: number,
+    fail: (kind: SourceErrorKind, reason: string, extra?: {status?: number; cause?: unknown}) => SourceError,
+  ): SourceError {
     if (error instanceof HTTPError) {
       const status = error.response.status;
       const data = error.data;

@@ -1,10 +1,11 @@
 import {z} from 'zod';
 
 const positiveInt = (what: string) =>
-  z.number({error: `expected ${what}`}).int({error: `expected ${what}`}).positive({error: `expected ${what}`});
-const name = z
-  .string({error: 'expected a name'})
-  .regex(/^[A-Za-z0-9_-]{1,63}$/, {error: 'expected letters, digits, "_" or "-" (at most 63)'});
+  z
+    .number({error: `expected ${what}`})
+    .int({error: `expected ${what}`})
+    .positive({error: `expected ${what}`});
+const name = z.string({error: 'expected a name'}).regex(/^[A-Za-z0-9_-]{1,63}$/, {error: 'expected letters, digits, "_" or "-" (at most 63)'});
 
 export const mongodbConfigSchema = z.strictObject({
   /** Connection string; in mms.config.ts usually `process.env.MMS_MONGODB_URL`. Never printed unredacted. */

@@ -17,7 +17,9 @@ export function describeMongoError(error: unknown, url: string, action: string):
   }
   // A dropped connection during bulkWrite surfaces as a MongoBulkWriteError labelled ResetPool.
   if (error instanceof MongoNetworkError || (error as {hasErrorLabel?: (l: string) => boolean}).hasErrorLabel?.('ResetPool')) {
-    return new SinkError(`mongodb: lost the connection to ${where} while trying to ${action} (${reason}); nothing partial is kept as done, run again.`, {cause: error});
+    return new SinkError(`mongodb: lost the connection to ${where} while trying to ${action} (${reason}); nothing partial is kept as done, run again.`, {
+      cause: error,
+    });
   }
   return new SinkError(`mongodb: could not ${action} at ${where} (${reason}).`, {cause: error});
 }

@@ -21,7 +21,11 @@ const lockDocumentSchema = lockOwnerSchema.extend({
  */
 export async function acquireMongodbLocks(collection: Collection<Document>, owner: LockOwner, pairs: readonly string[], what: string): Promise<HeldLock> {
   const token = randomUUID();
-  const all = await acquireAll(pairs, (pair) => pair, (pair) => acquireOne(collection, {owner, pair, token, what}));
+  const all = await acquireAll(
+    pairs,
+    (pair) => pair,
+    (pair) => acquireOne(collection, {owner, pair, token, what}),
+  );
   const heartbeat = setInterval(() => {
     collection.updateMany({token}, {$set: {heartbeatAt: new Date()}}).catch(() => undefined);
   }, LOCK_HEARTBEAT_MS);

@@ -43,21 +43,32 @@ export class MongodbSink implements Sink {
 
   async latestTimestamp(pair: string): Promise<number | undefined> {
     return this.run('read the newest record', async ({data}) => {
-      const newest = await data.find({pair}, {projection: {_id: 0, timestamp: 1}}).sort({timestamp: -1}).limit(1).next();
+      const newest = await data
+        .find({pair}, {projection: {_id: 0, timestamp: 1}})
+        .sort({timestamp: -1})
+        .limit(1)
+        .next();
       return newest ? (newest.timestamp as number) : undefined;
     });
   }
 
   async earliestTimestamp(pair: string): Promise<number | undefined> {
     return this.run('read the oldest record', async ({data}) => {
-      const oldest = await data.find({pair}, {projection: {_id: 0, timestamp: 1}}).sort({timestamp: 1}).limit(1).next();
+      const oldest = await data
+        .find({pair}, {projection: {_id: 0, timestamp: 1}})
+        .sort({timestamp: 1})
+        .limit(1)
+        .next();
       return oldest ? (oldest.timestamp as number) : undefined;
     });
   }
 
   async readRange(pair: string, range: TimeRange): Promise<MmsRecord[]> {
     return this.run('read records', async ({data}) => {
-      const documents = await data.find({pair, timestamp: {$gte: range.from, $lte: range.to}}, {projection: INTERNAL_FIELDS}).sort({timestamp: 1}).toArray();
+      const documents = await data
+        .find({pair, timestamp: {$gte: range.from, $lte: range.to}}, {projection: INTERNAL_FIELDS})
+        .sort({timestamp: 1})
+        .toArray();
       return documents as unknown as MmsRecord[];
     });
   }
@@ -66,7 +77,10 @@ export class MongodbSink implements Sink {
     return this.run('list stored days', async ({data}) => {
       // `$ne: null` also excludes a missing field; the {pair, timestamp} index still bounds the scan.
       const filter = {pair, timestamp: {$gte: range.from, $lte: range.to}, ...Object.fromEntries(complete.map((field) => [field, {$ne: null}]))};
-      const documents = await data.find(filter, {projection: {_id: 0, timestamp: 1}}).sort({timestamp: 1}).toArray();
+      const documents = await data
+        .find(filter, {projection: {_id: 0, timestamp: 1}})
+        .sort({timestamp: 1})
+        .toArray();
       return documents.map((d) => d.timestamp as number);
     });
   }

@@ -34,7 +34,9 @@ export class MongodbStateStore implements StateStore {
     const holes: SourceHole[] = [];
     for (const document of documents.sort((a, b) => String(a.pair).localeCompare(String(b.pair)))) {
       if (document.version !== 1 || typeof document.pair !== 'string' || !Array.isArray(document.failures) || !Array.isArray(document.holes)) {
-        throw new SinkError(`${this.location}: the ledger document of pair ${String(document.pair)} is not an mms state (version 1 with "pair", "failures" and "holes"); fix or delete it.`);
+        throw new SinkError(
+          `${this.location}: the ledger document of pair ${String(document.pair)} is not an mms state (version 1 with "pair", "failures" and "holes"); fix or delete it.`,
+        );
       }
       failures.push(...document.failures);
       holes.push(...document.holes);
@@ -46,7 +48,9 @@ export class MongodbStateStore implements StateStore {
     this.noLegacyLedger = legacy === null;
     if (legacy) {
       if (legacy.version !== 1 || !Array.isArray(legacy.failures) || !Array.isArray(legacy.holes)) {
-        throw new SinkError(`${this.location}: the "ledger" document (written by an earlier mms) is not an mms state (version 1 with "failures" and "holes"); fix or delete it.`);
+        throw new SinkError(
+          `${this.location}: the "ledger" document (written by an earlier mms) is not an mms state (version 1 with "failures" and "holes"); fix or delete it.`,
+        );
       }
       const migrated = new Set(documents.map((document) => document.pair));
       failures.push(...legacy.failures.filter((f) => !migrated.has(f.pair)));

@@ -7,14 +7,13 @@ const window = z
   .positive({error: 'expected a positive integer'})
   .max(1_000_000, {error: 'expected at most 1000000 bars'});
 
-export const smaConfigSchema = z
-  .strictObject({
-    /** Window lengths in bars; each adds a field `mms_<n>`. */
-    windows: z
-      .array(window, {error: 'expected an array of positive integers, e.g. [20, 50, 200]'})
-      .min(1, {error: 'expected at least one window'})
-      .default([20, 50, 200])
-      .superRefine(noDuplicates((w) => `window ${w}`)),
-  });
+export const smaConfigSchema = z.strictObject({
+  /** Window lengths in bars; each adds a field `mms_<n>`. */
+  windows: z
+    .array(window, {error: 'expected an array of positive integers, e.g. [20, 50, 200]'})
+    .min(1, {error: 'expected at least one window'})
+    .default([20, 50, 200])
+    .superRefine(noDuplicates((w) => `window ${w}`)),
+});
 
 export type SmaConfig = z.output<typeof smaConfigSchema>;

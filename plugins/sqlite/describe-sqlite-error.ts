@@ -10,7 +10,7 @@ const HINTS: Record<number, string> = {
   13: 'the disk is full',
   14: 'check that the file and its directory exist and are writable (SQLite also writes -wal and -shm files beside it)',
   23: 'check the permissions of the file and its directory',
-  26: 'the file is not an SQLite database: move it away, or point the sink\'s path at an mms database file',
+  26: "the file is not an SQLite database: move it away, or point the sink's path at an mms database file",
 };
 
 /** A SinkError naming the file, what failed and, for the errors a user can fix, how. */

@@ -8,5 +8,6 @@ export default definePlugin({
   kind: 'sink',
   description: 'An SQLite database file: a `records` table keyed by (pair, timestamp), with the run state beside it (the default sink)',
   configSchema: sqliteConfigSchema,
-  create: ({config, configDir, configPath, resolution}) => new SqliteSink({path: resolve(configDir, config.path), busyTimeoutMs: config.busyTimeoutMs, resolution, configKey: `${configPath}.path`}),
+  create: ({config, configDir, configPath, resolution}) =>
+    new SqliteSink({path: resolve(configDir, config.path), busyTimeoutMs: config.busyTimeoutMs, resolution, configKey: `${configPath}.path`}),
 });

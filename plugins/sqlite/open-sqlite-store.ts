@@ -28,7 +28,9 @@ export function openSqliteStore(options: OpenOptions): DatabaseSync {
   try {
     mkdirSync(dirname(path), {recursive: true});
   } catch (error) {
-    throw new SinkError(`sqlite: cannot create the directory of ${path} (${(error as Error).message}). Point ${options.configKey} at a writable place.`, {cause: error});
+    throw new SinkError(`sqlite: cannot create the directory of ${path} (${(error as Error).message}). Point ${options.configKey} at a writable place.`, {
+      cause: error,
+    });
   }
   let db: DatabaseSync;
   try {
@@ -69,7 +71,9 @@ function refuseForeignFile(path: string): void {
     closeSync(fd);
   }
   if (head.toString('latin1') !== HEADER) {
-    throw new SinkError(`sqlite: ${path} is not an SQLite database (it does not start with SQLite's header); it was not modified. Move it away, or point the sink's path at an mms database file.`);
+    throw new SinkError(
+      `sqlite: ${path} is not an SQLite database (it does not start with SQLite's header); it was not modified. Move it away, or point the sink's path at an mms database file.`,
+    );
   }
 }
 
@@ -82,12 +86,16 @@ const schemaVersion = (db: DatabaseSync) => (db.prepare('PRAGMA user_version').g
 function refuseForeignStore(db: DatabaseSync, path: string): void {
   const found = schemaVersion(db);
   if (found > SCHEMA_VERSION) {
-    throw new SinkError(`sqlite: ${path} was written by a newer mms (schema version ${found}; this mms knows up to ${SCHEMA_VERSION}). It was not modified: upgrade mms to use it.`);
+    throw new SinkError(
+      `sqlite: ${path} was written by a newer mms (schema version ${found}; this mms knows up to ${SCHEMA_VERSION}). It was not modified: upgrade mms to use it.`,
+    );
   }
   if (found === 0) {
     const tables = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").all() as Array<{name: string}>).map((t) => t.name);
     if (tables.length > 0) {
-      throw new SinkError(`sqlite: ${path} is an SQLite database but not an mms store (it has the tables ${tables.join(', ')} and no mms schema version); it was not modified. Point the sink's path at a new file.`);
+      throw new SinkError(
+        `sqlite: ${path} is an SQLite database but not an mms store (it has the tables ${tables.join(', ')} and no mms schema version); it was not modified. Point the sink's path at a new file.`,
+      );
     }
   }
 }
@@ -103,7 +111,10 @@ function migrate(db: DatabaseSync, options: OpenOptions): void {
     });
   }
   const stored = (db.prepare("SELECT value FROM mms_meta WHERE key = 'resolution'").get() as {value: string} | undefined)?.value;
-  if (stored === undefined) throw new SinkError(`sqlite: ${path} has no resolution recorded in its mms_meta table; it was not modified. Restore the row, or point ${options.configKey} at a new file.`);
+  if (stored === undefined)
+    throw new SinkError(
+      `sqlite: ${path} has no resolution recorded in its mms_meta table; it was not modified. Restore the row, or point ${options.configKey} at a new file.`,
+    );
   if (stored !== options.resolution) {
     throw new ConfigError(
       `${path} holds ${stored} bars, but the config's resolution is ${options.resolution}. A store holds one resolution: set resolution back to ${stored}, or point ${options.configKey} at another file.`,

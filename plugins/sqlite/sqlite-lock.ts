@@ -40,7 +40,8 @@ export function acquireSqliteLocks(db: DatabaseSync, owner: LockOwner, pairs: re
         const holder = find.get(pair) as LockRow | undefined;
         if (holder) {
           const holderOwner: LockOwner = {pid: holder.pid, host: holder.host, command: holder.command, startedAt: holder.started_at};
-          if (!lockIsStale(holderOwner, Date.now() - holder.heartbeat_at)) throw lockedError(`pair ${pair} of ${what}`, holderOwner, `row "${pair}" of table mms_locks in ${path}`);
+          if (!lockIsStale(holderOwner, Date.now() - holder.heartbeat_at))
+            throw lockedError(`pair ${pair} of ${what}`, holderOwner, `row "${pair}" of table mms_locks in ${path}`);
           db.prepare('DELETE FROM mms_locks WHERE pair = ? AND token = ?').run(pair, holder.token);
         }
         insert.run(pair, token, owner.pid, owner.host, owner.command, owner.startedAt, Date.now());
@@ -56,7 +57,8 @@ export function acquireSqliteLocks(db: DatabaseSync, owner: LockOwner, pairs: re
   }, LOCK_HEARTBEAT_MS);
   heartbeat.unref();
   return {
-    held: async () => run('check the run locks', () => (db.prepare('SELECT count(*) AS n FROM mms_locks WHERE token = ?').get(token) as {n: number}).n === pairs.length),
+    held: async () =>
+      run('check the run locks', () => (db.prepare('SELECT count(*) AS n FROM mms_locks WHERE token = ?').get(token) as {n: number}).n === pairs.length),
     release: async () => {
       clearInterval(heartbeat);
       if (db.isOpen) run('release the run locks', () => db.prepare('DELETE FROM mms_locks WHERE token = ?').run(token));

@@ -54,17 +54,23 @@ export class SqliteSink implements Sink {
   }
 
   async latestTimestamp(pair: string): Promise<number | undefined> {
-    const row = this.run('read the newest record', () => this.statement('SELECT max(timestamp) AS newest FROM records WHERE pair = ?').get(pair)) as {newest: number | null};
+    const row = this.run('read the newest record', () => this.statement('SELECT max(timestamp) AS newest FROM records WHERE pair = ?').get(pair)) as {
+      newest: number | null;
+    };
     return row.newest ?? undefined;
   }
 
   async earliestTimestamp(pair: string): Promise<number | undefined> {
-    const row = this.run('read the oldest record', () => this.statement('SELECT min(timestamp) AS oldest FROM records WHERE pair = ?').get(pair)) as {oldest: number | null};
+    const row = this.run('read the oldest record', () => this.statement('SELECT min(timestamp) AS oldest FROM records WHERE pair = ?').get(pair)) as {
+      oldest: number | null;
+    };
     return row.oldest ?? undefined;
   }
 
   async readRange(pair: string, range: TimeRange): Promise<MmsRecord[]> {
-    const rows = this.run('read records', () => this.statement('SELECT * FROM records WHERE pair = ? AND timestamp BETWEEN ? AND ? ORDER BY timestamp').all(pair, range.from, range.to));
+    const rows = this.run('read records', () =>
+      this.statement('SELECT * FROM records WHERE pair = ? AND timestamp BETWEEN ? AND ? ORDER BY timestamp').all(pair, range.from, range.to),
+    );
     // node:sqlite's rows have no prototype; records are plain objects everywhere else.
     return rows.map((row) => this.checked({...row} as MmsRecord));
   }
@@ -90,7 +96,9 @@ export class SqliteSink implements Sink {
       if (field === 'pair' || field === 'timestamp' || record[field] === null) continue;
       const wrong = unwrittenValue(field, record[field]);
       if (wrong) {
-        throw new SinkError(`sqlite: ${this.path}: the row of ${record.pair} ${formatUtc(record.timestamp)} in table records has ${wrong}. mms serves no value it could not have written: fix the row (UPDATE records SET …), or delete it and load that day again.`);
+        throw new SinkError(
+          `sqlite: ${this.path}: the row of ${record.pair} ${formatUtc(record.timestamp)} in table records has ${wrong}. mms serves no value it could not have written: fix the row (UPDATE records SET …), or delete it and load that day again.`,
+        );
       }
     }
     return record;
@@ -137,7 +145,9 @@ export class SqliteSink implements Sink {
   private upsertStatement(db: DatabaseSync, keys: readonly string[]): StatementSync {
     const columns = keys.map((key) => `"${key}"`);
     const update = columns.length === 0 ? 'NOTHING' : `UPDATE SET ${columns.map((c) => `${c} = excluded.${c}`).join(', ')}`;
-    return this.statement(`INSERT INTO records (pair, timestamp${columns.map((c) => `, ${c}`).join('')}) VALUES (?, ?${', ?'.repeat(columns.length)}) ON CONFLICT (pair, timestamp) DO ${update}`);
+    return this.statement(
+      `INSERT INTO records (pair, timestamp${columns.map((c) => `, ${c}`).join('')}) VALUES (?, ?${', ?'.repeat(columns.length)}) ON CONFLICT (pair, timestamp) DO ${update}`,
+    );
   }
 
   /** Adds a REAL column for each field the table lacks (inside the caller's write transaction). */
@@ -149,7 +159,9 @@ export class SqliteSink implements Sink {
     for (const field of missing()) {
       const other = this.columns.get(field.toLowerCase());
       if (other !== undefined) {
-        throw new SinkError(`sqlite: ${this.path}: the field "${field}" differs only in case from the column "${other}" (SQLite's column names ignore case); rename the field.`);
+        throw new SinkError(
+          `sqlite: ${this.path}: the field "${field}" differs only in case from the column "${other}" (SQLite's column names ignore case); rename the field.`,
+        );
       }
       db.exec(`ALTER TABLE records ADD COLUMN "${field}" REAL`);
       this.columns.set(field.toLowerCase(), field);
@@ -197,7 +209,9 @@ function shapesOf(records: readonly MmsRecord[]): Shape[] {
     const fields = next.filter((key) => key !== 'pair' && key !== 'timestamp');
     for (const field of fields) {
       if (!IDENTIFIER.test(field)) {
-        throw new SinkError(`sqlite: the field "${field}" (${record.pair} ${formatUtc(record.timestamp)}) cannot be a column: use letters, digits and "_", starting with a letter or "_" (at most 63).`);
+        throw new SinkError(
+          `sqlite: the field "${field}" (${record.pair} ${formatUtc(record.timestamp)}) cannot be a column: use letters, digits and "_", starting with a letter or "_" (at most 63).`,
+        );
       }
     }
     shapes.push({fields, from: i, to: i + 1});
@@ -210,7 +224,9 @@ function checkedValue(record: MmsRecord, key: string): SQLInputValue {
   const value = record[key];
   if (value === null || value === undefined) return null;
   if (typeof value === 'number' && !Number.isFinite(value)) {
-    throw new SinkError(`sqlite: refusing to store ${key} = ${value} for ${record.pair} ${formatUtc(record.timestamp)}: a stored value is a finite number or null (no value).`);
+    throw new SinkError(
+      `sqlite: refusing to store ${key} = ${value} for ${record.pair} ${formatUtc(record.timestamp)}: a stored value is a finite number or null (no value).`,
+    );
   }
   return value;
 }

@@ -63,7 +63,20 @@ export class SqliteStateStore implements StateStore {
           db.prepare('DELETE FROM mms_failures WHERE pair = ?').run(pair);
           db.prepare('DELETE FROM mms_holes WHERE pair = ?').run(pair);
           for (const f of state.failures) {
-            if (f.pair === pair) insertFailure.run(f.pair, f.resolution, f.from, f.to, f.kind, f.message, f.attempts, f.firstFailedAt, f.lastTriedAt, f.status, f.resolvedAt ?? null);
+            if (f.pair === pair)
+              insertFailure.run(
+                f.pair,
+                f.resolution,
+                f.from,
+                f.to,
+                f.kind,
+                f.message,
+                f.attempts,
+                f.firstFailedAt,
+                f.lastTriedAt,
+                f.status,
+                f.resolvedAt ?? null,
+              );
           }
           for (const h of state.holes) if (h.pair === pair) insertHole.run(h.pair, h.resolution, h.from, h.to, h.seenAt);
         }

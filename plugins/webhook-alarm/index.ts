@@ -2,7 +2,10 @@ import {HTTPError, TimeoutError} from 'ky';
 import {z} from 'zod';
 import {AlarmError, definePlugin, redactCredentials} from '../../src/index.js';
 
-const nonNegativeInt = z.number({error: 'expected a non-negative integer'}).int({error: 'expected a non-negative integer'}).nonnegative({error: 'expected a non-negative integer'});
+const nonNegativeInt = z
+  .number({error: 'expected a non-negative integer'})
+  .int({error: 'expected a non-negative integer'})
+  .nonnegative({error: 'expected a non-negative integer'});
 
 export default definePlugin({
   name: 'webhook',
@@ -41,7 +44,9 @@ export default definePlugin({
               ? `HTTP ${error.response.status}`
               : error instanceof TimeoutError
                 ? `no answer within ${config.timeoutMs} ms`
-                : redactCredentials((error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message).split(config.url).join(where);
+                : redactCredentials((error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message)
+                    .split(config.url)
+                    .join(where);
           throw new AlarmError(`webhook alarm: POST ${where} failed: ${reason} after ${attempts} attempt(s).`, {cause: error});
         }
       },

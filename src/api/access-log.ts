@@ -75,7 +75,9 @@ export class AccessLog {
   private formatPending(): void {
     const {times, ids, methods, urls, statuses, durations} = this;
     for (let i = 0; i < this.pending; i++) {
-      this.line(`{"time":${times[i]},"level":"info","reqId":${quote(ids[i]!)},"method":"${methods[i]}","url":${quote(urls[i]!)},"status":${statuses[i]},"ms":${durations[i]!.toFixed(2)}}\n`);
+      this.line(
+        `{"time":${times[i]},"level":"info","reqId":${quote(ids[i]!)},"method":"${methods[i]}","url":${quote(urls[i]!)},"status":${statuses[i]},"ms":${durations[i]!.toFixed(2)}}\n`,
+      );
     }
     // The URLs and ids of the batch are not kept alive until the next one overwrites them.
     ids.fill('');

@@ -105,7 +105,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const status = error.statusCode ?? 500;
     if (status < 500) return reply.code(status).send({error: (error.code ?? 'bad_request').toLowerCase(), message: error.message} satisfies ApiErrorBody);
     log?.fault(request.id, error);
-    return reply.code(500).send({error: 'internal_error', message: `the server failed on this request (id ${request.id}); it is logged.`} satisfies ApiErrorBody);
+    return reply
+      .code(500)
+      .send({error: 'internal_error', message: `the server failed on this request (id ${request.id}); it is logged.`} satisfies ApiErrorBody);
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send(notFound(request.method, request.url)));
   // Node hands a CONNECT to the server's own `connect` listeners, never to fastify.

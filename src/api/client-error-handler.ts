@@ -29,11 +29,23 @@ export function clientErrorHandler(nextId: () => string, log: AccessLog | undefi
 
 function answer(error: NodeJS.ErrnoException): [number, ApiErrorBody] {
   if (error.code === 'HPE_HEADER_OVERFLOW') {
-    return [431, {error: 'headers_too_large', message: `the request line and headers exceed the server limit (${maxHeaderSize / 1024} KB): send a shorter URL or fewer, smaller headers.`}];
+    return [
+      431,
+      {
+        error: 'headers_too_large',
+        message: `the request line and headers exceed the server limit (${maxHeaderSize / 1024} KB): send a shorter URL or fewer, smaller headers.`,
+      },
+    ];
   }
   if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
     return [408, {error: 'request_timeout', message: 'the request was not received in time; send it again.'}];
   }
   const reason = (error as {reason?: string}).reason ?? error.message;
-  return [400, {error: 'bad_request', message: `not a valid HTTP/1.1 request (${error.code ?? 'parse error'}: ${reason}); check the method (GET), the request line and the headers.`}];
+  return [
+    400,
+    {
+      error: 'bad_request',
+      message: `not a valid HTTP/1.1 request (${error.code ?? 'parse error'}: ${reason}); check the method (GET), the request line and the headers.`,
+    },
+  ];
 }

@@ -44,10 +44,16 @@ export function resolveTimeRange(query: TimeRangeQuery, clock: Clock): {from: nu
   const {yesterday, oldestFrom: oldest} = timeBounds(clock);
   const to = query.to ?? yesterday;
   if (from < oldest) {
-    return {error: 'from_too_old', message: `from ${from} (${formatUtc(from)}) is more than ${MAX_AGE_DAYS} days before today; the oldest accepted is ${oldest} (${formatUtc(oldest)}).`};
+    return {
+      error: 'from_too_old',
+      message: `from ${from} (${formatUtc(from)}) is more than ${MAX_AGE_DAYS} days before today; the oldest accepted is ${oldest} (${formatUtc(oldest)}).`,
+    };
   }
   if (from > to) {
-    return {error: 'from_after_to', message: `from ${from} (${formatUtc(from)}) is after to ${to} (${formatUtc(to)})${query.to === undefined ? ', which defaults to yesterday' : ''}.`};
+    return {
+      error: 'from_after_to',
+      message: `from ${from} (${formatUtc(from)}) is after to ${to} (${formatUtc(to)})${query.to === undefined ? ', which defaults to yesterday' : ''}.`,
+    };
   }
   return {from, to};
 }

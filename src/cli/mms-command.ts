@@ -79,7 +79,9 @@ export abstract class MmsCommand<T> extends Command {
     const known = isMmsError(error);
     const code = known ? error.code : error.oclif ? 'MMS_USAGE' : 'MMS_INTERNAL';
     const exitCode = known ? error.exitCode : error.oclif ? (error.oclif.exit ?? EXIT_CODES.usage) : EXIT_CODES.internal;
-    const message = redactSecrets(known || error.oclif ? error.message : `${error.name}: ${error.message} (this is a bug in mms or a plugin; please report it with the stack trace)`);
+    const message = redactSecrets(
+      known || error.oclif ? error.message : `${error.name}: ${error.message} (this is a bug in mms or a plugin; please report it with the stack trace)`,
+    );
     process.exitCode = exitCode;
     if (this.jsonEnabled()) {
       this.logJson({error: {code, message, exitCode}});

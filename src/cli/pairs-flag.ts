@@ -6,7 +6,14 @@ export const pairsFlag = Flags.custom<string[]>({
   summary: 'Comma-separated pairs (default: every pair in the config).',
   helpValue: 'BRLBTC,BRLETH',
   parse: async (input) => {
-    const pairs = [...new Set(input.split(',').map((p) => p.trim().toUpperCase()).filter(Boolean))];
+    const pairs = [
+      ...new Set(
+        input
+          .split(',')
+          .map((p) => p.trim().toUpperCase())
+          .filter(Boolean),
+      ),
+    ];
     if (pairs.length === 0) throw new UsageError('--pairs: name at least one pair, e.g. --pairs BRLBTC');
     return pairs;
   },

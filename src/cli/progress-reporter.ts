@@ -8,7 +8,10 @@ export interface ProgressTarget {
 }
 
 /** A one-line progress indicator on an interactive terminal; nothing in CI, pipes or with --json. */
-export function progressReporter(json: boolean, {stream = process.stderr, env = process.env}: ProgressTarget = {}): ((event: IngestProgress) => void) | undefined {
+export function progressReporter(
+  json: boolean,
+  {stream = process.stderr, env = process.env}: ProgressTarget = {},
+): ((event: IngestProgress) => void) | undefined {
   if (!stream.isTTY || env.CI === 'true' || json) return undefined;
   return (event) => {
     const share = (event.fetchedUpTo - event.fetchFrom) / Math.max(1, event.to - event.fetchFrom);

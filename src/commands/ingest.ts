@@ -27,7 +27,8 @@ export default class Ingest extends MmsCommand<IngestOutput> {
     pairs: pairsFlag(),
     'dry-run': Flags.boolean({summary: 'Print the plan (per pair: range, bars, requests) and write nothing.'}),
     shard: Flags.string({
-      summary: 'Run only this worker\'s share of the pairs: i/n (0 <= i < n), by a stable hash of the pair name. For CI matrices and Kubernetes Indexed Jobs (JOB_COMPLETION_INDEX).',
+      summary:
+        "Run only this worker's share of the pairs: i/n (0 <= i < n), by a stable hash of the pair name. For CI matrices and Kubernetes Indexed Jobs (JOB_COMPLETION_INDEX).",
       helpValue: 'i/n',
     }),
   };
@@ -57,7 +58,11 @@ export default class Ingest extends MmsCommand<IngestOutput> {
     if (flags['dry-run']) {
       const plan = await ingest.plan(options);
       for (const p of plan) {
-        this.log(p.upToDate ? `${p.pair}  up to date (stored through ${p.to})` : `${p.pair}  would write ${p.from}..${p.to} (${p.fields.join(', ')}), fetching ${p.bars} bars from ${p.fetchFrom} in ${p.requests} request(s)`);
+        this.log(
+          p.upToDate
+            ? `${p.pair}  up to date (stored through ${p.to})`
+            : `${p.pair}  would write ${p.from}..${p.to} (${p.fields.join(', ')}), fetching ${p.bars} bars from ${p.fetchFrom} in ${p.requests} request(s)`,
+        );
       }
       return {dryRun: true, pairs: plan};
     }

@@ -13,7 +13,12 @@ export default class Retry extends MmsCommand<RetryOutput> {
   static override summary = 'Replay the windows that failed to ingest, oldest first; or list or clear them.';
   static override description =
     'A window that still fails after the in-run retries is queued in the ledger kept beside the data (the state file of the JSON sink). `mms retry` replays each pending window with the same pacing and retry policy, marks what it writes as resolved and keeps what still fails (attempts + 1). Exit 0 when nothing is pending, 3 when some windows still are.';
-  static override examples = ['<%= config.bin %> retry', '<%= config.bin %> retry --list', '<%= config.bin %> retry --list --all --json', '<%= config.bin %> retry --clear --pairs BRLETH'];
+  static override examples = [
+    '<%= config.bin %> retry',
+    '<%= config.bin %> retry --list',
+    '<%= config.bin %> retry --list --all --json',
+    '<%= config.bin %> retry --clear --pairs BRLETH',
+  ];
   static override flags = {
     list: Flags.boolean({summary: 'Show the pending windows and do nothing else.', exclusive: ['clear']}),
     all: Flags.boolean({summary: 'With --list: resolved windows too.', dependsOn: ['list']}),
@@ -41,7 +46,11 @@ export default class Retry extends MmsCommand<RetryOutput> {
     const result = await retry.replay({pairs: flags.pairs, signal: this.signal, onProgress: progressReporter(this.jsonEnabled())});
     if (result.replayed.length === 0) this.log('Nothing pending.');
     for (const r of result.replayed) {
-      this.log(r.status === 'failed' ? `${r.pair}  ${r.from}..${r.to} still failing: ${r.error?.message}` : `${r.pair}  ${r.from}..${r.to} resolved: wrote ${r.written} record(s)`);
+      this.log(
+        r.status === 'failed'
+          ? `${r.pair}  ${r.from}..${r.to} still failing: ${r.error?.message}`
+          : `${r.pair}  ${r.from}..${r.to} resolved: wrote ${r.written} record(s)`,
+      );
     }
     if (!result.ok) {
       process.exitCode = EXIT_CODES.partial;
@@ -52,6 +61,7 @@ export default class Retry extends MmsCommand<RetryOutput> {
 }
 
 function describe(e: FailedWindowView): string {
-  const state = e.status === 'resolved' ? `resolved ${e.resolvedAt}` : `pending, ${e.attempts} attempt(s), first failed ${e.firstFailedAt}, last tried ${e.lastTriedAt}`;
+  const state =
+    e.status === 'resolved' ? `resolved ${e.resolvedAt}` : `pending, ${e.attempts} attempt(s), first failed ${e.firstFailedAt}, last tried ${e.lastTriedAt}`;
   return `${e.pair}  ${e.from}..${e.to}  ${e.kind}  (${state})\n    ${e.message}`;
 }

@@ -21,7 +21,12 @@ export default class Serve extends MmsCommand<undefined> {
   static override summary = 'Serve the moving averages over HTTP (GET /{pair}/mms, /{pair}/records, /pairs, /health, /openapi.json) and a chart page at /.';
   static override description =
     'Answers from memory (the last year of each pair, reloaded from the store every --refresh seconds), so any number of servers can sit in front of one database. Stops gracefully on SIGTERM/SIGINT. Request logs (one JSON line per request, with its id) go to stderr.';
-  static override examples = ['<%= config.bin %> serve', '<%= config.bin %> serve --open', '<%= config.bin %> serve --host 0.0.0.0 --port 8080', 'curl "http://127.0.0.1:8080/BRLBTC/mms?from=1619481600&range=20"'];
+  static override examples = [
+    '<%= config.bin %> serve',
+    '<%= config.bin %> serve --open',
+    '<%= config.bin %> serve --host 0.0.0.0 --port 8080',
+    'curl "http://127.0.0.1:8080/BRLBTC/mms?from=1619481600&range=20"',
+  ];
   static override flags = {
     host: Flags.string({summary: 'Interface to listen on (loopback by default).', default: '127.0.0.1'}),
     port: Flags.integer({summary: 'Port (0 picks a free one).', default: 8080, min: 0, max: 65_535}),
@@ -48,7 +53,14 @@ export default class Serve extends MmsCommand<undefined> {
     const step = resolutionSeconds(config.resolution);
     if (step < DAY_SECONDS) preferSmallHeap();
     // Only what the API serves is kept in memory: the averages (and, with every row, the close).
-    const cache = new SeriesCache(sink, config.pairs, windows.map((w) => `mms_${w}`), clock, logger, {step});
+    const cache = new SeriesCache(
+      sink,
+      config.pairs,
+      windows.map((w) => `mms_${w}`),
+      clock,
+      logger,
+      {step},
+    );
     await cache.start(flags.refresh * 1000);
     if (this.signal.aborted) {
       // Stopped while the first load was still waiting on the store: never start listening.
@@ -70,7 +82,9 @@ export default class Serve extends MmsCommand<undefined> {
     // A wildcard address is where the server listens, not where a browser can reach it.
     const page = `${url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:')}/`;
     if (this.jsonEnabled()) process.stdout.write(`${JSON.stringify({url, page, pairs: config.pairs, windows})}\n`);
-    this.log(`mms serve on ${url}  (GET /{pair}/mms?from=&to=&range=, /{pair}/records?from=&to=, /pairs, /health, /openapi.json; pairs ${config.pairs.join(', ')}; windows ${windows.join(', ')})`);
+    this.log(
+      `mms serve on ${url}  (GET /{pair}/mms?from=&to=&range=, /{pair}/records?from=&to=, /pairs, /health, /openapi.json; pairs ${config.pairs.join(', ')}; windows ${windows.join(', ')})`,
+    );
     this.log(`chart page: ${page}`);
     if (flags.open) openInBrowser(page, {logger});
     await new Promise((resolve) => this.signal.addEventListener('abort', resolve, {once: true}));

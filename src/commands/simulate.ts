@@ -25,7 +25,8 @@ export default class Simulate extends MmsCommand<undefined> {
     seed: Flags.integer({summary: 'Seed of the synthetic series.', default: 1}),
     quiet: Flags.boolean({summary: 'Do not log each request.'}),
     fault: Flags.string({
-      summary: 'Inject a fault (repeatable): down[:N], down-after:N, fail-pair:PAIR, cloudflare[:N], rate-limit[:N[:SECONDS]], slow:MS[:N], hole:PAIR:DAY[..DAY], malformed-json[:N], unequal-columns[:N], partial-day. N counts requests from the first.',
+      summary:
+        'Inject a fault (repeatable): down[:N], down-after:N, fail-pair:PAIR, cloudflare[:N], rate-limit[:N[:SECONDS]], slow:MS[:N], hole:PAIR:DAY[..DAY], malformed-json[:N], unequal-columns[:N], partial-day. N counts requests from the first.',
       multiple: true,
       helpValue: '<spec>',
     }),
@@ -50,12 +51,18 @@ export default class Simulate extends MmsCommand<undefined> {
       port: flags.port,
       onRequest: flags.quiet ? undefined : (method, url, status) => process.stderr.write(`${status} ${method} ${url}\n`),
     }).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'EADDRINUSE') throw new UsageError(`--port ${flags.port}: already in use on ${flags.host}; pick another port, or --port 0 for a free one.`);
+      if (error.code === 'EADDRINUSE')
+        throw new UsageError(`--port ${flags.port}: already in use on ${flags.host}; pick another port, or --port 0 for a free one.`);
       if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') throw new UsageError(`--host ${flags.host}: not an address of this machine.`);
       throw error;
     });
     if (this.jsonEnabled()) {
-      const ready = {url: simulator.url, v4BaseUrl: `${simulator.url}/api/v4`, legacyBaseUrl: `${simulator.url}/v4`, now: fixedNow === undefined ? null : new Date(fixedNow).toISOString()};
+      const ready = {
+        url: simulator.url,
+        v4BaseUrl: `${simulator.url}/api/v4`,
+        legacyBaseUrl: `${simulator.url}/v4`,
+        now: fixedNow === undefined ? null : new Date(fixedNow).toISOString(),
+      };
       process.stdout.write(`${JSON.stringify(ready)}\n`);
     }
     this.log(`Mercado Bitcoin simulator on ${simulator.url} (clock: ${fixedNow === undefined ? 'system time' : new Date(fixedNow).toISOString()})`);

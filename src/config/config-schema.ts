@@ -35,7 +35,9 @@ export const configSchema = z.strictObject({
   /** Raised by `mms gaps` when bars are missing, once per run. */
   alarms: z.array(pluginRef, {error: 'expected an array of alarms, e.g. [{"use": "log"}, {"use": "webhook", "url": "https://..."}]'}),
   /** Modules (relative paths or npm package names) whose default export is a plugin manifest or an array of them. */
-  plugins: z.array(z.string({error: 'expected a module path or package name'}).min(1), {error: 'expected an array of module paths or package names'}).default([]),
+  plugins: z
+    .array(z.string({error: 'expected a module path or package name'}).min(1), {error: 'expected an array of module paths or package names'})
+    .default([]),
 });
 
 export type PluginRef = z.output<typeof pluginRef>;

@@ -50,7 +50,13 @@ export interface LoadConfigOptions {
  */
 export async function loadConfig({configPath, cwd, defaults}: LoadConfigOptions): Promise<ResolvedConfig> {
   // Empty search places are kept so that a module without a default export is an error, not "no config".
-  const explorer = cosmiconfig('mms', {searchPlaces: CONFIG_SEARCH_PLACES, searchStrategy: 'project', cache: false, ignoreEmptySearchPlaces: false, loaders: LOADERS});
+  const explorer = cosmiconfig('mms', {
+    searchPlaces: CONFIG_SEARCH_PLACES,
+    searchStrategy: 'project',
+    cache: false,
+    ignoreEmptySearchPlaces: false,
+    loaders: LOADERS,
+  });
   let found: {filepath: string; config: unknown; isEmpty?: boolean} | null;
   const label = (file: string) => relative(cwd, file) || file;
   try {
@@ -59,7 +65,8 @@ export async function loadConfig({configPath, cwd, defaults}: LoadConfigOptions)
     const err = error as NodeJS.ErrnoException & {filepath?: string};
     const file = configPath ? label(resolve(cwd, configPath)) : err.filepath ? label(err.filepath) : 'config';
     if (err.code === 'ENOENT') throw new ConfigError(`${file}: file not found. Check --config, or run from the directory that holds mms.config.*.`);
-    if (error instanceof NullConfig) throw emptyConfig(file, configPath !== undefined, /\.[cm]?[jt]s$/.test(file) ? 'its default export is null' : 'its content is null');
+    if (error instanceof NullConfig)
+      throw emptyConfig(file, configPath !== undefined, /\.[cm]?[jt]s$/.test(file) ? 'its default export is null' : 'its content is null');
     throw new ConfigError(`${file}: cannot be loaded: ${loaderReason(err.message)}`, {cause: error});
   }
   // With LOADERS, only a package.json without an "mms" key loads as nothing: no config, unless named.
@@ -104,7 +111,9 @@ export function validate(file: string, dir: string, raw: unknown, defaults: Pipe
   // Before anything can fail and quote the config: its URLs' credentials are masked in every message.
   maskCredentialsOf(raw);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new ConfigError(`${file}: expected an object (in a .ts/.js config, export it as the default export), got ${Array.isArray(raw) ? 'an array' : JSON.stringify(raw) ?? String(raw)}`);
+    throw new ConfigError(
+      `${file}: expected an object (in a .ts/.js config, export it as the default export), got ${Array.isArray(raw) ? 'an array' : (JSON.stringify(raw) ?? String(raw))}`,
+    );
   }
   const result = configSchema.safeParse({...defaults, ...raw});
   if (!result.success) throw new ConfigError(formatSchemaIssues(file, raw, result.error.issues));

@@ -44,7 +44,10 @@ export async function buildContainer(options: ContainerOptions): Promise<Contain
   container.bind(TOKENS.HttpClientFactory).toConstantValue(options.httpClientFactory ?? new PacedHttpClientFactory());
   const available = [...BUNDLED_PLUGINS, ...(options.plugins ?? [])];
   const loaded = await loadPluginModules(config, available);
-  const origins = new Map<PluginManifest, string>([...available.map((m): [PluginManifest, string] => [m, BUNDLED_PLUGINS.includes(m) ? 'bundled' : 'embedded']), ...loaded.map(({manifest, origin}): [PluginManifest, string] => [manifest, origin])]);
+  const origins = new Map<PluginManifest, string>([
+    ...available.map((m): [PluginManifest, string] => [m, BUNDLED_PLUGINS.includes(m) ? 'bundled' : 'embedded']),
+    ...loaded.map(({manifest, origin}): [PluginManifest, string] => [manifest, origin]),
+  ]);
   for (const manifest of origins.keys()) container.bind(TOKENS.PluginManifest).toConstantValue(manifest);
   container.bind(TOKENS.PluginOrigins).toConstantValue(origins);
   container.bind(TOKENS.PluginRegistry).to(PluginRegistry).inSingletonScope();
@@ -76,7 +79,8 @@ export async function buildContainer(options: ContainerOptions): Promise<Contain
   container
     .bind(TOKENS.Ledger)
     .toResolvedValue(
-      (sink: Sink) => new Ledger(sink.stateStore?.() ?? fallbackState(), resolutionSeconds(config.resolution), () => new Date(options.clock.now()).toISOString()),
+      (sink: Sink) =>
+        new Ledger(sink.stateStore?.() ?? fallbackState(), resolutionSeconds(config.resolution), () => new Date(options.clock.now()).toISOString()),
       [TOKENS.Sink],
     )
     .inSingletonScope();
@@ -86,7 +90,10 @@ export async function buildContainer(options: ContainerOptions): Promise<Contain
         const owner = lockOwner(command);
         if (sink.lock) return sink.lock(owner, pairs);
         const state: StateStore = fallbackState();
-        return acquireFileLocks(pairs.map((pair) => ({path: `${state.location}.${pair}.lock`, what: `pair ${pair} of state file ${state.location}`})), owner);
+        return acquireFileLocks(
+          pairs.map((pair) => ({path: `${state.location}.${pair}.lock`, what: `pair ${pair} of state file ${state.location}`})),
+          owner,
+        );
       },
     [TOKENS.Sink],
   );

@@ -31,7 +31,8 @@ export async function loadPluginModules(config: ResolvedConfig, taken: readonly 
       const manifest = candidate as PluginManifest;
       const key = `${manifest.kind}:${manifest.name}`;
       const previous = origins.get(key);
-      if (previous) throw new ConfigError(`${where}${at}: a ${manifest.kind} plugin named "${manifest.name}" already comes from ${previous}; rename one of them.`);
+      if (previous)
+        throw new ConfigError(`${where}${at}: a ${manifest.kind} plugin named "${manifest.name}" already comes from ${previous}; rename one of them.`);
       origins.set(key, `plugins[${index}] "${specifier}"`);
       manifests.push({manifest, origin: specifier});
     });

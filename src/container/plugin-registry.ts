@@ -26,7 +26,9 @@ export class PluginRegistry {
     for (const manifest of manifests) {
       const key = `${manifest.kind}:${manifest.name}`;
       if (this.byKey.has(key)) {
-        throw new ConfigError(`${config.file}: plugins: two ${manifest.kind} plugins are named "${manifest.name}"; rename one or drop a module from "plugins".`);
+        throw new ConfigError(
+          `${config.file}: plugins: two ${manifest.kind} plugins are named "${manifest.name}"; rename one or drop a module from "plugins".`,
+        );
       }
       this.byKey.set(key, manifest);
     }
@@ -37,11 +39,17 @@ export class PluginRegistry {
     for (const instance of this.created.splice(0).reverse()) await instance.close?.();
   }
 
-  private async validated<K extends PluginKind>(kind: K, ref: PluginRef, path: readonly PropertyKey[]): Promise<{manifest: PluginManifest<K>; options: unknown}> {
+  private async validated<K extends PluginKind>(
+    kind: K,
+    ref: PluginRef,
+    path: readonly PropertyKey[],
+  ): Promise<{manifest: PluginManifest<K>; options: unknown}> {
     const {file} = this.config;
     const manifest = this.byKey.get(`${kind}:${ref.use}`) as PluginManifest<K> | undefined;
     if (!manifest) {
-      const available = this.list().filter((m) => m.kind === kind).map((m) => m.name);
+      const available = this.list()
+        .filter((m) => m.kind === kind)
+        .map((m) => m.name);
       throw new ConfigError(
         `${file}: ${formatKeyPath([...path, 'use'])}: unknown ${kind} plugin "${ref.use}"; available: ${available.join(', ') || 'none'}. A plugin of your own is added with "plugins": ["./my-plugin.js"].`,
       );
@@ -116,7 +124,10 @@ export class PluginRegistry {
     } catch (error) {
       if (error instanceof ConfigError) throw new ConfigError(this.naming(manifest, `${file}: ${error.message}`), {cause: error});
       if (isMmsError(error)) throw error;
-      throw new ConfigError(this.naming(manifest, `${file}: ${formatKeyPath(path)}: ${kind} plugin "${ref.use}" failed to start: ${(error as Error).message}`), {cause: error});
+      throw new ConfigError(
+        this.naming(manifest, `${file}: ${formatKeyPath(path)}: ${kind} plugin "${ref.use}" failed to start: ${(error as Error).message}`),
+        {cause: error},
+      );
     }
   }
 }

@@ -17,10 +17,16 @@ export function resolvePackageImport(specifier: string, fromDir: string, where: 
   } catch (error) {
     const {code, message} = error as NodeJS.ErrnoException;
     if (code === 'ERR_MODULE_NOT_FOUND' && message.includes(`'${packageName(specifier)}'`)) {
-      throw new ConfigError(`${where}: module not found from ${fromDir}; install the package there (npm install ${packageName(specifier)}) or use a relative path ("./my-plugin.js").`, {cause: error});
+      throw new ConfigError(
+        `${where}: module not found from ${fromDir}; install the package there (npm install ${packageName(specifier)}) or use a relative path ("./my-plugin.js").`,
+        {cause: error},
+      );
     }
     if (code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') {
-      throw new ConfigError(`${where}: the package exports nothing for import at this path (${firstLine(message)}); it must export its plugin under the "import" or "default" condition.`, {cause: error});
+      throw new ConfigError(
+        `${where}: the package exports nothing for import at this path (${firstLine(message)}); it must export its plugin under the "import" or "default" condition.`,
+        {cause: error},
+      );
     }
     throw new ConfigError(`${where}: cannot be resolved from ${fromDir} (${firstLine(message)}).`, {cause: error});
   }

@@ -10,7 +10,8 @@ const AVERAGE_FIELD = /^mms_\d+$/;
 export function unwrittenValue(field: string, value: unknown): string | undefined {
   const positive = typeof value === 'number' && value > 0 && Number.isFinite(value);
   if (field === 'close') return positive ? undefined : `"close": ${show(value)}, where mms writes a positive number`;
-  if (AVERAGE_FIELD.test(field)) return positive || value === null ? undefined : `"${field}": ${show(value)}, where mms writes a positive number, or null for a day without a value`;
+  if (AVERAGE_FIELD.test(field))
+    return positive || value === null ? undefined : `"${field}": ${show(value)}, where mms writes a positive number, or null for a day without a value`;
   if (value === null || (typeof value === 'number' && Number.isFinite(value))) return undefined;
   return `"${field}": ${show(value)}, where mms writes a number, or null for a day without a value`;
 }

@@ -61,7 +61,10 @@ export function sinkConformance(test: TestFn, name: string, options: SinkConform
     await sink.upsert(written);
     await sink.upsert(written);
     t.deepEqual(await sink.readRange('BRLBTC', range(0, 39)), written);
-    t.deepEqual(await sink.listTimestamps('BRLBTC', range(0, 39)), written.map((r) => r.timestamp));
+    t.deepEqual(
+      await sink.listTimestamps('BRLBTC', range(0, 39)),
+      written.map((r) => r.timestamp),
+    );
   });
 
   test(title('overlapping writes merge: the union of days, the later value for a day written twice'), async (t) => {
@@ -118,7 +121,10 @@ export function sinkConformance(test: TestFn, name: string, options: SinkConform
     const days = [0, 1, 2, 5, 6, 9];
     await sink.upsert(days.flatMap((d) => records('BRLBTC', d, 1)));
     await sink.upsert(records('BRLETH', 3, 1));
-    t.deepEqual(await sink.listTimestamps('BRLBTC', range(1, 6)), [1, 2, 5, 6].map((d) => T0 + d * DAY));
+    t.deepEqual(
+      await sink.listTimestamps('BRLBTC', range(1, 6)),
+      [1, 2, 5, 6].map((d) => T0 + d * DAY),
+    );
     t.deepEqual(await sink.listTimestamps('BRLBTC', range(7, 8)), []);
   });
 
@@ -126,7 +132,10 @@ export function sinkConformance(test: TestFn, name: string, options: SinkConform
     const sink = await options.create(t);
     await sink.upsert(records('BRLBTC', 15, 10));
     // mms_20 is null before day 19, mms_50 always null.
-    t.deepEqual(await sink.listTimestamps('BRLBTC', range(0, 30), ['mms_20']), [19, 20, 21, 22, 23, 24].map((d) => T0 + d * DAY));
+    t.deepEqual(
+      await sink.listTimestamps('BRLBTC', range(0, 30), ['mms_20']),
+      [19, 20, 21, 22, 23, 24].map((d) => T0 + d * DAY),
+    );
     t.deepEqual(await sink.listTimestamps('BRLBTC', range(0, 30), ['mms_20', 'mms_50']), []);
     t.deepEqual(await sink.listTimestamps('BRLBTC', range(0, 30), ['no_such_field']), []);
   });
@@ -137,7 +146,11 @@ export function sinkConformance(test: TestFn, name: string, options: SinkConform
     await sink.upsert(records('BRLBTC', 0, n));
     const timestamps = await sink.listTimestamps('BRLBTC', range(0, n));
     t.is(timestamps.length, n);
-    t.is(firstMismatch(timestamps, (ts, i) => ts === T0 + i * DAY), -1, 'every day listed once, ascending');
+    t.is(
+      firstMismatch(timestamps, (ts, i) => ts === T0 + i * DAY),
+      -1,
+      'every day listed once, ascending',
+    );
     t.is(await sink.latestTimestamp('BRLBTC'), T0 + (n - 1) * DAY);
     t.deepEqual(await sink.readRange('BRLBTC', range(n - 3, n - 1)), records('BRLBTC', n - 3, 3));
     // The whole range in one read: a database hands it over in many batches (cursor pages), none lost or reordered.
@@ -145,7 +158,11 @@ export function sinkConformance(test: TestFn, name: string, options: SinkConform
     t.is(whole.length, n);
     const expected = records('BRLBTC', 0, n);
     // Field by field rather than t.deepEqual, which is slow on 100,000 objects.
-    t.is(firstMismatch(whole, (record, i) => sameRecord(record, expected[i]!)), -1, 'every record read back as written, in order');
+    t.is(
+      firstMismatch(whole, (record, i) => sameRecord(record, expected[i]!)),
+      -1,
+      'every record read back as written, in order',
+    );
   });
 
   if (options.reopen) {
@@ -155,10 +172,7 @@ export function sinkConformance(test: TestFn, name: string, options: SinkConform
       const other = await reopen(t, sink);
       const a = records('BRLBTC', 0, 500, 1);
       const b = records('BRLETH', 0, 500, 2);
-      await Promise.all([
-        ...chunks(a, 50).map((batch) => sink.upsert(batch)),
-        ...chunks(b, 50).map((batch) => other.upsert(batch)),
-      ]);
+      await Promise.all([...chunks(a, 50).map((batch) => sink.upsert(batch)), ...chunks(b, 50).map((batch) => other.upsert(batch))]);
       t.deepEqual(await sink.readRange('BRLBTC', range(0, 499)), a);
       t.deepEqual(await other.readRange('BRLETH', range(0, 499)), b);
     });
@@ -169,13 +183,28 @@ export function sinkConformance(test: TestFn, name: string, options: SinkConform
       // Days never stored before, so both writers race to create each record.
       const a = records('BRLBTC', 0, 300, 1);
       const b = records('BRLBTC', 0, 300, 2);
-      await t.notThrowsAsync(Promise.all(interleave(chunks(a, 25).map((batch) => () => sink.upsert(batch)), chunks(b, 25).map((batch) => () => other.upsert(batch)))));
+      await t.notThrowsAsync(
+        Promise.all(
+          interleave(
+            chunks(a, 25).map((batch) => () => sink.upsert(batch)),
+            chunks(b, 25).map((batch) => () => other.upsert(batch)),
+          ),
+        ),
+      );
       for (const reader of [sink, other]) {
-        t.deepEqual(await reader.listTimestamps('BRLBTC', range(0, 299)), a.map((r) => r.timestamp), 'one record per day');
+        t.deepEqual(
+          await reader.listTimestamps('BRLBTC', range(0, 299)),
+          a.map((r) => r.timestamp),
+          'one record per day',
+        );
         const stored = await reader.readRange('BRLBTC', range(0, 299));
         t.is(stored.length, 300);
         // Each record is one writer's version, whole: never a mix of the two.
-        t.is(firstMismatch(stored, (record, i) => sameRecord(record, a[i]!) || sameRecord(record, b[i]!)), -1, 'each record is one writer\'s version');
+        t.is(
+          firstMismatch(stored, (record, i) => sameRecord(record, a[i]!) || sameRecord(record, b[i]!)),
+          -1,
+          "each record is one writer's version",
+        );
       }
     });
 
@@ -184,10 +213,19 @@ export function sinkConformance(test: TestFn, name: string, options: SinkConform
       const other = await reopen(t, sink);
       const averages = records('BRLETH', 0, 300);
       const extra = averages.map(({pair, timestamp}, i) => ({pair, timestamp, mms_200: 1000 + i}));
-      await Promise.all(interleave(chunks(averages, 25).map((batch) => () => sink.upsert(batch)), chunks(extra, 25).map((batch) => () => other.upsert(batch))));
+      await Promise.all(
+        interleave(
+          chunks(averages, 25).map((batch) => () => sink.upsert(batch)),
+          chunks(extra, 25).map((batch) => () => other.upsert(batch)),
+        ),
+      );
       const stored = await other.readRange('BRLETH', range(0, 299));
       t.is(stored.length, 300);
-      t.is(firstMismatch(stored, (record, i) => sameRecord(record, {...averages[i]!, mms_200: 1000 + i})), -1, 'every record has both writers\' fields');
+      t.is(
+        firstMismatch(stored, (record, i) => sameRecord(record, {...averages[i]!, mms_200: 1000 + i})),
+        -1,
+        "every record has both writers' fields",
+      );
     });
   }
 
@@ -201,7 +239,20 @@ export function sinkConformance(test: TestFn, name: string, options: SinkConform
     t.deepEqual(await store.load(), EMPTY_LEDGER);
     const state: LedgerState = {
       version: 1,
-      failures: [{pair: 'BRLBTC', resolution: '1d', from: T0, to: T0 + DAY, kind: 'transient', message: 'down', attempts: 2, firstFailedAt: 'a', lastTriedAt: 'b', status: 'pending'}],
+      failures: [
+        {
+          pair: 'BRLBTC',
+          resolution: '1d',
+          from: T0,
+          to: T0 + DAY,
+          kind: 'transient',
+          message: 'down',
+          attempts: 2,
+          firstFailedAt: 'a',
+          lastTriedAt: 'b',
+          status: 'pending',
+        },
+      ],
       holes: [{pair: 'BRLETH', resolution: '1d', from: T0, to: T0, seenAt: 'c'}],
     };
     await store.save(state, ['BRLBTC', 'BRLETH']);

@@ -45,7 +45,9 @@ test('lines stay in request order across batches and chunks, a fault after the r
   const log = new AccessLog(fd);
   // 1000 lines of ~200 bytes: several batches of formatting and several 64 KB chunks; one URL of 20,000
   // characters that may take 60 KB in UTF-8 (bigger than what is left of any chunk), one past a whole chunk.
-  const urls = Array.from({length: 1000}, (_, i) => (i === 400 ? `/${'é'.repeat(20_000)}` : i === 700 ? `/${'€'.repeat(30_000)}` : `/BRLBTC/mms?from=${i}&range=20`));
+  const urls = Array.from({length: 1000}, (_, i) =>
+    i === 400 ? `/${'é'.repeat(20_000)}` : i === 700 ? `/${'€'.repeat(30_000)}` : `/BRLBTC/mms?from=${i}&range=20`,
+  );
   const noted: Array<[number, number]> = [];
   urls.slice(0, 600).forEach((url, i) => {
     const before = Date.now();
@@ -58,7 +60,10 @@ test('lines stay in request order across batches and chunks, a fault after the r
   urls.slice(600).forEach((url, i) => log.request(`req-${601 + i}`, 'GET', url, 200, 0));
   t.true(await log.close(), 'everything written');
   closeSync(fd);
-  const lines = readFileSync(path, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  const lines = readFileSync(path, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
   t.is(lines.length, 1001);
   t.deepEqual(
     lines.map((line) => line.reqId),

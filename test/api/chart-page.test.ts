@@ -87,7 +87,9 @@ if (chromiumPath) {
   }
 
   async function assertSeries(t: ExecutionContext, page: Page, records: readonly MmsRecord[], pair: string, days: number) {
-    await chartOf(page, pair).and(page.locator(`[data-state="ready"][data-days="${days}"]`)).waitFor();
+    await chartOf(page, pair)
+      .and(page.locator(`[data-state="ready"][data-days="${days}"]`))
+      .waitFor();
     const legend = await legendOf(page, pair);
     for (const key of KEYS) {
       const want = expected(records, pair, days, key);
@@ -96,7 +98,15 @@ if (chromiumPath) {
     }
     // The chart itself holds those points (not only the legend), and never a 0 standing in for "no value".
     const held = await page.evaluate(
-      ([p, keys]) => Object.fromEntries(keys.map((k) => [k, (globalThis as unknown as PageGlobals).mmsCharts[p]!.series[k]!.data().filter((d) => d.value !== undefined).map((d) => d.value!)])),
+      ([p, keys]) =>
+        Object.fromEntries(
+          keys.map((k) => [
+            k,
+            (globalThis as unknown as PageGlobals).mmsCharts[p]!.series[k]!.data()
+              .filter((d) => d.value !== undefined)
+              .map((d) => d.value!),
+          ]),
+        ),
       [pair, KEYS] as const,
     );
     for (const key of KEYS) {
@@ -116,7 +126,9 @@ if (chromiumPath) {
       [pair, time] as const,
     );
     await page.mouse.move(point.x, point.y);
-    await chartOf(page, pair).and(page.locator(`[data-hovered="true"][data-time="${time}"]`)).waitFor();
+    await chartOf(page, pair)
+      .and(page.locator(`[data-hovered="true"][data-time="${time}"]`))
+      .waitFor();
   }
 
   const brDate = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10).split('-').reverse().join('/');
@@ -264,7 +276,7 @@ if (chromiumPath) {
     return {...opened, asked, problems: opened.problems.filter((p) => !/Failed to load resource: .* 400/.test(p))};
   }
 
-  test('the server\'s day changing between /pairs and /records (midnight UTC): the page asks /pairs once more, then draws', async (t) => {
+  test("the server's day changing between /pairs and /records (midnight UTC): the page asks /pairs once more, then draws", async (t) => {
     const records = recordedRecords();
     const store = await servedStore(t);
     await store.seed(records);
@@ -279,7 +291,10 @@ if (chromiumPath) {
     // Only once: a server whose bounds still refuse is an error shown on the page, not a loop.
     const stuck = await openAcrossMidnight(t, server.page, 2);
     await stuck.page.locator('body[data-state="error"]').waitFor({state: 'attached'});
-    t.regex((await stuck.page.getByRole('alert').textContent()) ?? '', /^Could not load BRLBTC: from \d+ .* is more than 365 days before today.*\(HTTP 400, from_too_old\)$/);
+    t.regex(
+      (await stuck.page.getByRole('alert').textContent()) ?? '',
+      /^Could not load BRLBTC: from \d+ .* is more than 365 days before today.*\(HTTP 400, from_too_old\)$/,
+    );
     t.is(stuck.asked.length, 4);
   });
 

@@ -6,7 +6,10 @@ import {rawRequest} from '../helpers/raw-request.js';
 test('a CONNECT is a 404 not_found in the API error shape with its request id and a log line, then the connection closes', async (t) => {
   const api = await loggedApi(t);
   // A proxy client sends the tunnel's first bytes (a TLS hello) right behind the request.
-  const answer = await rawRequest(api.url, 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\nx-request-id: trace-connect\r\n\r\n\x16\x03\x01\x02\x00\x01');
+  const answer = await rawRequest(
+    api.url,
+    'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\nx-request-id: trace-connect\r\n\r\n\x16\x03\x01\x02\x00\x01',
+  );
   t.is(answer.error, undefined, 'closed, not reset');
   t.is(answer.status, 404);
   t.is(answer.headers['content-type'], 'application/json; charset=utf-8');

@@ -7,7 +7,21 @@ const oldest = Math.floor(NOW / 1000 / DAY) * DAY - 365 * DAY;
 
 /** Spellings of `n` that JavaScript's Number reads as n (or within rounding of it), none of them decimal digits. */
 function otherSpellings(n: number): string[] {
-  return [`0x${n.toString(16)}`, `0o${n.toString(8)}`, `0b${n.toString(2)}`, `${n / 10}e1`, `+${n}`, ` ${n}`, `${n} `, `\t${n}`, `\u00a0${n}`, `\u2003${n}`, `${n}.0`, `${n - 1}.99999999999999999`, `${n}.0000000001`];
+  return [
+    `0x${n.toString(16)}`,
+    `0o${n.toString(8)}`,
+    `0b${n.toString(2)}`,
+    `${n / 10}e1`,
+    `+${n}`,
+    ` ${n}`,
+    `${n} `,
+    `\t${n}`,
+    `\u00a0${n}`,
+    `\u2003${n}`,
+    `${n}.0`,
+    `${n - 1}.99999999999999999`,
+    `${n}.0000000001`,
+  ];
 }
 
 test('integer parameters are decimal digits: other spellings JavaScript reads as the same number are a 400 naming the parameter and the value', async (t) => {
@@ -21,7 +35,14 @@ test('integer parameters are decimal digits: other spellings JavaScript reads as
   for (const [path, error, value] of cases) {
     const {status, body} = await api.get(path);
     t.is(status, 400, path);
-    t.deepEqual(body, {error, message: `${error.slice(8)} must be an integer (${error === 'invalid_range' ? 'days' : 'Unix seconds'}) in decimal digits, got ${JSON.stringify(value)}.`}, path);
+    t.deepEqual(
+      body,
+      {
+        error,
+        message: `${error.slice(8)} must be an integer (${error === 'invalid_range' ? 'days' : 'Unix seconds'}) in decimal digits, got ${JSON.stringify(value)}.`,
+      },
+      path,
+    );
   }
 });
 
@@ -50,7 +71,8 @@ test('any value of from, to or range that is not decimal digits is a 400 invalid
     fc.asyncProperty(key, notDigits, async (k, v) => {
       const query = {from: String(day('2022-04-01')), range: '20', [k]: v};
       const {status, body} = await api.get(`/BRLBTC/mms?${new URLSearchParams(query)}`);
-      if (status !== 400 || (body as {error: string}).error !== `invalid_${k}`) throw new Error(`${k}=${JSON.stringify(v)} → ${status} ${JSON.stringify(body)}`);
+      if (status !== 400 || (body as {error: string}).error !== `invalid_${k}`)
+        throw new Error(`${k}=${JSON.stringify(v)} → ${status} ${JSON.stringify(body)}`);
       refused++;
     }),
     {numRuns: 500},

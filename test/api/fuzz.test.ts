@@ -8,13 +8,54 @@ const april = day('2022-04-01');
 /** Query values a client may send: numbers near and far, odd spellings, injection-looking text. */
 const value = fc.oneof(
   fc.integer({min: april - 400 * DAY, max: april + 40 * DAY}).map(String),
-  fc.constantFrom('20', '50', '200', '21', '0', '-1', '', ' ', '1e3', '0x10', '1.5', 'NaN', 'Infinity', '9'.repeat(30), '%00', '%FF', '[]', '{}', 'null', "' OR 1=1"),
+  fc.constantFrom(
+    '20',
+    '50',
+    '200',
+    '21',
+    '0',
+    '-1',
+    '',
+    ' ',
+    '1e3',
+    '0x10',
+    '1.5',
+    'NaN',
+    'Infinity',
+    '9'.repeat(30),
+    '%00',
+    '%FF',
+    '[]',
+    '{}',
+    'null',
+    "' OR 1=1",
+  ),
   fc.string({maxLength: 12}),
 );
 const key = fc.constantFrom('from', 'to', 'range', 'pair', 'FROM', 'from[]', 'to.x', '__proto__', 'constructor', '');
-const query = fc.array(fc.tuple(key, value), {maxLength: 5}).map((pairs) => pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&'));
+const query = fc
+  .array(fc.tuple(key, value), {maxLength: 5})
+  .map((pairs) => pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&'));
 const segment = fc.oneof(
-  fc.constantFrom('BRLBTC', 'BRLETH', 'brlbtc', 'BRLXRP', 'mms', 'records', 'pairs', 'health', 'openapi.json', 'chart-page.js', 'chart-page.css', 'assets', '..', '%2e%2e', '%', '%E0%A4%A', ''),
+  fc.constantFrom(
+    'BRLBTC',
+    'BRLETH',
+    'brlbtc',
+    'BRLXRP',
+    'mms',
+    'records',
+    'pairs',
+    'health',
+    'openapi.json',
+    'chart-page.js',
+    'chart-page.css',
+    'assets',
+    '..',
+    '%2e%2e',
+    '%',
+    '%E0%A4%A',
+    '',
+  ),
   fc.string({maxLength: 8}).map(encodeURIComponent),
 );
 const path = fc.oneof(
@@ -34,7 +75,8 @@ test('thousands of random paths and queries: every answer is 200 or a 400/404 wi
       if (response.status === 200) return;
       if (![400, 404].includes(response.status)) throw new Error(`${target} → ${response.status} ${text}`);
       const body = JSON.parse(text) as {error?: unknown; message?: unknown};
-      if (typeof body.error !== 'string' || typeof body.message !== 'string') throw new Error(`${target} → ${response.status} without {error, message}: ${text}`);
+      if (typeof body.error !== 'string' || typeof body.message !== 'string')
+        throw new Error(`${target} → ${response.status} without {error, message}: ${text}`);
     }),
     {numRuns: 3000},
   );

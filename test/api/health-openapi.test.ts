@@ -18,7 +18,13 @@ test('/health says the store is reachable, gives each pair its newest day, and w
   const behind = await seededApi(t, {records: recordedRecords().filter((r) => r.timestamp < day('2022-04-20') || r.pair === 'BRLETH')});
   const health = await behind.get('/health');
   t.is(health.status, 200);
-  t.like(health.body, {status: 'stale', pairs: [{pair: 'BRLBTC', latest: '2022-04-19', stale: true}, {pair: 'BRLETH', stale: false}]});
+  t.like(health.body, {
+    status: 'stale',
+    pairs: [
+      {pair: 'BRLBTC', latest: '2022-04-19', stale: true},
+      {pair: 'BRLETH', stale: false},
+    ],
+  });
 });
 
 test('/health is 503 when the store cannot be reached, and the API answers 503, not 500', async (t) => {
@@ -38,16 +44,30 @@ test('/openapi.json is a valid OpenAPI document generated from the route schemas
   const api = await seededApi(t);
   const {status, body} = await api.get('/openapi.json');
   t.is(status, 200);
-  const document = (await SwaggerParser.validate(structuredClone(body) as never)) as unknown as {openapi: string; paths: Record<string, {get: {parameters: Array<{name: string; in: string; required?: boolean}>}}>};
+  const document = (await SwaggerParser.validate(structuredClone(body) as never)) as unknown as {
+    openapi: string;
+    paths: Record<string, {get: {parameters: Array<{name: string; in: string; required?: boolean}>}}>;
+  };
   t.regex(document.openapi, /^3\./);
   const parameters = document.paths['/{pair}/mms']!.get.parameters.map((p) => [p.in, p.name, Boolean(p.required)]);
-  t.deepEqual(parameters.sort(), [['path', 'pair', true], ['query', 'from', true], ['query', 'range', true], ['query', 'to', false]]);
+  t.deepEqual(parameters.sort(), [
+    ['path', 'pair', true],
+    ['query', 'from', true],
+    ['query', 'range', true],
+    ['query', 'to', false],
+  ]);
   t.truthy(document.paths['/health']);
   const records = document.paths['/{pair}/records']!.get.parameters.map((p) => [p.in, p.name, Boolean(p.required)]);
-  t.deepEqual(records.sort(), [['path', 'pair', true], ['query', 'from', true], ['query', 'to', false]]);
+  t.deepEqual(records.sort(), [
+    ['path', 'pair', true],
+    ['query', 'from', true],
+    ['query', 'to', false],
+  ]);
   t.truthy(document.paths['/pairs']);
   t.deepEqual(Object.keys(document.paths).sort(), ['/health', '/pairs', '/{pair}/mms', '/{pair}/records'], 'the page and its assets are not API routes');
   // Each route documents every status it answers with (a client generated from the document handles them all).
-  const statuses = Object.fromEntries(Object.entries(document.paths).map(([path, item]) => [path, Object.keys((item.get as unknown as {responses: object}).responses).sort()]));
+  const statuses = Object.fromEntries(
+    Object.entries(document.paths).map(([path, item]) => [path, Object.keys((item.get as unknown as {responses: object}).responses).sort()]),
+  );
   t.deepEqual(statuses, {'/health': ['200', '503'], '/pairs': ['200', '400'], '/{pair}/mms': ['200', '400', '503'], '/{pair}/records': ['200', '400', '503']});
 });

@@ -32,7 +32,10 @@ test('bounds are inclusive, and a `to` inside a day includes that day', async (t
   const from = day('2022-04-01');
   const to = day('2022-04-05');
   const exact = (await api.get(`/BRLETH/mms?from=${from}&to=${to}&range=50`)).body as Point[];
-  t.deepEqual(exact.map((p) => p.timestamp), [0, 1, 2, 3, 4].map((i) => from + i * DAY));
+  t.deepEqual(
+    exact.map((p) => p.timestamp),
+    [0, 1, 2, 3, 4].map((i) => from + i * DAY),
+  );
   const inside = (await api.get(`/BRLETH/mms?from=${from}&to=${to + 3600}&range=50`)).body as Point[];
   t.deepEqual(inside, exact);
   const oneDay = (await api.get(`/BRLETH/mms?from=${to}&to=${to}&range=200`)).body as Point[];
@@ -55,7 +58,10 @@ test('days without a value for the window are left out, never answered as 0', as
   const from = day('2022-04-08');
   const to = day('2022-04-12');
   const long = (await api.get(`/BRLBTC/mms?from=${from}&to=${to}&range=200`)).body as Point[];
-  t.deepEqual(long.map((p) => p.timestamp), [from, from + DAY, from + 3 * DAY, from + 4 * DAY]);
+  t.deepEqual(
+    long.map((p) => p.timestamp),
+    [from, from + DAY, from + 3 * DAY, from + 4 * DAY],
+  );
   t.false(long.some((p) => p.mms === 0));
   t.is(((await api.get(`/BRLBTC/mms?from=${from}&to=${to}&range=20`)).body as Point[]).length, 5);
 });
@@ -83,7 +89,11 @@ test('every client mistake is a 400 with {error, message} naming what to fix', a
     [`/BRLBTC/mms?from=${from}&to=${from - DAY}&range=20`, 'from_after_to', /is after to/],
     [`/BRLBTC/mms?from=${today + DAY}&range=20`, 'from_after_to', /which defaults to yesterday/],
     [`/BRLBTC/mms?from=${from}&range=20&pair=BRLETH`, 'unknown_parameter', /pair is not a parameter of this route/],
-    [`/BRLBTC/mms?from=${from}&range=20&=x`, 'unknown_parameter', /^an empty key \("=" with nothing before it\) is not a parameter of this route \(known: from, to, range\)$/],
+    [
+      `/BRLBTC/mms?from=${from}&range=20&=x`,
+      'unknown_parameter',
+      /^an empty key \("=" with nothing before it\) is not a parameter of this route \(known: from, to, range\)$/,
+    ],
     [`/BRLBTC/mms?from=${from}&from=${from}&range=20`, 'invalid_from', /from is given 2 times; give it once/],
     [`/BRLBTC/mms?from=${from * 1000}&range=20`, 'invalid_from', /from must be Unix seconds \(at most 100000000000; milliseconds\?\)/],
     [`/BRLBTC/mms?from=${from}&to=Infinity&range=20`, 'invalid_to', /to must be/],

@@ -17,14 +17,21 @@ test('GET / is the chart page: HTML that loads only what mms serves, revalidated
   t.regex(csp, /; style-src 'self' 'sha256-[A-Za-z0-9+/]{43}=';/);
   const html = await response.text();
   t.notRegex(html, /<style|style="/, 'no inline style in the page');
-  t.deepEqual([...html.matchAll(/<link rel="stylesheet" href="([^"]+)"/g)].map((m) => m[1]), ['/chart-page.css']);
+  t.deepEqual(
+    [...html.matchAll(/<link rel="stylesheet" href="([^"]+)"/g)].map((m) => m[1]),
+    ['/chart-page.css'],
+  );
   const {version} = JSON.parse(await readFile(new URL('package.json', library), 'utf8')) as {version: string};
   const scripts = [...html.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1]);
   t.deepEqual(scripts, [`/assets/lightweight-charts-${version}.js`, '/chart-page.js']);
-  t.notRegex(html, /(src|href)="(https?:)?\/\/(?!www\.tradingview\.com\/lightweight-charts\/")/, 'no asset from another host (a link to the library\'s site is not an asset)');
+  t.notRegex(
+    html,
+    /(src|href)="(https?:)?\/\/(?!www\.tradingview\.com\/lightweight-charts\/")/,
+    "no asset from another host (a link to the library's site is not an asset)",
+  );
 });
 
-test('the chart library is the installed package\'s standalone build, cacheable for a year under its versioned URL', async (t) => {
+test("the chart library is the installed package's standalone build, cacheable for a year under its versioned URL", async (t) => {
   const api = await seededApi(t);
   const html = await (await fetch(`${api.url}/`)).text();
   const path = /<script src="(\/assets\/[^"]+)"/.exec(html)![1]!;
@@ -50,7 +57,17 @@ test('every answer, page, asset, data or error, says x-content-type-options: nos
   const api = await seededApi(t);
   const html = await (await fetch(`${api.url}/`)).text();
   const library = /<script src="(\/assets\/[^"]+)"/.exec(html)![1]!;
-  const paths = ['/', '/chart-page.js', '/chart-page.css', library, '/pairs', '/health', '/openapi.json', '/BRLBTC/mms?from=1648771200&range=20', '/BRLBTC/records?from=1648771200'];
+  const paths = [
+    '/',
+    '/chart-page.js',
+    '/chart-page.css',
+    library,
+    '/pairs',
+    '/health',
+    '/openapi.json',
+    '/BRLBTC/mms?from=1648771200&range=20',
+    '/BRLBTC/records?from=1648771200',
+  ];
   const errors = ['/BRLBTC/mms?from=1&range=20', '/pairs?x=1', '/nowhere', '/%E0%A4%A'];
   for (const path of [...paths, ...errors]) {
     const response = await fetch(`${api.url}${path}`);

@@ -9,7 +9,7 @@ import {NOW, recordedRecords, seededApi} from '../helpers/seeded-api.js';
 import {tempDir} from '../helpers/temp-dir.js';
 import {day} from '../helpers/utc-day.js';
 
-test('GET /pairs gives the pairs (quote, base, newest stored day), the windows and the server\'s today', async (t) => {
+test("GET /pairs gives the pairs (quote, base, newest stored day), the windows and the server's today", async (t) => {
   const api = await seededApi(t, {records: recordedRecords().filter((r) => r.pair === 'BRLBTC')});
   const {status, body} = await api.get('/pairs');
   t.is(status, 200);
@@ -51,12 +51,9 @@ test('a pair is split into quote and base only when it starts with a known quote
     await app.close();
   });
   const response = await app.inject('/pairs');
-  t.deepEqual(
-    (response.json() as {pairs: unknown[]}).pairs,
-    [
-      {pair: 'BRLBTC', quote: 'BRL', base: 'BTC', latest: null},
-      {pair: 'BTCUSDT', quote: null, base: null, latest: null},
-      {pair: 'AB', quote: null, base: null, latest: null},
-    ],
-  );
+  t.deepEqual((response.json() as {pairs: unknown[]}).pairs, [
+    {pair: 'BRLBTC', quote: 'BRL', base: 'BTC', latest: null},
+    {pair: 'BTCUSDT', quote: null, base: null, latest: null},
+    {pair: 'AB', quote: null, base: null, latest: null},
+  ]);
 });

@@ -28,7 +28,11 @@ test('GET /:pair/records answers every stored day with its close and each window
   t.is(rows.at(-1)!.timestamp, yesterday);
   t.deepEqual(Object.keys(rows[0]!), ['timestamp', 'close', 'mms_20', 'mms_50', 'mms_200']);
   const exact = (await api.get(`/BRLETH/records?from=${day('2022-04-01')}&to=${day('2022-04-03') + 3600}`)).body as Row[];
-  t.deepEqual(exact.map((r) => r.timestamp), [day('2022-04-01'), day('2022-04-02'), day('2022-04-03')], 'bounds inclusive, a `to` inside a day includes it');
+  t.deepEqual(
+    exact.map((r) => r.timestamp),
+    [day('2022-04-01'), day('2022-04-02'), day('2022-04-03')],
+    'bounds inclusive, a `to` inside a day includes it',
+  );
 });
 
 test('a day without a value for a window is null in that column (never 0, never left out)', async (t) => {
@@ -36,7 +40,10 @@ test('a day without a value for a window is null in that column (never 0, never 
   const records = recordedRecords().map((r) => (r.pair === 'BRLBTC' && r.timestamp === gap ? {...r, mms_200: null} : r));
   const api = await seededApi(t, {records});
   const rows = (await api.get(`/BRLBTC/records?from=${gap - DAY}&to=${gap + DAY}`)).body as Row[];
-  t.deepEqual(rows.map((r) => r.timestamp), [gap - DAY, gap, gap + DAY]);
+  t.deepEqual(
+    rows.map((r) => r.timestamp),
+    [gap - DAY, gap, gap + DAY],
+  );
   t.is(rows[1]!.mms_200, null);
   t.is(typeof rows[1]!.mms_20, 'number');
   t.deepEqual(rows, expected(records, 'BRLBTC', gap - DAY, gap + DAY));
@@ -49,7 +56,7 @@ test('an empty result is 200 []', async (t) => {
   t.deepEqual(response.body, []);
 });
 
-test('the same client mistakes as /:pair/mms are the same 400s, naming this route\'s parameters', async (t) => {
+test("the same client mistakes as /:pair/mms are the same 400s, naming this route's parameters", async (t) => {
   const api = await seededApi(t);
   const from = day('2022-04-01');
   const cases: Array<[string, string, RegExp]> = [

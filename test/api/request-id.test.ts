@@ -12,5 +12,8 @@ test("a client's x-request-id is echoed and logged when it is one token of print
   }
   t.deepEqual(echoed.slice(0, 3), sent.slice(0, 3));
   for (const id of echoed.slice(3)) t.regex(id, /^req-\w+$/);
-  t.deepEqual((await api.lines()).map((line) => line.reqId), echoed);
+  t.deepEqual(
+    (await api.lines()).map((line) => line.reqId),
+    echoed,
+  );
 });

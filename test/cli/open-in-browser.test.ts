@@ -13,7 +13,12 @@ function fakes(options: {throws?: Error} = {}) {
     lines,
     calls,
     child,
-    logger: {debug: (m: string) => lines.push(m), info: (m: string) => lines.push(m), warn: (m: string) => lines.push(`warn: ${m}`), error: (m: string) => lines.push(`error: ${m}`)},
+    logger: {
+      debug: (m: string) => lines.push(m),
+      info: (m: string) => lines.push(m),
+      warn: (m: string) => lines.push(`warn: ${m}`),
+      error: (m: string) => lines.push(`error: ${m}`),
+    },
     spawn: (command: string, args: readonly string[], spawnOptions: SpawnOptions) => {
       if (options.throws) throw options.throws;
       calls.push({command, args, options: spawnOptions, unref: false});
@@ -22,7 +27,7 @@ function fakes(options: {throws?: Error} = {}) {
   };
 }
 
-test('in a terminal, each platform\'s opener is started detached and not waited for', (t) => {
+test("in a terminal, each platform's opener is started detached and not waited for", (t) => {
   for (const [platform, command, args] of [
     ['linux', 'xdg-open', [URL_]],
     ['darwin', 'open', [URL_]],

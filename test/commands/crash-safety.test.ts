@@ -29,7 +29,7 @@ function spawnIngest(cwd: string, env: Record<string, string>) {
 }
 
 /** Three hours the source has no candle for, a day into the first written ones: far behind where the kill lands. */
-const EARLY_HOLE = (Date.parse('2024-06-01T09:00:00Z') / 1000 - 5999 * 3600) + 24 * 3600;
+const EARLY_HOLE = Date.parse('2024-06-01T09:00:00Z') / 1000 - 5999 * 3600 + 24 * 3600;
 
 test('kill -9 in the middle of a long backfill leaves valid files, and the next run takes over the lock and completes the same data and ledger', async (t) => {
   const dataset = syntheticDataset(11);
@@ -79,7 +79,12 @@ test('two ingests on one store at once: the second refuses with exit 5 naming th
   t.truthy(await stat(`${project.dataPath}.lock`).catch(() => undefined), 'the first run took the lock');
   const second = await project.mms(['ingest'], '2022-04-27T12:00:00Z');
   t.is(second.code, 5);
-  t.regex(second.stderr, new RegExp(`is in use by another mms run \\(\`mms ingest\`, pid ${first.child.pid} on ${hostname()}, started .*\\)\\. mms refuses to run two writers on one store`));
+  t.regex(
+    second.stderr,
+    new RegExp(
+      `is in use by another mms run \\(\`mms ingest\`, pid ${first.child.pid} on ${hostname()}, started .*\\)\\. mms refuses to run two writers on one store`,
+    ),
+  );
   first.child.kill('SIGTERM');
   t.is(await first.exit, 130, first.stderr());
   project.setFaults([]);
@@ -132,15 +137,25 @@ test('SIGTERM stops a run at the next page with exit 130, releases the lock, and
 });
 
 /** Fast retries, so a failing window is declared in well under a second. */
-const failFast = (url: string) => ({source: {use: 'mercado-bitcoin', baseUrl: `${url}/api/v4`, minIntervalMs: 0, timeoutMs: 30_000, retry: {limit: 1, baseDelayMs: 10, maxDelayMs: 100}}});
+const failFast = (url: string) => ({
+  source: {use: 'mercado-bitcoin', baseUrl: `${url}/api/v4`, minIntervalMs: 0, timeoutMs: 30_000, retry: {limit: 1, baseDelayMs: 10, maxDelayMs: 100}},
+});
 
 /**
  * Runs `mms <args>` and kills it with SIGKILL the moment a file whose name matches `trigger` appears in the
  * data directory (inotify, not polling: the kill lands while that write is under way, or just after it).
  */
-async function killWhenWriting(dir: string, args: string[], env: Record<string, string>, trigger: RegExp): Promise<{killedOn?: string; code: number | null; stderr: string}> {
+async function killWhenWriting(
+  dir: string,
+  args: string[],
+  env: Record<string, string>,
+  trigger: RegExp,
+): Promise<{killedOn?: string; code: number | null; stderr: string}> {
   const dataDir = join(dir, 'data');
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'run.js'), ...args], {cwd: dir, env: {PATH: process.env.PATH, TZ: process.env.TZ, CI: 'true', ...env}});
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'run.js'), ...args], {
+    cwd: dir,
+    env: {PATH: process.env.PATH, TZ: process.env.TZ, CI: 'true', ...env},
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   let killedOn: string | undefined;
@@ -178,7 +193,11 @@ test('kill -9 while a failing run saves the ledger leaves the data and the state
     const data = await project.rawData();
     if (data !== oldData) {
       const added = (JSON.parse(data) as Array<{pair: string; timestamp: number}>).filter((r) => !oldData.includes(JSON.stringify(r)));
-      t.deepEqual(added.map((r) => [r.pair, r.timestamp]), [['BRLBTC', 1_650_931_200]], 'the new content: the old plus the new day');
+      t.deepEqual(
+        added.map((r) => [r.pair, r.timestamp]),
+        [['BRLBTC', 1_650_931_200]],
+        'the new content: the old plus the new day',
+      );
     }
     // The state file: byte for byte the day-1 ledger, or a whole one of this run (BRLETH tried again).
     const state = await readFile(statePath, 'utf8');
@@ -223,7 +242,11 @@ test('kill -9 during mms retry leaves the data and the ledger whole (old or new)
       const complete = JSON.parse(await reference.rawData()) as Array<{pair: string; timestamp: number}>;
       for (const pair of ['BRLBTC', 'BRLETH']) {
         const stored = records.filter((r) => r.pair === pair);
-        t.deepEqual(stored, complete.filter((r) => r.pair === pair).slice(0, stored.length), `${pair}: a prefix of the complete series (${stored.length} days)`);
+        t.deepEqual(
+          stored,
+          complete.filter((r) => r.pair === pair).slice(0, stored.length),
+          `${pair}: a prefix of the complete series (${stored.length} days)`,
+        );
       }
     }
     // The ledger: byte for byte the old one, or a whole new one (both windows still listed, some resolved).
@@ -249,5 +272,8 @@ test('an empty lock file left by an older mms killed while taking it does not bl
   await utimes(`${project.dataPath}.lock`, tenSecondsAgo, tenSecondsAgo);
   const run = await project.mms(['ingest', '--pairs', 'BRLBTC', '--from', '2022-04-01'], '2022-04-27T12:00:00Z');
   t.is(run.code, 0, run.stderr);
-  t.regex(run.stderr, /the lock file .*mms\.json\.lock was empty or unreadable for \d+ s \(left by an mms run killed while taking it\); it was removed and the lock taken over/);
+  t.regex(
+    run.stderr,
+    /the lock file .*mms\.json\.lock was empty or unreadable for \d+ s \(left by an mms run killed while taking it\); it was removed and the lock taken over/,
+  );
 });

@@ -60,12 +60,24 @@ const FAILING: FailingFault[] = [
   {
     name: 'the API down (503) for the whole run',
     faults: [{type: 'down'}],
-    failed: ['BRLBTC', 'BRLETH'].map((pair) => ({pair, from: FIRST, kind: 'transient', cause: /API\|SERVICE\|UNAVAILABLE: Service temporarily unavailable after 3 attempt\(s\); the API may be down/})),
+    failed: ['BRLBTC', 'BRLETH'].map((pair) => ({
+      pair,
+      from: FIRST,
+      kind: 'transient',
+      cause: /API\|SERVICE\|UNAVAILABLE: Service temporarily unavailable after 3 attempt\(s\); the API may be down/,
+    })),
   },
   {
     name: 'one pair always failing (500 with MB error JSON)',
     faults: [{type: 'fail-pair', pair: 'BRLETH'}],
-    failed: [{pair: 'BRLETH', from: FIRST, kind: 'transient', cause: /PUBLIC_DATA\|LIST_CANDLES\|INTERNAL_ERROR: Internal error listing candles of BRLETH after 3 attempt/}],
+    failed: [
+      {
+        pair: 'BRLETH',
+        from: FIRST,
+        kind: 'transient',
+        cause: /PUBLIC_DATA\|LIST_CANDLES\|INTERNAL_ERROR: Internal error listing candles of BRLETH after 3 attempt/,
+      },
+    ],
   },
   {
     name: 'a Cloudflare HTML 403',
@@ -97,7 +109,12 @@ const FAILING: FailingFault[] = [
   {
     name: 'column arrays of unequal length',
     faults: [{type: 'unequal-columns'}],
-    failed: ['BRLBTC', 'BRLETH'].map((pair) => ({pair, from: FIRST, kind: 'invalid-response', cause: /invalid response: column arrays have unequal lengths \(t: 500, c: 499\)/})),
+    failed: ['BRLBTC', 'BRLETH'].map((pair) => ({
+      pair,
+      from: FIRST,
+      kind: 'invalid-response',
+      cause: /invalid response: column arrays have unequal lengths \(t: 500, c: 499\)/,
+    })),
   },
   {
     name: 'the API going down in the middle of a pair (after 3 pages)',
@@ -117,7 +134,9 @@ for (const fault of FAILING) {
     const run = await project.mms(['ingest', '--json'], NOW);
     t.is(run.code, 3, run.stderr);
     t.notRegex(run.stderr, /\n\s+at /, 'no stack trace');
-    const summary = JSON.parse(run.stdout) as {pairs: Array<{pair: string; status: string; error?: {kind: string; message: string}; queued?: {from: string; to: string}}>};
+    const summary = JSON.parse(run.stdout) as {
+      pairs: Array<{pair: string; status: string; error?: {kind: string; message: string}; queued?: {from: string; to: string}}>;
+    };
     for (const expected of fault.failed) {
       const pair = summary.pairs.find((p) => p.pair === expected.pair)!;
       t.is(pair.status, 'failed');
@@ -131,11 +150,9 @@ for (const fault of FAILING) {
     t.is(summary.pairs.filter((p) => p.status === 'failed').length, fault.failed.length);
 
     const queued = await pending(project);
-    t.deepEqual(
-      queued.map((q) => [q.pair, q.from, q.to, q.kind, q.attempts]).sort(),
-      fault.failed.map((f) => [f.pair, f.from, LAST, f.kind, 1]).sort(),
-    );
-    for (const q of queued) t.true(q.message.startsWith(`${q.pair} ${q.from}..${q.to}: `), `the ledger entry ${q.from}..${q.to} is named in its message: ${q.message}`);
+    t.deepEqual(queued.map((q) => [q.pair, q.from, q.to, q.kind, q.attempts]).sort(), fault.failed.map((f) => [f.pair, f.from, LAST, f.kind, 1]).sort());
+    for (const q of queued)
+      t.true(q.message.startsWith(`${q.pair} ${q.from}..${q.to}: `), `the ledger entry ${q.from}..${q.to} is named in its message: ${q.message}`);
 
     project.setFaults([]);
     const retry = await project.mms(['retry', '--json'], NOW);
@@ -193,7 +210,10 @@ test('fault matrix — a partial current day in the answer is never stored', asy
 });
 
 test('fault matrix — days the source has no candle for are recorded as holes, not failures, and their windows stay null', async (t) => {
-  const project = await simulatedProject(t, {faults: [{type: 'hole', pair: 'BRLBTC', from: dayStart('2022-01-10'), to: dayStart('2022-01-12')}], config: (url) => ({source: source(url)})});
+  const project = await simulatedProject(t, {
+    faults: [{type: 'hole', pair: 'BRLBTC', from: dayStart('2022-01-10'), to: dayStart('2022-01-12')}],
+    config: (url) => ({source: source(url)}),
+  });
   const run = await project.mms(['ingest', '--json'], NOW);
   t.is(run.code, 0, run.stderr);
   t.regex(run.stderr, /BRLBTC: the source has no candle for 3 bar\(s\) of 2021-04-27\.\.2022-04-26: 2022-01-10\.\.2022-01-12/);
@@ -205,22 +225,41 @@ test('fault matrix — days the source has no candle for are recorded as holes, 
   t.is(btc.length, 362);
   const after = btc.filter((r) => r.timestamp > dayStart('2022-01-12'));
   // The 20-day windows ending 2022-01-12 .. 2022-01-31 contain the last missing day: 19 stored days after it.
-  t.true(after.slice(0, 19).every((r) => r.mms_20 === null), 'no 20-day average while the hole is in the window');
+  t.true(
+    after.slice(0, 19).every((r) => r.mms_20 === null),
+    'no 20-day average while the hole is in the window',
+  );
   t.is(utcDay(after[19]!.timestamp), '2022-02-01');
   t.not(after[19]!.mms_20, null);
   t.true(after.slice(0, 199).every((r) => r.mms_200 === null));
-  t.true(btc.filter((r) => r.timestamp < dayStart('2022-01-10')).every((r) => r.mms_200 !== null), 'days before the hole keep every window');
+  t.true(
+    btc.filter((r) => r.timestamp < dayStart('2022-01-10')).every((r) => r.mms_200 !== null),
+    'days before the hole keep every window',
+  );
 });
 
 test('fault matrix — the last days not published yet are queued (exit 3), not recorded as holes; once published, retry completes the store', async (t) => {
-  const project = await simulatedProject(t, {faults: [{type: 'hole', pair: 'BRLBTC', from: dayStart('2022-04-25'), to: dayStart('2022-04-26')}], config: (url) => ({source: source(url)})});
+  const project = await simulatedProject(t, {
+    faults: [{type: 'hole', pair: 'BRLBTC', from: dayStart('2022-04-25'), to: dayStart('2022-04-26')}],
+    config: (url) => ({source: source(url)}),
+  });
   const run = await project.mms(['ingest', '--json'], NOW);
   t.is(run.code, 3, run.stderr);
-  t.like(JSON.parse(run.stdout).pairs[0], {pair: 'BRLBTC', status: 'failed', written: 363, lastWritten: '2022-04-24', error: {kind: 'no-data'}, queued: {from: '2022-04-25', to: LAST}});
+  t.like(JSON.parse(run.stdout).pairs[0], {
+    pair: 'BRLBTC',
+    status: 'failed',
+    written: 363,
+    lastWritten: '2022-04-24',
+    error: {kind: 'no-data'},
+    queued: {from: '2022-04-25', to: LAST},
+  });
   t.like(await pending(project), [{pair: 'BRLBTC', from: '2022-04-25', to: LAST, kind: 'no-data'}]);
-  t.regex((await pending(project))[0]!.message, /^BRLBTC 2022-04-25\.\.2022-04-26: the mercado-bitcoin source returned no candle for the last 2 bar\(s\) of the window/);
+  t.regex(
+    (await pending(project))[0]!.message,
+    /^BRLBTC 2022-04-25\.\.2022-04-26: the mercado-bitcoin source returned no candle for the last 2 bar\(s\) of the window/,
+  );
   const state = JSON.parse(await readFile(join(project.dir, 'data', 'mms.state.json'), 'utf8'));
-  t.deepEqual(state.holes, [], 'not the source\'s hole: it may publish them later');
+  t.deepEqual(state.holes, [], "not the source's hole: it may publish them later");
   const gaps = JSON.parse((await project.mms(['gaps', '--json', '--days', '5'], NOW)).stdout);
   t.deepEqual(gaps.pairs[0].missing, [{from: '2022-04-25', to: LAST, bars: 2, cause: 'ingest-failed'}]);
 

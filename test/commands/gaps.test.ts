@@ -76,7 +76,13 @@ test('gaps --enqueue then mms retry closes the gaps, and the next check exits 0'
   t.is(enqueue.code, 6);
   t.regex(enqueue.stdout, /Queued 2 window\(s\)/);
   const pending = JSON.parse((await project.mms(['retry', '--list', '--json'], NOW)).stdout).pending;
-  t.like(pending, [{pair: 'BRLETH', from: '2021-12-01', to: '2021-12-01', kind: 'gap'}, {pair: 'BRLBTC', from: '2022-01-10', to: '2022-01-12', kind: 'gap'}].sort((a, b) => (a.pair < b.pair ? -1 : 1)));
+  t.like(
+    pending,
+    [
+      {pair: 'BRLETH', from: '2021-12-01', to: '2021-12-01', kind: 'gap'},
+      {pair: 'BRLBTC', from: '2022-01-10', to: '2022-01-12', kind: 'gap'},
+    ].sort((a, b) => (a.pair < b.pair ? -1 : 1)),
+  );
   t.is((await project.mms(['retry'], NOW)).code, 0);
   t.is((await project.mms(['gaps'], NOW)).code, 0);
   t.is(await project.rawData(), complete, 'the repaired store is the complete one, byte for byte');
@@ -94,7 +100,7 @@ test('days the source has no candle for are told apart from failed ingests, and 
   t.is(json.enqueued, 0);
 });
 
-test('a hole in the look-back of the first load is the source\'s, not a history a retry could fill: not queued, so gaps --enqueue and retry never loop', async (t) => {
+test("a hole in the look-back of the first load is the source's, not a history a retry could fill: not queued, so gaps --enqueue and retry never loop", async (t) => {
   // The first load writes 2021-04-27..2022-04-26 and reads from 2020-10-10: 2021-04-20 is in its look-back.
   const project = await simulatedProject(t, {
     faults: [{type: 'hole', pair: 'BRLBTC', from: dayStart('2021-04-20'), to: dayStart('2021-04-20')}],
@@ -110,7 +116,7 @@ test('a hole in the look-back of the first load is the source\'s, not a history 
   t.is((await project.mms(['retry'], NOW)).stdout.trim(), 'Nothing pending.');
 });
 
-test('a pair listed less than 199 days before the first load: its first averages lack the source\'s history, not ours, and are not queued', async (t) => {
+test("a pair listed less than 199 days before the first load: its first averages lack the source's history, not ours, and are not queued", async (t) => {
   const recorded = recordedDataset();
   const listed = dayStart('2021-03-01');
   const project = await simulatedProject(t, {
@@ -125,7 +131,7 @@ test('a pair listed less than 199 days before the first load: its first averages
   t.is(json.enqueued, 0);
 });
 
-test('--accept-source-holes lists the days only the source\'s holes affect as accepted: exit 0, no alarm; anything else still fails', async (t) => {
+test("--accept-source-holes lists the days only the source's holes affect as accepted: exit 0, no alarm; anything else still fails", async (t) => {
   const project = await simulatedProject(t, {
     faults: [{type: 'hole', pair: 'BRLBTC', from: dayStart('2022-01-10'), to: dayStart('2022-01-10')}],
     config: (url) => ({source: {use: 'mercado-bitcoin', baseUrl: `${url}/api/v4`, minIntervalMs: 0}}),
@@ -136,9 +142,15 @@ test('--accept-source-holes lists the days only the source\'s holes affect as ac
   const accepted = await project.mms(['gaps', '--accept-source-holes'], NOW);
   t.is(accepted.code, 0, accepted.stderr);
   t.notRegex(accepted.stderr, /ALARM/);
-  t.regex(accepted.stdout, /^mms: no day missing in the last 365 days \(2021-04-27\.\.2022-04-26 UTC\); 107 days affected only by the source's own holes, accepted \(--accept-source-holes\)$/m);
+  t.regex(
+    accepted.stdout,
+    /^mms: no day missing in the last 365 days \(2021-04-27\.\.2022-04-26 UTC\); 107 days affected only by the source's own holes, accepted \(--accept-source-holes\)$/m,
+  );
   t.regex(accepted.stdout, /^• BRLBTC: missing 2022-01-10 \(1 day\), accepted: the source has no candle for it$/m);
-  t.regex(accepted.stdout, /^• BRLBTC: incomplete 2022-01-11\.\.2022-04-26 \(106 days\), accepted: an average whose window reaches a day the source has no candle for/m);
+  t.regex(
+    accepted.stdout,
+    /^• BRLBTC: incomplete 2022-01-11\.\.2022-04-26 \(106 days\), accepted: an average whose window reaches a day the source has no candle for/m,
+  );
   const json = JSON.parse((await project.mms(['gaps', '--json', '--accept-source-holes'], NOW)).stdout);
   t.like(json, {ok: true, alarms: []});
   t.deepEqual(json.pairs[0], {
@@ -160,7 +172,13 @@ test('--accept-source-holes lists the days only the source\'s holes affect as ac
   const mixed = await project.mms(['gaps', '--json', '--accept-source-holes'], NOW);
   t.is(mixed.code, 6);
   const report = JSON.parse(mixed.stdout);
-  t.like(report, {ok: false, pairs: [{missingBars: 0, acceptedBars: 107}, {pair: 'BRLETH', missing: [{from: '2022-02-01', to: '2022-02-01', cause: 'not-ingested'}]}]});
+  t.like(report, {
+    ok: false,
+    pairs: [
+      {missingBars: 0, acceptedBars: 107},
+      {pair: 'BRLETH', missing: [{from: '2022-02-01', to: '2022-02-01', cause: 'not-ingested'}]},
+    ],
+  });
   t.regex(mixed.stderr, /ALARM • BRLETH: missing 2022-02-01 \(1 day\), never ingested/);
 });
 
@@ -189,7 +207,13 @@ async function receiver(t: ExecutionContext, behaviour: 'ok' | 500 | 'hang') {
 
 test('the webhook alarm POSTs the report with a Slack-compatible text, once per run; the file alarm writes it', async (t) => {
   const hook = await receiver(t, 'ok');
-  const {project} = await storeWithGaps(t, {drop: inDays('2022-01-10', '2022-01-10'), alarms: [{use: 'webhook', url: hook.url}, {use: 'file', path: 'reports/gaps.json'}]});
+  const {project} = await storeWithGaps(t, {
+    drop: inDays('2022-01-10', '2022-01-10'),
+    alarms: [
+      {use: 'webhook', url: hook.url},
+      {use: 'file', path: 'reports/gaps.json'},
+    ],
+  });
   const run = await project.mms(['gaps'], NOW);
   t.is(run.code, 6, run.stderr);
   t.is(hook.bodies.length, 1);
@@ -214,7 +238,12 @@ test('a webhook that fails or hangs is retried, then reported with exit 7; the o
     t.is(run.code, 7, `${behaviour}: ${run.stderr}`);
     const reason = behaviour === 500 ? 'HTTP 500' : 'no answer within 1000 ms';
     const origin = new URL(hook.url).origin;
-    t.regex(run.stderr, new RegExp(`Error: the webhook alarm could not be raised: webhook alarm: POST ${origin.replace(/[/.]/g, '\\$&')}/… failed: ${reason} after 2 attempt\\(s\\)`));
+    t.regex(
+      run.stderr,
+      new RegExp(
+        `Error: the webhook alarm could not be raised: webhook alarm: POST ${origin.replace(/[/.]/g, '\\$&')}/… failed: ${reason} after 2 attempt\\(s\\)`,
+      ),
+    );
     t.notRegex(run.stderr, /\/hook/, 'the path of a webhook URL (often its secret) is never printed');
     // The client counts its two attempts (in the message above); on a loaded machine a second attempt
     // against a hanging receiver may time out before it even reaches it, so at least the first must have.

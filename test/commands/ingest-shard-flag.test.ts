@@ -24,7 +24,10 @@ async function spyProject(t: import('ava').ExecutionContext): Promise<string> {
   const dir = await tempDir(t);
   await writeFile(join(dir, 'spy-sink.mjs'), SPY_SINK);
   // The source is never called: a bad --shard stops the run first, and the control run is a dry run.
-  await writeFile(join(dir, 'mms.config.json'), JSON.stringify({plugins: ['./spy-sink.mjs'], source: {use: 'mercado-bitcoin', baseUrl: 'http://127.0.0.1:9/api/v4'}, sink: {use: 'spy'}}));
+  await writeFile(
+    join(dir, 'mms.config.json'),
+    JSON.stringify({plugins: ['./spy-sink.mjs'], source: {use: 'mercado-bitcoin', baseUrl: 'http://127.0.0.1:9/api/v4'}, sink: {use: 'spy'}}),
+  );
   return dir;
 }
 

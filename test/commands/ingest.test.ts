@@ -25,7 +25,10 @@ function assertExactWindows(t: import('ava').ExecutionContext, records: readonly
         continue;
       }
       const expected = exactMean(days.slice(index - w + 1, index + 1).map((d) => d.close));
-      t.true(typeof value === 'number' && relativeError(value, expected) <= 1e-9, `${record.pair} ${utcDay(record.timestamp)} mms_${w}: ${value} vs ${expected}`);
+      t.true(
+        typeof value === 'number' && relativeError(value, expected) <= 1e-9,
+        `${record.pair} ${utcDay(record.timestamp)} mms_${w}: ${value} vs ${expected}`,
+      );
     }
   }
 }
@@ -49,7 +52,10 @@ test('the first ingest loads 365 days per pair ending yesterday, every day with 
     );
     t.true(mine.every((r) => r.mms_20 !== null && r.mms_50 !== null && r.mms_200 !== null));
   }
-  t.false(records.some((r) => r.timestamp >= dayStart('2022-04-27')), 'the running day is never stored');
+  t.false(
+    records.some((r) => r.timestamp >= dayStart('2022-04-27')),
+    'the running day is never stored',
+  );
   assertExactWindows(t, records);
   t.is(project.requests(), 4);
 });
@@ -77,7 +83,13 @@ test('the next day the daily job writes exactly one new day per pair', async (t)
   const after = await project.records();
   t.is(after.length, before.length + 2);
   const added = after.filter((r) => !before.some((b) => b.pair === r.pair && b.timestamp === r.timestamp));
-  t.deepEqual(added.map((r) => [r.pair, utcDay(r.timestamp)]), [['BRLBTC', '2022-04-26'], ['BRLETH', '2022-04-26']]);
+  t.deepEqual(
+    added.map((r) => [r.pair, utcDay(r.timestamp)]),
+    [
+      ['BRLBTC', '2022-04-26'],
+      ['BRLETH', '2022-04-26'],
+    ],
+  );
   assertExactWindows(t, added);
 });
 
@@ -90,8 +102,15 @@ test('a backfill writes exactly its range, keeps newer data, and rerunning it ch
   for (const pair of JSON.parse(backfill.stdout).pairs) t.like(pair, {written: 31, firstWritten: '2020-08-01', lastWritten: '2020-08-31'});
   const after = await project.records();
   t.is(after.length, daily.length + 62);
-  for (const record of daily) t.deepEqual(after.find((r) => r.pair === record.pair && r.timestamp === record.timestamp), record);
-  assertExactWindows(t, after.filter((r) => r.timestamp < dayStart('2021-01-01')));
+  for (const record of daily)
+    t.deepEqual(
+      after.find((r) => r.pair === record.pair && r.timestamp === record.timestamp),
+      record,
+    );
+  assertExactWindows(
+    t,
+    after.filter((r) => r.timestamp < dayStart('2021-01-01')),
+  );
   const raw = await project.rawData();
   t.is((await project.mms(['ingest', '--from', '2020-08-01', '--to', '2020-08-31'], NOW)).code, 0);
   t.is(await project.rawData(), raw);
@@ -129,7 +148,10 @@ test('--dry-run prints the plan with request counts and writes nothing', async (
   t.true(plan.dryRun);
   const fetchFrom = utcDay(dayStart('2021-04-27') - 199 * DAY);
   // Exactly the configured pairs, in order: an empty or partial plan must not pass.
-  t.deepEqual(plan.pairs.map((p: {pair: string}) => p.pair), ['BRLBTC', 'BRLETH']);
+  t.deepEqual(
+    plan.pairs.map((p: {pair: string}) => p.pair),
+    ['BRLBTC', 'BRLETH'],
+  );
   for (const pair of plan.pairs) {
     // 365 days to write plus 199 days of history for mms_200: 564 bars, two requests of at most 500.
     t.like(pair, {from: '2021-04-27', to: '2022-04-26', fetchFrom, upToDate: false, bars: 365 + 199, requests: 2});
@@ -144,7 +166,12 @@ test('--dry-run in text lists, per pair, the days it would write, the windows, t
   const first = await project.mms(['ingest', '--dry-run'], NOW);
   t.is(first.code, 0, first.stderr);
   const fetchFrom = utcDay(dayStart('2021-04-27') - 199 * DAY);
-  t.deepEqual(first.stdout.trim().split('\n'), ['BRLBTC', 'BRLETH'].map((pair) => `${pair}  would write 2021-04-27..2022-04-26 (mms_20, mms_50, mms_200), fetching 564 bars from ${fetchFrom} in 2 request(s)`));
+  t.deepEqual(
+    first.stdout.trim().split('\n'),
+    ['BRLBTC', 'BRLETH'].map(
+      (pair) => `${pair}  would write 2021-04-27..2022-04-26 (mms_20, mms_50, mms_200), fetching 564 bars from ${fetchFrom} in 2 request(s)`,
+    ),
+  );
   t.false(existsSync(project.dataPath));
 
   t.is((await project.mms(['ingest', '--pairs', 'BRLBTC', '--to', '2022-04-25', '--from', '2021-04-26'], NOW)).code, 0);
@@ -203,7 +230,10 @@ test('when the API is unreachable the run exits 3, names each failed pair, and w
   t.is(run.code, 3);
   const summary = JSON.parse(run.stdout);
   t.false(summary.ok);
-  t.deepEqual(summary.pairs.map((p: {pair: string}) => p.pair), ['BRLBTC', 'BRLETH']);
+  t.deepEqual(
+    summary.pairs.map((p: {pair: string}) => p.pair),
+    ['BRLBTC', 'BRLETH'],
+  );
   for (const pair of summary.pairs) {
     t.like(pair, {status: 'failed', written: 0, requests: 2, error: {kind: 'transient'}});
     // The window left to write (the one queued for retry), not the request that failed on the way.
@@ -241,7 +271,10 @@ test('intraday: hourly bars from the synthetic series get hourly records and exa
   t.is(run.code, 0, run.stderr);
   const records = await project.records();
   const last = Date.parse('2024-03-10T09:00:00Z') / 1000;
-  t.deepEqual(records.map((r) => r.timestamp), Array.from({length: 48}, (_, i) => last - (47 - i) * 3600));
+  t.deepEqual(
+    records.map((r) => r.timestamp),
+    Array.from({length: 48}, (_, i) => last - (47 - i) * 3600),
+  );
   const candles = dataset.candles('BRLBTC', 3600, last - 70 * 3600, last, Date.parse(now) / 1000);
   for (const record of records) {
     const index = candles.findIndex((c) => c.timestamp === record.timestamp);

@@ -33,7 +33,7 @@ const key = (r: Readonly<Record<string, unknown>>) => `${String(r.pair)} ${Strin
 /** Documents in key order: the mock's own order follows its writes. */
 const byKeyOrder = (documents: ReadonlyArray<Record<string, unknown>>) => [...documents].sort((a, b) => (key(a) < key(b) ? -1 : 1));
 
-test('on MongoDB the next day\'s run writes exactly one day per pair, the same records as the JSON file', async (t) => {
+test("on MongoDB the next day's run writes exactly one day per pair, the same records as the JSON file", async (t) => {
   const mongo = await startMockMongodb(t);
   const db = await mongoProject(t, mongo);
   const json = await simulatedProject(t);
@@ -44,12 +44,21 @@ test('on MongoDB the next day\'s run writes exactly one day per pair, the same r
   const next = await db.mms(['ingest', '--json'], '2022-04-27T09:00:00Z');
   t.is(next.code, 0, next.stderr);
   const pairs = JSON.parse(next.stdout).pairs as Array<Record<string, unknown>>;
-  t.deepEqual(pairs.map((p) => p.pair), ['BRLBTC', 'BRLETH']);
+  t.deepEqual(
+    pairs.map((p) => p.pair),
+    ['BRLBTC', 'BRLETH'],
+  );
   for (const pair of pairs) t.like(pair, {status: 'written', written: 1, firstWritten: '2022-04-26', lastWritten: '2022-04-26', requests: 1});
   const after = storedRecords(mongo);
   t.is(after.length, 732);
   const known = new Set(before.map(key));
-  t.deepEqual(after.filter((r) => !known.has(key(r))).map((r) => [r.pair, utcDay(r.timestamp)]), [['BRLBTC', '2022-04-26'], ['BRLETH', '2022-04-26']]);
+  t.deepEqual(
+    after.filter((r) => !known.has(key(r))).map((r) => [r.pair, utcDay(r.timestamp)]),
+    [
+      ['BRLBTC', '2022-04-26'],
+      ['BRLETH', '2022-04-26'],
+    ],
+  );
   // The watermark came from MongoDB: a newest-first, limit-1 find per pair before the run.
   t.true(mongo.commands.some((c) => c.find === 'mms' && (c.sort as Record<string, number> | undefined)?.timestamp === -1 && c.limit === 1));
 
@@ -75,7 +84,10 @@ test('on MongoDB a --from/--to backfill writes its range once: rerun, or overlap
   const stored = byKeyOrder(filled);
 
   // The same range again, and a range over days already stored: the same documents, no new ones.
-  for (const args of [['--from', '2020-08-01', '--to', '2020-08-31'], ['--from', '2022-04-01', '--to', '2022-04-26']]) {
+  for (const args of [
+    ['--from', '2020-08-01', '--to', '2020-08-31'],
+    ['--from', '2022-04-01', '--to', '2022-04-26'],
+  ]) {
     const rerun = await db.mms(['ingest', ...args], NOW);
     t.is(rerun.code, 0, rerun.stderr);
     const now = mongo.documents('mms', 'mms');
@@ -113,8 +125,14 @@ test('mms gaps on MongoDB reports days never written (exit 6), and none once gap
   t.regex(text.stdout, /Queued 2 window\(s\)/);
   // The queue lives in MongoDB, beside the data.
   t.deepEqual(
-    mongo.documents('mms', 'mms_state').filter((d) => String(d._id).startsWith('ledger:')).flatMap((d) => (d.failures as Array<{pair: string; kind: string}>).map((f) => [f.pair, f.kind])),
-    [['BRLBTC', 'gap'], ['BRLETH', 'gap']],
+    mongo
+      .documents('mms', 'mms_state')
+      .filter((d) => String(d._id).startsWith('ledger:'))
+      .flatMap((d) => (d.failures as Array<{pair: string; kind: string}>).map((f) => [f.pair, f.kind])),
+    [
+      ['BRLBTC', 'gap'],
+      ['BRLETH', 'gap'],
+    ],
   );
 
   const retry = await db.mms(['retry'], NOW);
@@ -133,7 +151,14 @@ test('mms serve answers GET /BRLBTC/mms and /health from MongoDB', async (t) => 
 
   const health = await fetch(`${server.url}/health`);
   t.is(health.status, 200);
-  t.like(await health.json(), {status: 'ok', store: {reachable: true}, pairs: [{pair: 'BRLBTC', latest: '2022-04-26', stale: false}, {pair: 'BRLETH', latest: '2022-04-26', stale: false}]});
+  t.like(await health.json(), {
+    status: 'ok',
+    store: {reachable: true},
+    pairs: [
+      {pair: 'BRLBTC', latest: '2022-04-26', stale: false},
+      {pair: 'BRLETH', latest: '2022-04-26', stale: false},
+    ],
+  });
 
   const from = dayStart('2022-04-20');
   const response = await fetch(`${server.url}/BRLBTC/mms?from=${from}&range=50`);
@@ -145,7 +170,11 @@ test('mms serve answers GET /BRLBTC/mms and /health from MongoDB', async (t) => 
   t.is(expected.length, 7);
   t.deepEqual(points, expected);
   // The series was read from MongoDB, by range.
-  t.true(mongo.commands.some((c) => c.find === 'mms' && (c.filter as {pair?: string}).pair === 'BRLBTC' && typeof (c.filter as {timestamp?: unknown}).timestamp === 'object'));
+  t.true(
+    mongo.commands.some(
+      (c) => c.find === 'mms' && (c.filter as {pair?: string}).pair === 'BRLBTC' && typeof (c.filter as {timestamp?: unknown}).timestamp === 'object',
+    ),
+  );
   t.is(await server.stop(), 0);
 });
 
@@ -182,9 +211,12 @@ for (const scenario of ['refused', 'silent', 'auth'] as const) {
     let expected: RegExp;
     if (scenario === 'auth') {
       const mongo = await startMockMongodb(t);
-      mongo.intercept((command) => (command === 'saslStart' ? {ok: 0, code: 18, codeName: 'AuthenticationFailed', errmsg: 'Authentication failed.'} : undefined));
+      mongo.intercept((command) =>
+        command === 'saslStart' ? {ok: 0, code: 18, codeName: 'AuthenticationFailed', errmsg: 'Authentication failed.'} : undefined,
+      );
       port = Number(/127\.0\.0\.1:(\d+)/.exec(mongo.url)![1]);
-      expected = /^mongodb: authentication failed at mongodb:\/\/\*\*\*@127\.0\.0\.1:\d+\/\?authSource=admin; check the user, password and authSource in sink\.url \(MMS_MONGODB_URL\)\.$/;
+      expected =
+        /^mongodb: authentication failed at mongodb:\/\/\*\*\*@127\.0\.0\.1:\d+\/\?authSource=admin; check the user, password and authSource in sink\.url \(MMS_MONGODB_URL\)\.$/;
     } else {
       port = scenario === 'refused' ? await closedPort() : await silentServer(t);
       expected = new RegExp(

@@ -41,9 +41,16 @@ test('with the MongoDB sink the ledger lives in the same database, and retry com
   const ledgers = mongo.documents('mms', 'mms_state').filter((d) => String(d._id).startsWith('ledger:'));
   t.deepEqual(ledgers.map((d) => d._id).sort(), ['ledger:BRLBTC', 'ledger:BRLETH']);
   for (const pair of ['BRLBTC', 'BRLETH']) {
-    t.like(ledgers.find((d) => d.pair === pair), {version: 1, failures: [{pair, kind: 'transient', status: 'pending'}]});
+    t.like(
+      ledgers.find((d) => d.pair === pair),
+      {version: 1, failures: [{pair, kind: 'transient', status: 'pending'}]},
+    );
   }
-  t.deepEqual(mongo.documents('mms', 'mms_state').filter((d) => String(d._id).startsWith('lock')), [], 'the run locks were released');
+  t.deepEqual(
+    mongo.documents('mms', 'mms_state').filter((d) => String(d._id).startsWith('lock')),
+    [],
+    'the run locks were released',
+  );
   db.setFaults([]);
   const retry = await db.mms(['retry'], NOW);
   t.is(retry.code, 0, retry.stderr);

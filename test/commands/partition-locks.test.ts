@@ -72,7 +72,10 @@ test('a second run of a pair that is being written refuses with exit 5, while a 
   t.is(same.code, 5, same.stderr);
   t.regex(same.stderr, /pair BRLBTC of mongodb sink .* is in use by another mms run \(`mms ingest`, pid \d+/);
   t.deepEqual(lockIds(mongo), ['lock:BRLBTC'], 'the refused run left no lock of BRLETH behind');
-  t.false(stored(mongo).some((r) => r.pair === 'BRLETH'), 'the refused run wrote nothing');
+  t.false(
+    stored(mongo).some((r) => r.pair === 'BRLETH'),
+    'the refused run wrote nothing',
+  );
   const other = await project.mms(['ingest', '--pairs', 'BRLETH'], NOW);
   t.is(other.code, 0, other.stderr);
   t.false(firstDone, 'BRLETH was written while the run of BRLBTC still held its lock');
@@ -90,7 +93,10 @@ test('a run whose lock was taken over while it was stalled stops before writing 
   const run = project.mms(['ingest'], NOW);
   let taken = false;
   for (let i = 0; i < 400 && !taken; i++) {
-    taken = await readFile(lockPath, 'utf8').then((text) => text.includes('"token"'), () => false);
+    taken = await readFile(lockPath, 'utf8').then(
+      (text) => text.includes('"token"'),
+      () => false,
+    );
     if (!taken) await sleep(25);
   }
   t.true(taken, 'the run took its lock');

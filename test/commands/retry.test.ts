@@ -6,7 +6,13 @@ import {simulatedProject, type SimulatedProject} from '../helpers/simulated-proj
 const NOW = '2022-04-27T12:00:00Z';
 
 /** Fast retries, so a fault is declared in well under a second. */
-const source = (url: string) => ({use: 'mercado-bitcoin', baseUrl: `${url}/api/v4`, minIntervalMs: 0, timeoutMs: 30_000, retry: {limit: 1, baseDelayMs: 10, maxDelayMs: 100}});
+const source = (url: string) => ({
+  use: 'mercado-bitcoin',
+  baseUrl: `${url}/api/v4`,
+  minIntervalMs: 0,
+  timeoutMs: 30_000,
+  retry: {limit: 1, baseDelayMs: 10, maxDelayMs: 100},
+});
 
 interface Entry {
   pair: string;
@@ -29,7 +35,7 @@ async function bothQueued(t: Parameters<typeof simulatedProject>[0]) {
   return project;
 }
 
-test('mms retry --clear --pairs forgets only that pair\'s windows, and a plain retry then replays only the rest', async (t) => {
+test("mms retry --clear --pairs forgets only that pair's windows, and a plain retry then replays only the rest", async (t) => {
   const project = await bothQueued(t);
   const cleared = await project.mms(['retry', '--clear', '--pairs', 'BRLETH'], NOW);
   t.is(cleared.code, 0, cleared.stderr);

@@ -28,7 +28,10 @@ test('mms serve answers from the store on loopback, with MMS_NOW deciding "yeste
   t.deepEqual(ready.windows, [20, 50, 200]);
   t.regex(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
   const points = (await (await fetch(`${server.url}/BRLBTC/mms?from=${day('2022-04-15')}&range=50`)).json()) as Array<{timestamp: number}>;
-  t.deepEqual(points.map((p) => new Date(p.timestamp * 1000).toISOString().slice(0, 10)), ['2022-04-15', '2022-04-16', '2022-04-17', '2022-04-18', '2022-04-19']);
+  t.deepEqual(
+    points.map((p) => new Date(p.timestamp * 1000).toISOString().slice(0, 10)),
+    ['2022-04-15', '2022-04-16', '2022-04-17', '2022-04-18', '2022-04-19'],
+  );
   t.is(await server.stop(), 0);
   t.regex(server.stderr(), /"reqId":"req-\w+".*"method":"GET","url":"\/BRLBTC\/mms\?from=\d+&range=50","status":200/, 'a request log line with its id');
 });
@@ -107,7 +110,7 @@ const hasScript = spawnSync('script', ['--version']).status === 0;
   t.is(readFileSync(xdgOpen.opened, 'utf8').trim(), page!);
 });
 
-test('an installation without the chart page\'s files: mms serve refuses at once, before reading the store, exit 2 with one line', async (t) => {
+test("an installation without the chart page's files: mms serve refuses at once, before reading the store, exit 2 with one line", async (t) => {
   // The built package as npm installs it, but without web/ (its dependencies are this repository's).
   const installed = await tempDir(t);
   for (const entry of ['package.json', 'bin', 'dist']) await cp(join(ROOT, entry), join(installed, entry), {recursive: true});
@@ -119,7 +122,10 @@ test('an installation without the chart page\'s files: mms serve refuses at once
   const run = await store.run({json: false, packageRoot: installed});
   t.is(run.code, 2, run.stderr);
   const web = join(installed, 'web');
-  t.is(run.stderr, `Error: chart page: cannot read ${web}/index.html (ENOENT), ${web}/chart-page.js (ENOENT), ${web}/chart-page.css (ENOENT); the installation of mms is broken: reinstall it.\n`);
+  t.is(
+    run.stderr,
+    `Error: chart page: cannot read ${web}/index.html (ENOENT), ${web}/chart-page.js (ENOENT), ${web}/chart-page.css (ENOENT); the installation of mms is broken: reinstall it.\n`,
+  );
   t.is(run.stdout, '');
 
   const json = await store.run({packageRoot: installed});

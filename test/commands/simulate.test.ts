@@ -27,7 +27,9 @@ test('mms simulate --json says where it listens at once, serves both API shapes 
   t.is((await fetch(v4)).status, 503, 'the scripted first request fails');
   const body = (await (await fetch(v4)).json()) as {t: number[]};
   t.is(body.t.at(-1), day('2022-04-27'), 'the running day is served (and must be dropped by clients)');
-  const legacy = (await (await fetch(`${ready.legacyBaseUrl}/BRLETH/candle?from=${day('2022-04-20')}&to=${day('2022-04-21')}&precision=1d`)).json()) as {candles: unknown[]};
+  const legacy = (await (await fetch(`${ready.legacyBaseUrl}/BRLETH/candle?from=${day('2022-04-20')}&to=${day('2022-04-21')}&precision=1d`)).json()) as {
+    candles: unknown[];
+  };
   t.is(legacy.candles.length, 2);
   child.kill('SIGTERM');
   t.is(await exit, 0);

@@ -31,9 +31,18 @@ function contents(t: ExecutionContext, dir: string) {
   t.teardown(() => db.close());
   return {
     integrity: (db.prepare('PRAGMA integrity_check').get() as {integrity_check: string}).integrity_check,
-    records: db.prepare('SELECT * FROM records ORDER BY pair, timestamp').all().map((row) => ({...row})),
-    failures: db.prepare('SELECT pair, resolution, from_ts, to_ts, kind, status FROM mms_failures ORDER BY pair, from_ts').all().map((row) => ({...row})),
-    holes: db.prepare('SELECT pair, resolution, from_ts, to_ts FROM mms_holes ORDER BY pair, from_ts').all().map((row) => ({...row})),
+    records: db
+      .prepare('SELECT * FROM records ORDER BY pair, timestamp')
+      .all()
+      .map((row) => ({...row})),
+    failures: db
+      .prepare('SELECT pair, resolution, from_ts, to_ts, kind, status FROM mms_failures ORDER BY pair, from_ts')
+      .all()
+      .map((row) => ({...row})),
+    holes: db
+      .prepare('SELECT pair, resolution, from_ts, to_ts FROM mms_holes ORDER BY pair, from_ts')
+      .all()
+      .map((row) => ({...row})),
     locks: (db.prepare('SELECT count(*) AS n FROM mms_locks').get() as {n: number}).n,
   };
 }
@@ -63,7 +72,10 @@ test('kill -9 at random moments of a long backfill: the file stays intact, holds
   await project.mms(['--version'], NOW); // the simulator's clock
   let kills = 0;
   for (let round = 0; round < 3; round++) {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'run.js'), 'ingest'], {cwd: project.dir, env: {PATH: process.env.PATH, TZ: process.env.TZ, CI: 'true', MMS_NOW: NOW}});
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'run.js'), 'ingest'], {
+      cwd: project.dir,
+      env: {PATH: process.env.PATH, TZ: process.env.TZ, CI: 'true', MMS_NOW: NOW},
+    });
     const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
     // Once the run is writing (its lock row is in the file), at a random moment of the next 300 ms.
     for (let i = 0; i < 1000 && !(await locked(project.dir)); i++) await sleep(10);
@@ -76,7 +88,10 @@ test('kill -9 at random moments of a long backfill: the file stays intact, holds
     // Records are written a page per transaction: what is stored is the series up to the end of a page.
     t.deepEqual(after.records, expected.records.slice(0, after.records.length), 'a prefix of the complete series, every record exact');
     const n = after.records.length;
-    t.true(n === 0 || n === BARS || (n + LOOKBACK) % PAGE === 0, `${n} records end a page of ${PAGE} (the first page starts ${LOOKBACK} bars of look-back early)`);
+    t.true(
+      n === 0 || n === BARS || (n + LOOKBACK) % PAGE === 0,
+      `${n} records end a page of ${PAGE} (the first page starts ${LOOKBACK} bars of look-back early)`,
+    );
   }
   t.true(kills >= 2, `killed ${kills} time(s) before the run could finish`);
   const next = await project.mms(['ingest'], NOW);
@@ -122,7 +137,11 @@ test('mms serve answers from the store while mms ingest and mms retry write it: 
   writing = false;
   await poll;
   t.log(Object.fromEntries(statuses));
-  t.deepEqual([...statuses.keys()].filter((status) => status >= 500), [], 'no 5xx');
+  t.deepEqual(
+    [...statuses.keys()].filter((status) => status >= 500),
+    [],
+    'no 5xx',
+  );
   t.true((statuses.get(200) ?? 0) > 10, 'the server answered throughout');
   t.is(backwards, 0, 'no answer went back to older data than one before it');
   t.deepEqual(newest, {BRLBTC: 1650931200, BRLETH: 1650931200}, 'the last answers show the newest day of both pairs');
@@ -151,7 +170,10 @@ test('disjoint --shard workers write one SQLite file at once, and a second run o
   const project = await simulatedProject(t, {
     // Every request held this long, so the runs overlap for seconds whatever the machine's load.
     faults: [{type: 'slow', delayMs: 2500}],
-    config: (url) => ({source: {use: 'mercado-bitcoin', baseUrl: `${url}/api/v4`, minIntervalMs: 0, timeoutMs: 60_000}, sink: {use: 'sqlite', path: 'data/mms.db'}}),
+    config: (url) => ({
+      source: {use: 'mercado-bitcoin', baseUrl: `${url}/api/v4`, minIntervalMs: 0, timeoutMs: 60_000},
+      sink: {use: 'sqlite', path: 'data/mms.db'},
+    }),
   });
   const workers = [0, 1, 2].map((i) => project.mms(['ingest', '--shard', `${i}/3`, '--json'], '2022-04-27T12:00:00Z'));
   t.true(await seeLockRows(project.dir, 2), 'both pairs locked at once, by two processes');
@@ -164,14 +186,19 @@ test('disjoint --shard workers write one SQLite file at once, and a second run o
 });
 
 test('mms ingest on a path holding a JSON file exits 4 with one line naming it, fetches nothing and leaves the file as it was', async (t) => {
-  const project = await simulatedProject(t, {config: (url) => ({source: {use: 'mercado-bitcoin', baseUrl: `${url}/api/v4`, minIntervalMs: 0}, sink: {use: 'sqlite', path: 'data/mms.db'}})});
+  const project = await simulatedProject(t, {
+    config: (url) => ({source: {use: 'mercado-bitcoin', baseUrl: `${url}/api/v4`, minIntervalMs: 0}, sink: {use: 'sqlite', path: 'data/mms.db'}}),
+  });
   await mkdir(join(project.dir, 'data'));
   const json = '[{"pair":"BRLBTC","timestamp":1650931200,"close":191411.11707}]\n';
   await writeFile(join(project.dir, 'data', 'mms.db'), json);
   const run = await project.mms(['ingest'], '2022-04-27T12:00:00Z');
   t.is(run.code, 4);
   t.is(run.stderr.trim().split('\n').length, 1, run.stderr);
-  t.regex(run.stderr, /^Error: sqlite: .*data\/mms\.db is not an SQLite database .* it was not modified\. Move it away, or point the sink's path at an mms database file\.$/m);
+  t.regex(
+    run.stderr,
+    /^Error: sqlite: .*data\/mms\.db is not an SQLite database .* it was not modified\. Move it away, or point the sink's path at an mms database file\.$/m,
+  );
   t.is(project.requests(), 0, 'nothing was fetched');
   t.is(await readFile(join(project.dir, 'data', 'mms.db'), 'utf8'), json);
 });

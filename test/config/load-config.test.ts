@@ -114,7 +114,10 @@ test('the README JSON config loaded through --config builds a container whose so
     transforms.map((x) => x.name),
     ['sma'],
   );
-  t.deepEqual(transforms[0]!.fields, [20, 50, 200].map((w) => `mms_${w}`));
+  t.deepEqual(
+    transforms[0]!.fields,
+    [20, 50, 200].map((w) => `mms_${w}`),
+  );
   t.is(transforms[0]!.lookback, 200);
   const sink = await container.getAsync<Sink>(TOKENS.Sink);
   t.is(sink.name, 'json-file');
@@ -146,7 +149,8 @@ const FORMS: ReadonlyArray<{file: string; content: (marker: string) => string}> 
   },
   {
     file: 'mms.config.mjs',
-    content: (m) => `const windows = [7, 30];\nexport default {pairs: ['BRLXRP'], transforms: [{use: 'sma', windows}], sink: {use: 'json-file', path: 'out/${m}.json'}};\n`,
+    content: (m) =>
+      `const windows = [7, 30];\nexport default {pairs: ['BRLXRP'], transforms: [{use: 'sma', windows}], sink: {use: 'json-file', path: 'out/${m}.json'}};\n`,
   },
   {
     file: 'mms.config.ts',
@@ -188,7 +192,11 @@ test('when several config files exist, the one earliest in the search order wins
   const files: Record<string, string> = {};
   forms.forEach((file, i) => {
     const pairs = [`BRLXX${i}`];
-    files[file] = file.endsWith('.mjs') ? `export default ${JSON.stringify({pairs})};` : file.endsWith('.yaml') ? `pairs: [${pairs[0]}]\n` : JSON.stringify({pairs});
+    files[file] = file.endsWith('.mjs')
+      ? `export default ${JSON.stringify({pairs})};`
+      : file.endsWith('.yaml')
+        ? `pairs: [${pairs[0]}]\n`
+        : JSON.stringify({pairs});
   });
   const dir = await project(t, files);
   const first = [...forms].sort((a, b) => CONFIG_SEARCH_PLACES.indexOf(a) - CONFIG_SEARCH_PLACES.indexOf(b))[0]!;
@@ -251,7 +259,9 @@ test('windows that are zero, negative or fractional are each rejected at their o
   const windows = [0, 20, -5, 2.5];
   const dir = await project(t, {'mms.config.json': JSON.stringify({transforms: [{use: 'sma', windows}]})});
   const error = await configError(t, loadAndBuild(t, dir));
-  const expected = windows.flatMap((w, i) => (Number.isInteger(w) && w > 0 ? [] : [`mms.config.json: transforms[0].windows[${i}]: expected a positive integer, got ${w}`]));
+  const expected = windows.flatMap((w, i) =>
+    Number.isInteger(w) && w > 0 ? [] : [`mms.config.json: transforms[0].windows[${i}]: expected a positive integer, got ${w}`],
+  );
   t.deepEqual(error.message.split('\n').sort(), expected.sort());
 });
 
@@ -322,7 +332,7 @@ test('a JSON file found by search that does not parse is reported under its file
   t.true(error.message.startsWith('mms.config.json: cannot be loaded: '), error.message);
 });
 
-test('a YAML file that does not parse is reported with the parser\'s reason and position', async (t) => {
+test("a YAML file that does not parse is reported with the parser's reason and position", async (t) => {
   const dir = await project(t, {'.mmsrc.yaml': 'pairs: [BRLBTC\nsink: {'});
   const error = await configError(t, loadConfig({cwd: dir, configPath: '.mmsrc.yaml'}));
   t.true(error.message.startsWith('.mmsrc.yaml: cannot be loaded: '), error.message);
@@ -396,7 +406,10 @@ test('a plugin module listed under plugins is loaded from the config directory a
     'conf/mms.config.json': JSON.stringify({
       pairs: ['BRLBTC'],
       plugins: ['./plugins/my-plugin.mjs'],
-      transforms: [{use: 'sma', windows: [20]}, {use: 'my-ema', alpha: 0.25}],
+      transforms: [
+        {use: 'sma', windows: [20]},
+        {use: 'my-ema', alpha: 0.25},
+      ],
     }),
   });
   const container = await loadAndBuild(t, dir, 'conf/mms.config.json');
@@ -439,7 +452,10 @@ test("a plugin's own Standard Schema issues are reported with file, key path and
 test('an unknown key in the entry of a loaded plugin names the plugin and its npm package', async (t) => {
   const dir = await project(t, {
     'node_modules/mms-plugin-strict/package.json': JSON.stringify({name: 'mms-plugin-strict', type: 'module', exports: './index.js'}),
-    'node_modules/mms-plugin-strict/index.js': transformModule('strict-ema', `(value) => ({issues: Object.keys(value).map((key) => ({message: 'unknown key', path: [key]}))})`),
+    'node_modules/mms-plugin-strict/index.js': transformModule(
+      'strict-ema',
+      `(value) => ({issues: Object.keys(value).map((key) => ({message: 'unknown key', path: [key]}))})`,
+    ),
     'mms.config.json': JSON.stringify({plugins: ['mms-plugin-strict'], transforms: [{use: 'strict-ema', alhpa: 1}]}),
   });
   const error = await configError(t, loadAndBuild(t, dir));
@@ -497,7 +513,7 @@ async function transformNames(t: ExecutionContext, dir: string, configPath?: str
   return (await container.getAsync<Transform[]>(TOKENS.Transforms)).map((x) => x.name);
 }
 
-test('a CommonJS plugin package (main, no exports) in the config\'s node_modules is loaded by name', async (t) => {
+test("a CommonJS plugin package (main, no exports) in the config's node_modules is loaded by name", async (t) => {
   const dir = await project(t, {
     ...installed('mms-plugin-cjs', {main: 'lib/index.js'}, {'lib/index.js': transformModule('cjs-ema').replace('export default', 'module.exports =')}),
     'conf/mms.config.json': JSON.stringify({plugins: ['mms-plugin-cjs'], transforms: [{use: 'cjs-ema'}]}),
@@ -525,7 +541,10 @@ test('a scoped package\'s subpath export is resolved with the import condition, 
         'features/signal.js': transformModule('acme-signal'),
       },
     ),
-    'mms.config.json': JSON.stringify({plugins: ['@acme/mms-plugins/ema', '@acme/mms-plugins/features/signal'], transforms: [{use: 'acme-ema'}, {use: 'acme-signal'}]}),
+    'mms.config.json': JSON.stringify({
+      plugins: ['@acme/mms-plugins/ema', '@acme/mms-plugins/features/signal'],
+      transforms: [{use: 'acme-ema'}, {use: 'acme-signal'}],
+    }),
   });
   t.deepEqual(await transformNames(t, dir), ['acme-ema', 'acme-signal']);
 });
@@ -642,7 +661,10 @@ for (const name of EMPTY_FORMS) {
     test(`an empty ${name} (${JSON.stringify(content)}) found by search is a ConfigError naming it, not the defaults`, async (t) => {
       const dir = await project(t, {[name]: content});
       const error = await configError(t, loadConfig({cwd: dir}));
-      t.is(error.message, `${name}: the file is empty (0 bytes, or only whitespace), so it holds no config. Write the config in it, or delete it to run with the defaults.`);
+      t.is(
+        error.message,
+        `${name}: the file is empty (0 bytes, or only whitespace), so it holds no config. Write the config in it, or delete it to run with the defaults.`,
+      );
     });
   }
 }

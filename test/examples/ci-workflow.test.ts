@@ -67,7 +67,9 @@ function stepEnv(job: Job, step: Step, cell: {pair: string; year: string}): Reco
 }
 
 function runSteps(): Array<{jobId: string; job: Job; step: Step & {run: string}}> {
-  return Object.entries(workflow.jobs).flatMap(([jobId, job]) => job.steps.filter((s): s is Step & {run: string} => typeof s.run === 'string').map((step) => ({jobId, job, step})));
+  return Object.entries(workflow.jobs).flatMap(([jobId, job]) =>
+    job.steps.filter((s): s is Step & {run: string} => typeof s.run === 'string').map((step) => ({jobId, job, step})),
+  );
 }
 
 function stepRunning(job: Job, command: string): Step & {run: string} {
@@ -88,7 +90,11 @@ test('a (year x pair) matrix that does not fail fast, and a gate job that needs 
   // The gate checks FIRST_YEAR..LAST_YEAR as one range: it must be exactly the matrix's years, all over.
   const years = [...matrix.year!].sort((a, b) => a - b);
   t.deepEqual([Number(workflowEnv.FIRST_YEAR), Number(workflowEnv.LAST_YEAR)], [years[0], years.at(-1)]);
-  t.deepEqual(years, years.map((_, i) => years[0]! + i), 'consecutive years');
+  t.deepEqual(
+    years,
+    years.map((_, i) => years[0]! + i),
+    'consecutive years',
+  );
   t.true(years.at(-1)! < new Date().getUTCFullYear(), '--to <year>-12-31 must be a complete day');
 
   const uses = matrixJob!.steps.map((s) => s.uses?.split('@')[0] ?? s.run?.trim().split('\n')[0]);
@@ -110,7 +116,7 @@ test('the config the workflow names loads, and reads the URL from the variable t
   t.like(config.sink, {use: 'mongodb', url: MONGODB_URL});
 });
 
-test('every mms line of every run step parses with the CLI\'s own flags, in every matrix cell', async (t) => {
+test("every mms line of every run step parses with the CLI's own flags, in every matrix cell", async (t) => {
   const commands = new Set<string>();
   // Shell locals the scripts compute (the gate's day count); the gate test below runs the real arithmetic.
   const locals = {days: '1096'};
@@ -146,7 +152,11 @@ test('the same check fails a wrong flag, a flag of another command, a bad value 
   t.throws(() => mmsLines('npx mms ingest --pairs "$PAIRS"', {}), {message: /no representative value for \$PAIRS/});
   t.throws(() => mmsLines('echo ok && npx mms retry', {}), {message: /cannot tell how mms is run/});
   t.deepEqual(mmsLines('MMS_NOW=2025-01-01 npx mms gaps --days "$N" --json > out.json 2>&1 || code=$?', {N: '30'}), [
-    {line: 'MMS_NOW=2025-01-01 npx mms gaps --days "$N" --json > out.json 2>&1 || code=$?', argv: ['gaps', '--days', '30', '--json'], env: {MMS_NOW: '2025-01-01'}},
+    {
+      line: 'MMS_NOW=2025-01-01 npx mms gaps --days "$N" --json > out.json 2>&1 || code=$?',
+      argv: ['gaps', '--days', '30', '--json'],
+      env: {MMS_NOW: '2025-01-01'},
+    },
   ]);
 });
 
@@ -187,11 +197,14 @@ process.exit(codes[Math.min(calls, codes.length) - 1]);
   const env = {...stepEnv(job, step, cell), PATH: `${bin}:${process.env.PATH}`, HOME: dir, GITHUB_STEP_SUMMARY: summary};
   const {code, output: stdout} = await runProcess('bash', ['-e', script], {cwd: dir, env});
   const read = (file: string) => readFile(join(dir, file), 'utf8').catch(() => '');
-  const calls = (await read('calls.jsonl')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as StepRun['calls'][number]);
+  const calls = (await read('calls.jsonl'))
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as StepRun['calls'][number]);
   return {code, stdout, summary: await read('summary.md'), calls, sleeps: (await read('sleeps')).split('\n').filter(Boolean).length};
 }
 
-test('a cell: 0 passes, 3 passes with a warning, 5 waits and tries again, anything else fails with mms\'s code', async (t) => {
+test("a cell: 0 passes, 3 passes with a warning, 5 waits and tries again, anything else fails with mms's code", async (t) => {
   const step = stepRunning(matrixJob!, 'ingest');
   const cell = cells[0]!;
 
@@ -221,7 +234,7 @@ test('a cell: 0 passes, 3 passes with a warning, 5 waits and tries again, anythi
   t.is(locked.sleeps, locked.calls.length - 1, 'no wait after the last attempt');
 });
 
-test('the gate: retry 3 goes on to gaps, gaps 6 fails, and the gaps it runs checks exactly the matrix\'s years', async (t) => {
+test("the gate: retry 3 goes on to gaps, gaps 6 fails, and the gaps it runs checks exactly the matrix's years", async (t) => {
   const gate = Object.values(workflow.jobs).find((job) => job !== matrixJob)!;
   const retry = stepRunning(gate, 'retry');
   t.is((await runStep(t, gate, retry, [3])).code, 0);

@@ -38,7 +38,11 @@ interface Stage {
 
 function dockerfileStages(text: string): Stage[] {
   const stages: Stage[] = [];
-  const lines = text.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  const lines = text
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
   for (const line of lines) {
     const [, op, args] = /^(\S+)\s*(.*)$/.exec(line)!;
     const instruction = {op: op!.toUpperCase(), args: args!};
@@ -107,7 +111,15 @@ function dockerignore(text: string): (path: string) => boolean {
       const pattern = posix.normalize(line.slice(negate ? 1 : 0).trim()).replace(/^\/+|\/+$/g, '');
       const source = pattern
         .split(/(\*\*\/?|\*|\?)/)
-        .map((part) => (part.startsWith('**') ? '(?:.*/)?' + (part.endsWith('/') ? '' : '.*') : part === '*' ? '[^/]*' : part === '?' ? '[^/]' : part.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+        .map((part) =>
+          part.startsWith('**')
+            ? '(?:.*/)?' + (part.endsWith('/') ? '' : '.*')
+            : part === '*'
+              ? '[^/]*'
+              : part === '?'
+                ? '[^/]'
+                : part.replace(/[.+^${}()|[\]\\]/g, '\\$&'),
+        )
         .join('');
       return {negate, regex: new RegExp(`^${source}$`)};
     });
@@ -135,16 +147,25 @@ test('Dockerfile: node:24-slim stages, a production-only runtime, a non-root use
   t.true(stages.length >= 2, 'multi-stage');
   for (const stage of stages) t.is(stage.image, 'node:24-slim');
   const runs = (stage: Stage) => stage.instructions.filter((i) => i.op === 'RUN').map((i) => i.args);
-  t.true(runs(stages[0]!).some((r) => /\bnpm run build\b/.test(r)), 'the build stage builds');
+  t.true(
+    runs(stages[0]!).some((r) => /\bnpm run build\b/.test(r)),
+    'the build stage builds',
+  );
   // `prepare` runs the build, which needs the devDependencies the runtime leaves out.
-  t.true(runs(runtime).some((r) => /\bnpm ci\b/.test(r) && /--omit=dev\b/.test(r) && /--ignore-scripts\b/.test(r)), runs(runtime).join('\n'));
+  t.true(
+    runs(runtime).some((r) => /\bnpm ci\b/.test(r) && /--omit=dev\b/.test(r) && /--ignore-scripts\b/.test(r)),
+    runs(runtime).join('\n'),
+  );
 
   const ops = runtime.instructions.map((i) => i.op);
   const entrypointAt = ops.lastIndexOf('ENTRYPOINT');
   const users = runtime.instructions.slice(0, entrypointAt).filter((i) => i.op === 'USER');
   t.true(users.length > 0, 'a USER before ENTRYPOINT');
   t.notRegex(users.at(-1)!.args, /^(root|0)(:|$)/);
-  t.false(runtime.instructions.slice(entrypointAt).some((i) => i.op === 'USER'), 'no USER after ENTRYPOINT');
+  t.false(
+    runtime.instructions.slice(entrypointAt).some((i) => i.op === 'USER'),
+    'no USER after ENTRYPOINT',
+  );
 
   const workdir = workdirOf(runtime);
   const [node, script, ...rest] = execForm(runtime.instructions[entrypointAt]);
@@ -175,7 +196,10 @@ test('every COPY source exists and passes Dockerfile.dockerignore, whose context
   for (const stage of stages) {
     for (const copy of copies(stage)) {
       if (copy.from !== undefined) {
-        t.true(stages.some((s) => s.name === copy.from), `COPY --from=${copy.from} names a stage`);
+        t.true(
+          stages.some((s) => s.name === copy.from),
+          `COPY --from=${copy.from} names a stage`,
+        );
         continue;
       }
       for (const source of copy.sources) {
@@ -186,7 +210,15 @@ test('every COPY source exists and passes Dockerfile.dockerignore, whose context
     }
   }
   // What must never reach the daemon: dependencies, build output, local data and configs, git.
-  for (const path of ['node_modules/ava/package.json', 'dist/src/index.js', 'data/mms.json', '.git/HEAD', 'mms.config.ts', 'examples/mongodb/mms.config.ts', 'test/examples/deploy.test.ts']) {
+  for (const path of [
+    'node_modules/ava/package.json',
+    'dist/src/index.js',
+    'data/mms.json',
+    '.git/HEAD',
+    'mms.config.ts',
+    'examples/mongodb/mms.config.ts',
+    'test/examples/deploy.test.ts',
+  ]) {
     t.true(isExcluded(path), `${path} is left out`);
   }
   t.false(isExcluded('src/index.ts'));
@@ -198,7 +230,11 @@ test('the build stage compiles: everything the copied sources import is copied t
     .filter((c) => c.from === undefined)
     .flatMap((c) => c.sources)
     .map((s) => join(ROOT, s));
-  const tsconfig = ts.getParsedCommandLineOfConfigFile(join(ROOT, 'tsconfig.build.json'), {}, {...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => t.fail(String(d.messageText))})!;
+  const tsconfig = ts.getParsedCommandLineOfConfigFile(
+    join(ROOT, 'tsconfig.build.json'),
+    {},
+    {...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => t.fail(String(d.messageText))},
+  )!;
   const roots = tsconfig.fileNames.filter((f) => copied.some((dir) => f.startsWith(`${dir}/`)));
   t.true(roots.length > 0);
   const program = ts.createProgram(roots, {...tsconfig.options, noEmit: true});
@@ -238,7 +274,10 @@ test('docker-compose.yml: MongoDB with a healthcheck and a volume, then ingest a
     t.true(existsSync(join(ROOT, service!.build!.dockerfile)));
     t.is(service!.depends_on?.mongodb?.condition, 'service_healthy');
     t.regex(service!.environment?.MMS_MONGODB_URL ?? '', /^mongodb:\/\/mongodb:27017\b/, `${name}: the URL names the mongodb service`);
-    t.false(service!.command!.some((arg) => arg.includes('$')), 'no compose interpolation in the command');
+    t.false(
+      service!.command!.some((arg) => arg.includes('$')),
+      'no compose interpolation in the command',
+    );
   }
   t.like(await parseMmsArgv(ingest!.command!), {command: 'ingest'});
   const served = await parseMmsArgv(serve!.command!);
@@ -247,10 +286,12 @@ test('docker-compose.yml: MongoDB with a healthcheck and a volume, then ingest a
 });
 
 test('README: the compose commands it gives name services of docker-compose.yml and arguments the CLI accepts; ingest is a one-off run', async (t) => {
-  const compose = parse(await readFile(join(DEPLOY, 'docker-compose.yml'), 'utf8'), {merge: true}) as {services: Record<string, ComposeService & {restart?: string}>};
+  const compose = parse(await readFile(join(DEPLOY, 'docker-compose.yml'), 'utf8'), {merge: true}) as {
+    services: Record<string, ComposeService & {restart?: string}>;
+  };
   const readme = await readFile(join(DEPLOY, 'README.md'), 'utf8');
   const runs = [...readme.matchAll(/docker compose -f (\S+) run --rm (\S+)([^#\n]*)/g)];
-  t.true(runs.length >= 4, 'the next day\'s run, another command, and the scheduled ingest and retry');
+  t.true(runs.length >= 4, "the next day's run, another command, and the scheduled ingest and retry");
   for (const [line, file, service, rest] of runs) {
     t.is(resolve(ROOT, file!), join(DEPLOY, 'docker-compose.yml'), line);
     t.truthy(compose.services[service!], `${line}: a service of docker-compose.yml`);
@@ -368,7 +409,7 @@ test('examples/deploy/mms.config.ts loads and builds: both pairs, SMA 20/50/200,
   t.like(config.sink, {use: 'mongodb', url: MONGODB_URL});
 });
 
-test('without MMS_MONGODB_URL the image\'s config stops a command at once: exit 2, naming the variable', async (t) => {
+test("without MMS_MONGODB_URL the image's config stops a command at once: exit 2, naming the variable", async (t) => {
   const run = await runCli(['ingest', '--json', '--config', CONFIG], {cwd: ROOT});
   t.is(run.code, 2, run.stderr);
   t.regex((JSON.parse(run.stdout) as {error: {message: string}}).error.message, /MMS_MONGODB_URL is not set/);

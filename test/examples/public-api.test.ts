@@ -21,7 +21,9 @@ function imports(source: string): string[] {
 
 async function files(dir: string): Promise<string[]> {
   const entries = await readdir(dir, {withFileTypes: true, recursive: true});
-  return entries.filter((e) => e.isFile() && /\.(ts|mts|cts|js|mjs|cjs)$/.test(e.name) && !e.parentPath.includes('data')).map((e) => join(e.parentPath, e.name));
+  return entries
+    .filter((e) => e.isFile() && /\.(ts|mts|cts|js|mjs|cjs)$/.test(e.name) && !e.parentPath.includes('data'))
+    .map((e) => join(e.parentPath, e.name));
 }
 
 /** What user code may import: the package's public entry, Node built-ins, other packages, its own files. */
@@ -57,7 +59,10 @@ test('examples and the snippets of docs/PLUGINS.md import nothing of mms but its
   const snippets = [...(await pluginsDoc()).matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
   t.true(sources.length >= 8);
   t.true(snippets.length >= 6);
-  for (const [where, text] of [...(await Promise.all(sources.map(async (f) => [relative(ROOT, f), await readFile(f, 'utf8')] as const))), ...snippets.map((s, i) => [`docs/PLUGINS.md snippet ${i + 1}`, s] as const)]) {
+  for (const [where, text] of [
+    ...(await Promise.all(sources.map(async (f) => [relative(ROOT, f), await readFile(f, 'utf8')] as const))),
+    ...snippets.map((s, i) => [`docs/PLUGINS.md snippet ${i + 1}`, s] as const),
+  ]) {
     for (const specifier of imports(text)) t.true(allowed(specifier), `${where} imports ${specifier}`);
   }
 });
@@ -164,11 +169,23 @@ test('the types exported by the public entry point are exactly the pinned ones (
   const checker = program.getTypeChecker();
   const exported = checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(entry)!)!);
   const isValue = (symbol: ts.Symbol) => ((symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol).flags & ts.SymbolFlags.Value) !== 0;
-  t.deepEqual(exported.filter((s) => !isValue(s)).map((s) => s.name).sort(), [...PUBLIC_TYPES].sort());
-  t.deepEqual(exported.filter(isValue).map((s) => s.name).sort(), [...PUBLIC_VALUES].sort());
+  t.deepEqual(
+    exported
+      .filter((s) => !isValue(s))
+      .map((s) => s.name)
+      .sort(),
+    [...PUBLIC_TYPES].sort(),
+  );
+  t.deepEqual(
+    exported
+      .filter(isValue)
+      .map((s) => s.name)
+      .sort(),
+    [...PUBLIC_VALUES].sort(),
+  );
 });
 
-test('TOKENS holds only the services a plugin is given; the container\'s internal tokens stay internal', (t) => {
+test("TOKENS holds only the services a plugin is given; the container's internal tokens stay internal", (t) => {
   t.deepEqual(Object.keys(publicApi.TOKENS).sort(), ['Clock', 'HttpClientFactory', 'Logger']);
   t.is(publicApi.TOKENS.Clock, Symbol.for('mms.Clock'), 'the same identifiers the container binds');
 });
@@ -199,6 +216,10 @@ test('bundled plugins import the core through its public entry, apart from the f
   // Alarms need nothing internal but the atomic write of the file alarm: the example a user copies is clean.
   for (const alarm of ['log-alarm', 'webhook-alarm']) {
     const source = await readFile(join(ROOT, 'plugins', alarm, 'index.ts'), 'utf8');
-    t.deepEqual(imports(source).filter((s) => s.startsWith('../')), ['../../src/index.js'], alarm);
+    t.deepEqual(
+      imports(source).filter((s) => s.startsWith('../')),
+      ['../../src/index.js'],
+      alarm,
+    );
   }
 });

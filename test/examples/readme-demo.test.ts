@@ -93,7 +93,10 @@ test('the README demo, run in order after npm start, does what the README says',
 
   let simulator = await startSimulate(t, ['simulate']);
   // What `npm start` does (scripts/start-offline.ts): the offline job at the recording time, into data/offline/.
-  const start = await runCli(['ingest', '--config', 'examples/offline/mms.config.ts'], {cwd: clone, env: {MMS_NOW: RECORDED_AT, MMS_SIMULATOR_URL: simulator.url}});
+  const start = await runCli(['ingest', '--config', 'examples/offline/mms.config.ts'], {
+    cwd: clone,
+    env: {MMS_NOW: RECORDED_AT, MMS_SIMULATOR_URL: simulator.url},
+  });
   t.is(start.code, 0, start.stderr);
   t.regex(start.stdout, /BRLBTC {2}wrote 365 record\(s\) 2021-04-27\.\.2022-04-26/);
 

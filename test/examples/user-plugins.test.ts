@@ -26,10 +26,17 @@ test('examples/crossover: a user transform loaded from a relative path signals t
   const example = await inExample(t, 'crossover', ['ingest', '--config', 'mms.config.ts']);
   const run = await example.run();
   t.is(run.code, 0, run.stderr);
-  const records = JSON.parse(await readFile(join(example.dir, 'data', 'mms.json'), 'utf8')) as Array<{pair: string; timestamp: number; cross_20_50: number | null}>;
+  const records = JSON.parse(await readFile(join(example.dir, 'data', 'mms.json'), 'utf8')) as Array<{
+    pair: string;
+    timestamp: number;
+    cross_20_50: number | null;
+  }>;
   // The expected signal, from the recorded closes alone.
   const days = recordedDays('BRLBTC');
-  const [m20, m50] = computeSmas(Float64Array.from(days, (d) => Number(d.close)), [20, 50]);
+  const [m20, m50] = computeSmas(
+    Float64Array.from(days, (d) => Number(d.close)),
+    [20, 50],
+  );
   const btc = records.filter((r) => r.pair === 'BRLBTC');
   t.is(btc.length, 365);
   let crossings = 0;
@@ -72,12 +79,21 @@ test('examples/csv-source: a user source loaded from a relative path feeds the S
   const run = await runCli(['ingest', '--config', 'mms.config.ts'], {cwd: dir, env: {MMS_NOW: NOW}});
   t.is(run.code, 0, run.stderr);
   t.regex(run.stdout, /BRLBTC {2}wrote 30 record\(s\) 2022-03-28\.\.2022-04-26/);
-  const records = JSON.parse(await readFile(join(dir, 'data', 'mms.json'), 'utf8')) as Array<{pair: string; timestamp: number; close: number; mms_7: number | null; mms_30: number | null}>;
+  const records = JSON.parse(await readFile(join(dir, 'data', 'mms.json'), 'utf8')) as Array<{
+    pair: string;
+    timestamp: number;
+    close: number;
+    mms_7: number | null;
+    mms_30: number | null;
+  }>;
   const csv = await readFile(join(dir, 'candles.csv'), 'utf8');
   for (const pair of ['BRLBTC', 'BRLETH']) {
     const days = csvCloses(csv, pair);
     t.is(days.length, 116, 'the CSV holds 2022-01-01..2022-04-26 without a hole');
-    const [m7, m30] = computeSmas(Float64Array.from(days, (d) => d.close), [7, 30]);
+    const [m7, m30] = computeSmas(
+      Float64Array.from(days, (d) => d.close),
+      [7, 30],
+    );
     const mine = records.filter((r) => r.pair === pair);
     t.is(mine.length, 30);
     for (const record of mine) {
@@ -127,17 +143,20 @@ test('mms plugins lists the bundled plugins and those a config loads, with kind,
   const run = await runCli(['plugins', '--config', 'mms.config.ts', '--json'], {cwd: join(ROOT, 'examples', 'crossover')});
   t.is(run.code, 0, run.stderr);
   const {plugins} = JSON.parse(run.stdout) as {plugins: Array<{name: string; kind: string; origin: string; configKeys: string[] | null}>};
-  t.deepEqual(plugins.map((p) => `${p.kind}:${p.name}`), [
-    'source:mercado-bitcoin',
-    'transform:crossover',
-    'transform:sma',
-    'sink:json-file',
-    'sink:mongodb',
-    'sink:sqlite',
-    'alarm:file',
-    'alarm:log',
-    'alarm:webhook',
-  ]);
+  t.deepEqual(
+    plugins.map((p) => `${p.kind}:${p.name}`),
+    [
+      'source:mercado-bitcoin',
+      'transform:crossover',
+      'transform:sma',
+      'sink:json-file',
+      'sink:mongodb',
+      'sink:sqlite',
+      'alarm:file',
+      'alarm:log',
+      'alarm:webhook',
+    ],
+  );
   t.like(plugins[1], {origin: './crossover-transform.ts', configKeys: ['fast', 'slow']});
   t.like(plugins[2], {origin: 'bundled', configKeys: ['windows']});
 });

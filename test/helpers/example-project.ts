@@ -17,7 +17,9 @@ export async function exampleProject(t: ExecutionContext, paths: readonly string
   for (const path of paths) {
     const source = join(ROOT, path);
     const files = (await stat(source)).isDirectory()
-      ? (await readdir(source, {withFileTypes: true})).filter((e) => e.isFile() && !e.name.endsWith('.test.ts') && e.name !== 'mms.state.json').map((e) => join(source, e.name))
+      ? (await readdir(source, {withFileTypes: true}))
+          .filter((e) => e.isFile() && !e.name.endsWith('.test.ts') && e.name !== 'mms.state.json')
+          .map((e) => join(source, e.name))
       : [source];
     for (const file of files) await cp(file, join(dir, basename(file)));
   }

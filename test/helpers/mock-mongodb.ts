@@ -229,7 +229,9 @@ function find(docs: Map<string, Doc>, document: Doc): Doc[] {
 
 function project(doc: Doc, projection: Record<string, number> | undefined): Doc {
   if (!projection) return doc;
-  const included = Object.entries(projection).filter(([k, v]) => v === 1 && k !== '_id').map(([k]) => k);
+  const included = Object.entries(projection)
+    .filter(([k, v]) => v === 1 && k !== '_id')
+    .map(([k]) => k);
   if (included.length > 0) {
     return Object.fromEntries(Object.entries(doc).filter(([k]) => included.includes(k) || (k === '_id' && projection._id !== 0)));
   }

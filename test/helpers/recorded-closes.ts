@@ -9,11 +9,12 @@ export interface RecordedDay {
 
 /** Complete recorded days of a pair, ascending (the partial last day is left out). */
 export function recordedDays(pair: 'BRLBTC' | 'BRLETH'): RecordedDay[] {
-  const raw = JSON.parse(readFileSync(RECORDED_FILE, 'utf8')) as Record<string, {server_unix_timestamp: number; candles: Array<{timestamp: number; close: number}>}>;
+  const raw = JSON.parse(readFileSync(RECORDED_FILE, 'utf8')) as Record<
+    string,
+    {server_unix_timestamp: number; candles: Array<{timestamp: number; close: number}>}
+  >;
   const response = raw[pair]!;
-  return response.candles
-    .filter((c) => c.timestamp + 86_400 <= response.server_unix_timestamp)
-    .map((c) => ({timestamp: c.timestamp, close: String(c.close)}));
+  return response.candles.filter((c) => c.timestamp + 86_400 <= response.server_unix_timestamp).map((c) => ({timestamp: c.timestamp, close: String(c.close)}));
 }
 
 const SCALE = 12;

@@ -18,9 +18,19 @@ export const NOW = Date.parse('2022-04-27T12:00:00Z');
 export function recordedRecords(): MmsRecord[] {
   return (['BRLBTC', 'BRLETH'] as const).flatMap((pair) => {
     const days = recordedDays(pair);
-    const [m20, m50, m200] = computeSmas(Float64Array.from(days, (d) => Number(d.close)), [20, 50, 200]);
+    const [m20, m50, m200] = computeSmas(
+      Float64Array.from(days, (d) => Number(d.close)),
+      [20, 50, 200],
+    );
     const value = (column: Float64Array, i: number) => (Number.isNaN(column[i]!) ? null : column[i]!);
-    return days.map((d, i) => ({pair, timestamp: d.timestamp, close: Number(d.close), mms_20: value(m20!, i), mms_50: value(m50!, i), mms_200: value(m200!, i)}));
+    return days.map((d, i) => ({
+      pair,
+      timestamp: d.timestamp,
+      close: Number(d.close),
+      mms_20: value(m20!, i),
+      mms_50: value(m50!, i),
+      mms_200: value(m200!, i),
+    }));
   });
 }
 
@@ -62,7 +72,11 @@ export async function loggedApi(t: ExecutionContext) {
   const lines = async (): Promise<LogLine[]> => {
     await api.app.close();
     closeSync(fd);
-    return readFileSync(path, 'utf8').trimEnd().split('\n').filter(Boolean).map((line) => JSON.parse(line) as LogLine);
+    return readFileSync(path, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as LogLine);
   };
   return {...api, lines};
 }

@@ -5,7 +5,10 @@ import type {MmsRecord} from '../../src/core/contracts/record.js';
 export function sqliteRecords(path: string): MmsRecord[] {
   const db = new DatabaseSync(path, {readOnly: true});
   try {
-    return db.prepare('SELECT * FROM records ORDER BY pair, timestamp').all().map((row) => ({...row}) as MmsRecord);
+    return db
+      .prepare('SELECT * FROM records ORDER BY pair, timestamp')
+      .all()
+      .map((row) => ({...row}) as MmsRecord);
   } finally {
     db.close();
   }

@@ -17,8 +17,14 @@ function get(path: string, options = recorded) {
 test('v4 candles honour inclusive from and to on the bucket open time', (t) => {
   const {status, body} = get(`/api/v4/candles?symbol=BTC-BRL&resolution=1d&from=${day('2021-01-01')}&to=${day('2021-01-10')}`);
   t.is(status, 200);
-  t.deepEqual(body.t, Array.from({length: 10}, (_, i) => day('2021-01-01') + i * DAY));
-  t.true([...body.o, body.h, body.l, body.c, body.v].flat().every((v: unknown) => typeof v === 'string'), 'prices and volumes are decimal strings');
+  t.deepEqual(
+    body.t,
+    Array.from({length: 10}, (_, i) => day('2021-01-01') + i * DAY),
+  );
+  t.true(
+    [...body.o, body.h, body.l, body.c, body.v].flat().every((v: unknown) => typeof v === 'string'),
+    'prices and volumes are decimal strings',
+  );
 });
 
 test('v4 countback returns the last N bars up to "to"', (t) => {
@@ -43,7 +49,10 @@ test('the recorded partial day is served only as the running bucket, and nothing
 });
 
 test('an unknown symbol is a 400 with MB error JSON; missing parameters too', (t) => {
-  t.like(get(`/api/v4/candles?symbol=XRP-BRL&resolution=1d&from=0&to=${day('2021-01-01')}`), {status: 400, body: {code: 'PUBLIC_DATA|LIST_CANDLES|SYMBOL_IS_INVALID'}});
+  t.like(get(`/api/v4/candles?symbol=XRP-BRL&resolution=1d&from=0&to=${day('2021-01-01')}`), {
+    status: 400,
+    body: {code: 'PUBLIC_DATA|LIST_CANDLES|SYMBOL_IS_INVALID'},
+  });
   t.is(get('/api/v4/candles?symbol=BTC-BRL&resolution=1d&from=0').status, 400);
   t.is(get(`/api/v4/candles?symbol=BTC-BRL&resolution=2d&from=0&to=${day('2021-01-01')}`).status, 400);
 });
@@ -53,7 +62,10 @@ test('independent recordings of the same days agree with what the simulator serv
     ['BRLBTC', 'githubgoncalves__flask-medias-moveis-mb__api__infra__repository__dataset_example__candle.json'],
     ['BRLETH', 'edlincoln__mms__resources__mock__eth.json'],
   ] as const) {
-    const other = JSON.parse(readFileSync(new URL(`../../fixtures/mb-recorded/${file}`, import.meta.url), 'utf8')).candles as Array<{timestamp: number; close: number}>;
+    const other = JSON.parse(readFileSync(new URL(`../../fixtures/mb-recorded/${file}`, import.meta.url), 'utf8')).candles as Array<{
+      timestamp: number;
+      close: number;
+    }>;
     const served = get(`/v4/${pair}/candle?from=${other[0]!.timestamp}&to=${other.at(-1)!.timestamp}&precision=1d`).body.candles;
     t.is(served.length, other.length);
     t.deepEqual(served, other);

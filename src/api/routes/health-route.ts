@@ -8,14 +8,22 @@ export function healthRoute(app: FastifyInstance, options: Pick<DataRouteOptions
   const pair = {
     type: 'object',
     required: ['pair', 'latest', 'stale'],
-    properties: {pair: {type: 'string'}, latest: {type: ['string', 'null'], description: 'Newest stored day (UTC)'}, stale: {type: 'boolean', description: 'Older than yesterday'}},
+    properties: {
+      pair: {type: 'string'},
+      latest: {type: ['string', 'null'], description: 'Newest stored day (UTC)'},
+      stale: {type: 'boolean', description: 'Older than yesterday'},
+    },
   } as const;
   const body = {
     type: 'object',
     required: ['status', 'store', 'pairs'],
     properties: {
       status: {type: 'string', enum: ['ok', 'stale', 'unavailable']},
-      store: {type: 'object', required: ['reachable'], properties: {reachable: {type: 'boolean'}, error: {type: 'string'}, refreshedAt: {type: ['string', 'null']}}},
+      store: {
+        type: 'object',
+        required: ['reachable'],
+        properties: {reachable: {type: 'boolean'}, error: {type: 'string'}, refreshedAt: {type: ['string', 'null']}},
+      },
       pairs: {type: 'array', items: pair},
     },
   } as const;

@@ -64,7 +64,8 @@ function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json'))) {
     const parent = dirname(dir);
-    if (parent === dir) throw new PageAssetsError(`chart page: no package.json above ${fileURLToPath(import.meta.url)}; the installation of mms is broken: reinstall it.`);
+    if (parent === dir)
+      throw new PageAssetsError(`chart page: no package.json above ${fileURLToPath(import.meta.url)}; the installation of mms is broken: reinstall it.`);
     dir = parent;
   }
   return dir;
@@ -77,7 +78,9 @@ function chartLibrary(): {path: string; version: string} {
     // The package's exports name only its modules; its package.json is exported, and the file sits beside it.
     manifest = require.resolve(`${CHART_LIBRARY}/package.json`);
   } catch (error) {
-    throw new PageAssetsError(`chart page: the ${CHART_LIBRARY} package is not installed (${(error as Error).message.split('\n')[0]}); run npm install.`, {cause: error});
+    throw new PageAssetsError(`chart page: the ${CHART_LIBRARY} package is not installed (${(error as Error).message.split('\n')[0]}); run npm install.`, {
+      cause: error,
+    });
   }
   const {version} = require(manifest) as {version: string};
   return {path: join(dirname(manifest), CHART_LIBRARY_FILE), version};
@@ -86,7 +89,9 @@ function chartLibrary(): {path: string; version: string} {
 /** The files' text, in order; any that cannot be read are named together in one PageAssetsError. */
 async function readAssets<const Paths extends readonly string[]>(paths: Paths): Promise<{[K in keyof Paths]: string}> {
   const results = await Promise.allSettled(paths.map((path) => readFile(path, 'utf8')));
-  const failed = results.flatMap((result, i) => (result.status === 'rejected' ? [`${paths[i]} (${(result.reason as NodeJS.ErrnoException).code ?? (result.reason as Error).message})`] : []));
+  const failed = results.flatMap((result, i) =>
+    result.status === 'rejected' ? [`${paths[i]} (${(result.reason as NodeJS.ErrnoException).code ?? (result.reason as Error).message})`] : [],
+  );
   if (failed.length > 0) throw new PageAssetsError(`chart page: cannot read ${failed.join(', ')}; the installation of mms is broken: reinstall it.`);
   return results.map((result) => (result as PromiseFulfilledResult<string>).value) as {[K in keyof Paths]: string};
 }

@@ -35,17 +35,21 @@ export function pairsRoute(app: FastifyInstance, options: DataRouteOptions): voi
   } as const;
   // No query parameters; an unknown one is refused as on every data route (a typo is never silently ignored).
   const querystring = {type: 'object', additionalProperties: false, properties: {}} as const;
-  app.get('/pairs', {schema: {summary: 'The configured pairs and windows, and the bounds of from/to', querystring, response: {200: body, 400: errorSchema}}}, async () => {
-    const {today, oldestFrom} = timeBounds(clock);
-    const latest = cache.health().latest;
-    return {
-      today,
-      oldestFrom,
-      windows,
-      pairs: pairs.map((pair) => {
-        const {quote = null, base = null} = splitPair(pair) ?? {};
-        return {pair, quote, base, latest: latest.get(pair) ?? null};
-      }),
-    };
-  });
+  app.get(
+    '/pairs',
+    {schema: {summary: 'The configured pairs and windows, and the bounds of from/to', querystring, response: {200: body, 400: errorSchema}}},
+    async () => {
+      const {today, oldestFrom} = timeBounds(clock);
+      const latest = cache.health().latest;
+      return {
+        today,
+        oldestFrom,
+        windows,
+        pairs: pairs.map((pair) => {
+          const {quote = null, base = null} = splitPair(pair) ?? {};
+          return {pair, quote, base, latest: latest.get(pair) ?? null};
+        }),
+      };
+    },
+  );
 }

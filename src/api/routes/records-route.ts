@@ -17,7 +17,9 @@ export function recordsRoute(app: FastifyInstance, options: DataRouteOptions): v
     properties: {
       timestamp: {type: 'integer', description: "The day's 00:00 UTC, Unix seconds"},
       close: {...value, description: 'Close of the day, in the quote currency'},
-      ...Object.fromEntries(windows.map((w) => [`mms_${w}`, {...value, description: `${w}-day simple moving average of the close; null without ${w} days of history`}])),
+      ...Object.fromEntries(
+        windows.map((w) => [`mms_${w}`, {...value, description: `${w}-day simple moving average of the close; null without ${w} days of history`}]),
+      ),
     },
   };
   app.get<{Params: {pair: string}; Querystring: TimeRangeQuery}>(

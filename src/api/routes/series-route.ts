@@ -35,7 +35,10 @@ type SeriesRequest<Query extends TimeRangeQuery> = FastifyRequest<{Params: {pair
  * the cache (or 503 before the first good load), sent as is — already in the 200 schema's shape, which
  * documents it.
  */
-export function seriesHandler<Query extends TimeRangeQuery>(clock: Clock, read: (request: SeriesRequest<Query>, from: number, to: number) => Buffer | undefined) {
+export function seriesHandler<Query extends TimeRangeQuery>(
+  clock: Clock,
+  read: (request: SeriesRequest<Query>, from: number, to: number) => Buffer | undefined,
+) {
   return async (request: SeriesRequest<Query>, reply: FastifyReply) => {
     const range = resolveTimeRange(request.query as TimeRangeQuery, clock);
     if (isApiError(range)) return reply.code(400).send(range);

@@ -44,8 +44,6 @@ export interface PluginManifest<Kind extends PluginKind = PluginKind, Config = a
   create(context: PluginContext<Config>): PluginInstances[Kind] | Promise<PluginInstances[Kind]>;
 }
 
-export function definePlugin<Kind extends PluginKind, Config>(
-  manifest: PluginManifest<Kind, Config>,
-): PluginManifest<Kind, Config> {
+export function definePlugin<Kind extends PluginKind, Config>(manifest: PluginManifest<Kind, Config>): PluginManifest<Kind, Config> {
   return manifest;
 }

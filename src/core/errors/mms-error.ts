@@ -11,5 +11,8 @@ export abstract class MmsError extends Error {
 
 export function isMmsError(error: unknown): error is MmsError {
   // `name` check keeps this true across duplicate copies of the package (a plugin bundling its own mms).
-  return error instanceof MmsError || (error instanceof Error && typeof (error as Partial<MmsError>).code === 'string' && typeof (error as Partial<MmsError>).exitCode === 'number');
+  return (
+    error instanceof MmsError ||
+    (error instanceof Error && typeof (error as Partial<MmsError>).code === 'string' && typeof (error as Partial<MmsError>).exitCode === 'number')
+  );
 }

@@ -23,7 +23,10 @@ export interface SourceErrorDetails {
 
 /** True for a SourceError from any copy of mms (a plugin may bundle its own). */
 export function isSourceError(error: unknown): error is SourceError {
-  return error instanceof SourceError || (error instanceof Error && (error as Partial<SourceError>).code === 'MMS_SOURCE' && typeof (error as Partial<SourceError>).pair === 'string');
+  return (
+    error instanceof SourceError ||
+    (error instanceof Error && (error as Partial<SourceError>).code === 'MMS_SOURCE' && typeof (error as Partial<SourceError>).pair === 'string')
+  );
 }
 
 export class SourceError extends MmsError {

@@ -108,7 +108,12 @@ export class CopyService {
     }
   }
 
-  private async copyPair(pair: string, range: TimeRange, options: CopyOptions, targetLock: HeldLock | undefined): Promise<Omit<CopyPairResult, 'pending' | 'holes'>> {
+  private async copyPair(
+    pair: string,
+    range: TimeRange,
+    options: CopyOptions,
+    targetLock: HeldLock | undefined,
+  ): Promise<Omit<CopyPairResult, 'pending' | 'holes'>> {
     const step = resolutionSeconds(this.source.config.resolution);
     const {sink} = this.source;
     const span = (options.pageBars ?? PAGE_BARS) * step;
@@ -161,7 +166,9 @@ function checkCompatible(source: Store, target: Store): void {
     );
   }
   if (differences.length > 0) {
-    throw new ConfigError(`the two stores hold different records, so one cannot be copied into the other: ${differences.join('; ')}. Make the target's config match the source's.`);
+    throw new ConfigError(
+      `the two stores hold different records, so one cannot be copied into the other: ${differences.join('; ')}. Make the target's config match the source's.`,
+    );
   }
 }
 
@@ -177,10 +184,15 @@ function overlaps(entry: TimeRange, range: TimeRange): boolean {
 
 async function assertHeld(lock: HeldLock, pair: string): Promise<void> {
   if (!(await lock.held())) {
-    throw new LockedError(`${pair}: another mms run took over the target store's lock while this copy was stalled; stopped before writing again. What was copied is kept; run the copy again.`);
+    throw new LockedError(
+      `${pair}: another mms run took over the target store's lock while this copy was stalled; stopped before writing again. What was copied is kept; run the copy again.`,
+    );
   }
 }
 
 function throwIfInterrupted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new InterruptedError(`interrupted (${String(signal.reason)}); what was copied is kept: run the same copy again to finish it (it changes nothing already copied).`);
+  if (signal?.aborted)
+    throw new InterruptedError(
+      `interrupted (${String(signal.reason)}); what was copied is kept: run the same copy again to finish it (it changes nothing already copied).`,
+    );
 }

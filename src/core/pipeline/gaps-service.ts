@@ -73,7 +73,8 @@ export class GapsService {
     const found = [];
     for (const pair of pairs) {
       const [stored, complete] = await Promise.all([this.sink.listTimestamps(pair, range), this.sink.listTimestamps(pair, range, fields)]);
-      const mine = <T extends {pair: string; resolution: string}>(entries: readonly T[]) => entries.filter((e) => e.pair === pair && e.resolution === this.config.resolution);
+      const mine = <T extends {pair: string; resolution: string}>(entries: readonly T[]) =>
+        entries.filter((e) => e.pair === pair && e.resolution === this.config.resolution);
       const runs = findGaps({
         range,
         step: this.step,
@@ -86,7 +87,12 @@ export class GapsService {
       found.push({pair, runs});
     }
 
-    const report = this.report(range, options.days, fields, found.map(({pair, runs}) => this.pairGaps(pair, runs, options.acceptSourceHoles === true)));
+    const report = this.report(
+      range,
+      options.days,
+      fields,
+      found.map(({pair, runs}) => this.pairGaps(pair, runs, options.acceptSourceHoles === true)),
+    );
     // Alarms first: a busy store must not swallow the report. Queueing then waits for nothing.
     const alarms = report.ok ? [] : await this.raise(report);
     let enqueued = 0;
@@ -122,7 +128,8 @@ export class GapsService {
     const unit = this.step === DAY ? 'day' : 'bar';
     const runText = (r: GapRun) => `${r.bars === 1 ? r.from : `${r.from}..${r.to}`} (${r.bars} ${unit}${r.bars === 1 ? '' : 's'})`;
     const accepted = pairs.reduce((n, p) => n + (p.acceptedBars ?? 0), 0);
-    const acceptedNote = accepted > 0 ? `; ${accepted} ${unit}${accepted === 1 ? '' : 's'} affected only by the source's own holes, accepted (--accept-source-holes)` : '';
+    const acceptedNote =
+      accepted > 0 ? `; ${accepted} ${unit}${accepted === 1 ? '' : 's'} affected only by the source's own holes, accepted (--accept-source-holes)` : '';
     const lines = [
       ok
         ? `mms: no ${unit} missing in the last ${days} days (${period.from}..${period.to} UTC)${acceptedNote}`
@@ -138,13 +145,22 @@ export class GapsService {
 
   /** Queues what a retry can repair: bars never written or written incomplete, not the source's own holes. */
   private async enqueue(found: Array<{pair: string; runs: ReturnType<typeof findGaps>}>): Promise<number> {
-    const lock = await this.lock('mms gaps --enqueue', found.map((f) => f.pair));
+    const lock = await this.lock(
+      'mms gaps --enqueue',
+      found.map((f) => f.pair),
+    );
     try {
       let count = 0;
       for (const {pair, runs} of found) {
         // What the source itself lacks cannot be fetched again: only the rest is queued.
         for (const run of [...runs.missing, ...runs.incomplete].filter((r) => r.cause !== 'no-candle-at-source').sort((a, b) => a.from - b.from)) {
-          await this.ledger.queue({pair, resolution: this.config.resolution, range: run, kind: 'gap', message: `${pair} ${formatUtc(run.from)}..${formatUtc(run.to)}: found missing or incomplete by mms gaps`});
+          await this.ledger.queue({
+            pair,
+            resolution: this.config.resolution,
+            range: run,
+            kind: 'gap',
+            message: `${pair} ${formatUtc(run.from)}..${formatUtc(run.to)}: found missing or incomplete by mms gaps`,
+          });
           count++;
         }
       }

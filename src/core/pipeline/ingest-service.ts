@@ -133,7 +133,16 @@ export class IngestService {
 
   /** The window of a backfill of `[from, to]` for one pair (what `mms retry` replays). */
   backfillWindow(pair: string, from: number, to: number): PairWindow {
-    return planIngest({pair, step: this.step, lookback: this.lookback, lastComplete: lastCompleteBar(this.clock.now(), this.step), latestStored: undefined, initialBars: this.config.initialBars, from, to});
+    return planIngest({
+      pair,
+      step: this.step,
+      lookback: this.lookback,
+      lastComplete: lastCompleteBar(this.clock.now(), this.step),
+      latestStored: undefined,
+      initialBars: this.config.initialBars,
+      from,
+      to,
+    });
   }
 
   private async windows(options: IngestOptions): Promise<PairWindow[]> {
@@ -143,10 +152,14 @@ export class IngestService {
     for (const pair of pairs) {
       const latestStored = await this.sink.latestTimestamp(pair);
       if (latestStored !== undefined && latestStored % this.step !== 0) {
-        throw new SinkError(`${pair}: the newest stored record has timestamp ${latestStored}, which is not the open time of a ${this.config.resolution} bar (Unix seconds, UTC). Was the store written with another resolution? Fix or move it.`);
+        throw new SinkError(
+          `${pair}: the newest stored record has timestamp ${latestStored}, which is not the open time of a ${this.config.resolution} bar (Unix seconds, UTC). Was the store written with another resolution? Fix or move it.`,
+        );
       }
       if (latestStored !== undefined && latestStored > lastComplete) {
-        this.logger.warn(`${pair}: the store already holds ${formatUtc(latestStored)}, after the newest complete bar ${formatUtc(lastComplete)} (is MMS_NOW set in the past?)`);
+        this.logger.warn(
+          `${pair}: the store already holds ${formatUtc(latestStored)}, after the newest complete bar ${formatUtc(lastComplete)} (is MMS_NOW set in the past?)`,
+        );
       }
       const w = planIngest({
         pair,
@@ -160,7 +173,9 @@ export class IngestService {
       });
       if (options.from !== undefined && latestStored !== undefined && w.from > latestStored + this.step) {
         // The daily job resumes after the newest stored bar, so it would never fill what lies in between.
-        this.logger.warn(`${pair}: this backfill starts at ${formatUtc(w.from)}, but the store ends at ${formatUtc(latestStored)}; ${formatUtc(latestStored + this.step)}..${formatUtc(w.from - this.step)} stays empty unless you backfill it too.`);
+        this.logger.warn(
+          `${pair}: this backfill starts at ${formatUtc(w.from)}, but the store ends at ${formatUtc(latestStored)}; ${formatUtc(latestStored + this.step)}..${formatUtc(w.from - this.step)} stays empty unless you backfill it too.`,
+        );
       }
       windows.push(w);
     }
@@ -191,7 +206,10 @@ export class IngestService {
         const fresh = page.candles.filter((c) => c.timestamp > lastSeen && c.timestamp <= w.to);
         const misaligned = fresh.find((c) => c.timestamp % step !== 0);
         if (misaligned) {
-          throw new SourceError(`${w.pair}: the ${this.source.name} source yielded a candle at ${misaligned.timestamp}, not aligned to the ${this.config.resolution} grid`, {kind: 'invalid-response', pair: w.pair, from: w.fetchFrom, to: w.to});
+          throw new SourceError(
+            `${w.pair}: the ${this.source.name} source yielded a candle at ${misaligned.timestamp}, not aligned to the ${this.config.resolution} grid`,
+            {kind: 'invalid-response', pair: w.pair, from: w.fetchFrom, to: w.to},
+          );
         }
         if (fresh.length === 0) continue;
         tally.saw(fresh);
@@ -215,10 +233,16 @@ export class IngestService {
         // The same holds when the source answered no candle at all, as for days before it listed the pair.
         if (await this.storedAfter(w)) tally.holeThrough(w.to);
         else if (tally.written === 0) {
-          throw new SourceError(`${w.pair} ${formatUtc(w.from)}..${formatUtc(w.to)}: the ${this.source.name} source returned no candle at all for these bars (not published yet, or the pair was not listed then)`, {kind: 'no-data', pair: w.pair, from: w.from, to: w.to});
+          throw new SourceError(
+            `${w.pair} ${formatUtc(w.from)}..${formatUtc(w.to)}: the ${this.source.name} source returned no candle at all for these bars (not published yet, or the pair was not listed then)`,
+            {kind: 'no-data', pair: w.pair, from: w.from, to: w.to},
+          );
         } else {
           const from = lastSeen + step;
-          throw new SourceError(`${w.pair} ${formatUtc(from)}..${formatUtc(w.to)}: the ${this.source.name} source returned no candle for the last ${(w.to - from) / step + 1} bar(s) of the window (not published yet?)`, {kind: 'no-data', pair: w.pair, from, to: w.to});
+          throw new SourceError(
+            `${w.pair} ${formatUtc(from)}..${formatUtc(w.to)}: the ${this.source.name} source returned no candle for the last ${(w.to - from) / step + 1} bar(s) of the window (not published yet?)`,
+            {kind: 'no-data', pair: w.pair, from, to: w.to},
+          );
         }
       }
     } catch (error) {
@@ -248,12 +272,16 @@ export class IngestService {
     const result = tally.result('written');
     if (result.missingBars > 0) {
       const shown = result.missing.slice(0, 5).map((m) => (m.bars === 1 ? m.from : `${m.from}..${m.to}`));
-      this.logger.warn(`${w.pair}: the source has no candle for ${result.missingBars} bar(s) of ${result.from}..${result.to}: ${shown.join(', ')}${result.missing.length > 5 ? ', ...' : ''}`);
+      this.logger.warn(
+        `${w.pair}: the source has no candle for ${result.missingBars} bar(s) of ${result.from}..${result.to}: ${shown.join(', ')}${result.missing.length > 5 ? ', ...' : ''}`,
+      );
     }
     const before = tally.lookbackHoles();
     if (before.length > 0) {
       // Debug only: a daily run sees the same look-back holes for 199 days; `mms gaps` reports their effect.
-      this.logger.debug(`${w.pair}: the source has no candle for ${before.map((h) => (h.from === h.to ? formatUtc(h.from) : `${formatUtc(h.from)}..${formatUtc(h.to)}`)).join(', ')} in the look-back before ${result.from}; averages whose window reaches them stay null`);
+      this.logger.debug(
+        `${w.pair}: the source has no candle for ${before.map((h) => (h.from === h.to ? formatUtc(h.from) : `${formatUtc(h.from)}..${formatUtc(h.to)}`)).join(', ')} in the look-back before ${result.from}; averages whose window reaches them stay null`,
+      );
     }
     return result;
   }
@@ -371,7 +399,11 @@ class PairTally {
   }
 
   result(status: PairResult['status'], error?: PairResult['error'], queued?: TimeRange): PairResult {
-    const missing = clip(this.holes(), this.w.from, this.w.to).map(({from, to}) => ({from: formatUtc(from), to: formatUtc(to), bars: (to - from) / this.step + 1}));
+    const missing = clip(this.holes(), this.w.from, this.w.to).map(({from, to}) => ({
+      from: formatUtc(from),
+      to: formatUtc(to),
+      bars: (to - from) / this.step + 1,
+    }));
     return {
       pair: this.w.pair,
       status,
@@ -419,7 +451,9 @@ async function assertHeld(lock: HeldLock, pair: string): Promise<void> {
 /** A stop request ends the run here, without queueing anything: the next run resumes after what was written. */
 function throwIfInterrupted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) {
-    throw new InterruptedError(`interrupted (${String(signal.reason)}); what was written is kept, and the next run resumes after it (run a backfill's command again to finish it).`);
+    throw new InterruptedError(
+      `interrupted (${String(signal.reason)}); what was written is kept, and the next run resumes after it (run a backfill's command again to finish it).`,
+    );
   }
 }
 

@@ -45,7 +45,11 @@ export function planIngest(input: PlanInput): PairWindow {
       throw new UsageError(`--to ${formatUtc(to)} is not complete yet; the newest complete bar is ${formatUtc(lastComplete)} (UTC).`);
     }
     if (from > to) {
-      throw new UsageError(input.to === undefined ? `--from ${formatUtc(from)} is not complete yet; the newest complete bar is ${formatUtc(lastComplete)} (UTC).` : `--from ${formatUtc(from)} is after --to ${formatUtc(to)}.`);
+      throw new UsageError(
+        input.to === undefined
+          ? `--from ${formatUtc(from)} is not complete yet; the newest complete bar is ${formatUtc(lastComplete)} (UTC).`
+          : `--from ${formatUtc(from)} is after --to ${formatUtc(to)}.`,
+      );
     }
   } else if (input.to !== undefined) {
     throw new UsageError('--to needs --from: a backfill covers an explicit range. Without both, ingest resumes after the newest stored bar.');

@@ -59,15 +59,23 @@ export async function acquireFileLock(path: string, owner: LockOwner, what: stri
             {code: 'MMS_TORN_LOCK'},
           );
         } else if (holder.problem !== undefined) {
-          process.emitWarning(`the lock file ${path} was unreadable (${holder.problem}) and untouched for ${Math.round(holder.ageMs / 1000)} s; it was removed and the lock taken over.`, {
-            code: 'MMS_UNREADABLE_LOCK',
-          });
+          process.emitWarning(
+            `the lock file ${path} was unreadable (${holder.problem}) and untouched for ${Math.round(holder.ageMs / 1000)} s; it was removed and the lock taken over.`,
+            {
+              code: 'MMS_UNREADABLE_LOCK',
+            },
+          );
         }
       }
       continue;
     }
     if (holder.problem !== undefined) {
-      throw unreadableLockError(what, `the lock file ${path}`, holder.problem, `remove it and run again (one untouched for ${LOCK_STALE_MS / 1000} s is taken over automatically)`);
+      throw unreadableLockError(
+        what,
+        `the lock file ${path}`,
+        holder.problem,
+        `remove it and run again (one untouched for ${LOCK_STALE_MS / 1000} s is taken over automatically)`,
+      );
     }
     throw lockedError(what, holder.owner, `lock file: ${path}`);
   }
@@ -76,7 +84,11 @@ export async function acquireFileLock(path: string, owner: LockOwner, what: stri
 
 /** One lock file per partition (pair), all or none. */
 export function acquireFileLocks(locks: ReadonlyArray<{path: string; what: string}>, owner: LockOwner): Promise<HeldLock> {
-  return acquireAll(locks, (l) => l.path, (l) => acquireFileLock(l.path, owner, l.what));
+  return acquireAll(
+    locks,
+    (l) => l.path,
+    (l) => acquireFileLock(l.path, owner, l.what),
+  );
 }
 
 /**

@@ -30,7 +30,10 @@ export class FileStateStore implements StateStore {
     try {
       state = JSON.parse(text) as Partial<LedgerState>;
     } catch (error) {
-      throw new SinkError(`state file ${this.location} is not valid JSON (${(error as Error).message}); fix it, or move it away to forget the queued retries.`, {cause: error});
+      throw new SinkError(
+        `state file ${this.location} is not valid JSON (${(error as Error).message}); fix it, or move it away to forget the queued retries.`,
+        {cause: error},
+      );
     }
     if (state.version !== 1 || !Array.isArray(state.failures) || !Array.isArray(state.holes)) {
       throw new SinkError(`state file ${this.location} is not an mms state file (version 1 with "failures" and "holes"); fix it, or move it away.`);
@@ -71,6 +74,8 @@ function mergePairs(stored: LedgerState, update: LedgerState, pairs: readonly st
   return {
     version: 1,
     failures: [...stored.failures.filter((f) => !mine.has(f.pair)), ...update.failures.filter((f) => mine.has(f.pair))],
-    holes: [...stored.holes.filter((h) => !mine.has(h.pair)), ...update.holes.filter((h) => mine.has(h.pair))].sort((a, b) => a.pair.localeCompare(b.pair) || a.from - b.from),
+    holes: [...stored.holes.filter((h) => !mine.has(h.pair)), ...update.holes.filter((h) => mine.has(h.pair))].sort(
+      (a, b) => a.pair.localeCompare(b.pair) || a.from - b.from,
+    ),
   };
 }

@@ -50,7 +50,15 @@ export function resolveRange(state: LedgerState, pair: string, resolution: Resol
  * joined: a hole straddling the edge of the range (a daily run's look-back starts one day later each day)
  * would otherwise be cut in two at every run, and the list would grow by one entry a day.
  */
-export function recordHoles(state: LedgerState, pair: string, resolution: Resolution, range: TimeRange, holes: readonly TimeRange[], step: number, now: string): LedgerState {
+export function recordHoles(
+  state: LedgerState,
+  pair: string,
+  resolution: Resolution,
+  range: TimeRange,
+  holes: readonly TimeRange[],
+  step: number,
+  now: string,
+): LedgerState {
   const mine = (h: SourceHole) => h.pair === pair && h.resolution === resolution;
   const kept = state.holes.filter(mine).flatMap((h) => subtract(h, range, step));
   const found = holes.map((h): SourceHole => ({pair, resolution, from: h.from, to: h.to, seenAt: now}));
@@ -76,11 +84,17 @@ function joinTouching(holes: readonly SourceHole[], step: number): SourceHole[] 
  * its pending windows queued as they are (attempts and times kept). A window already queued here with the
  * same bounds is left as it is, so adopting the same entries twice changes nothing.
  */
-export function adoptEntries(state: LedgerState, pair: string, entries: {failures: readonly FailedWindow[]; holes: readonly SourceHole[]}, step: number): LedgerState {
+export function adoptEntries(
+  state: LedgerState,
+  pair: string,
+  entries: {failures: readonly FailedWindow[]; holes: readonly SourceHole[]},
+  step: number,
+): LedgerState {
   let next = state;
   for (const hole of entries.holes.filter((h) => h.pair === pair)) next = recordHoles(next, pair, hole.resolution, hole, [hole], step, hole.seenAt);
   for (const failure of entries.failures.filter((f) => f.pair === pair && f.status === 'pending')) {
-    const same = (f: FailedWindow) => f.status === 'pending' && f.pair === pair && f.resolution === failure.resolution && f.from === failure.from && f.to === failure.to;
+    const same = (f: FailedWindow) =>
+      f.status === 'pending' && f.pair === pair && f.resolution === failure.resolution && f.from === failure.from && f.to === failure.to;
     if (next.failures.some(same)) continue;
     const {kept, overlapped} = split(next.failures, pair, failure.resolution, failure, step);
     const firstFailedAt = [failure.firstFailedAt, ...overlapped.map((f) => f.firstFailedAt)].sort()[0]!;

@@ -31,7 +31,14 @@ export class Ledger {
    * holes replace what was known of the bars the source answered for: `seen` (the look-back included, since
    * a hole there nulls the averages after it); nothing when the source answered for no bar.
    */
-  async settle(outcome: {pair: string; resolution: Resolution; written?: TimeRange; seen?: TimeRange; holes: readonly TimeRange[]; failure?: Omit<Failure, 'pair' | 'resolution'>}): Promise<void> {
+  async settle(outcome: {
+    pair: string;
+    resolution: Resolution;
+    written?: TimeRange;
+    seen?: TimeRange;
+    holes: readonly TimeRange[];
+    failure?: Omit<Failure, 'pair' | 'resolution'>;
+  }): Promise<void> {
     const {pair, resolution} = outcome;
     const now = this.now();
     let state = await this.store.load();

@@ -34,7 +34,9 @@ export const lockOwnerSchema = z.object(
 export function parseHolder<T>(schema: z.ZodType<T>, value: unknown): {holder: T; problem?: undefined} | {holder?: undefined; problem: string} {
   const result = schema.safeParse(value);
   if (result.success) return {holder: result.data};
-  const problem = result.error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message)).join('; ');
+  const problem = result.error.issues
+    .map((issue) => (issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
   return {problem};
 }
 

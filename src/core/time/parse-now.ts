@@ -19,7 +19,9 @@ export function parseNow(value: string): number {
   const utc = Date.UTC(y, mo - 1, d, h, mi, s);
   const back = new Date(utc);
   const real =
-    [back.getUTCFullYear(), back.getUTCMonth() + 1, back.getUTCDate(), back.getUTCHours(), back.getUTCMinutes(), back.getUTCSeconds()].every((field, i) => field === fields[i]) &&
+    [back.getUTCFullYear(), back.getUTCMonth() + 1, back.getUTCDate(), back.getUTCHours(), back.getUTCMinutes(), back.getUTCSeconds()].every(
+      (field, i) => field === fields[i],
+    ) &&
     Number(offsetHours) <= 23 &&
     Number(offsetMinutes) <= 59;
   if (!real) throw new ConfigError(`MMS_NOW: "${value}" is not a real date and time; expected ${EXAMPLE}.`);

@@ -22,7 +22,12 @@ const EVERYTHING = {from: 0, to: Number.MAX_SAFE_INTEGER};
 
 /** A store of `sink` in a new directory, built by the container as a command builds it. */
 async function store(t: ExecutionContext, sink: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<Store> {
-  const config = validate('test config', await tempDir(t), {pairs: ['BRLBTC', 'BRLETH'], transforms: [{use: 'sma', windows: [20, 50, 200]}], sink, ...extra}, BUNDLED_DEFAULTS);
+  const config = validate(
+    'test config',
+    await tempDir(t),
+    {pairs: ['BRLBTC', 'BRLETH'], transforms: [{use: 'sma', windows: [20, 50, 200]}], sink, ...extra},
+    BUNDLED_DEFAULTS,
+  );
   const container = await buildContainer({config, clock: {now: () => NOW}, logger: stderrLogger('silent')});
   t.teardown(() => closeContainer(container));
   return storeOf(container);
@@ -33,16 +38,31 @@ async function store(t: ExecutionContext, sink: Record<string, unknown>, extra: 
  * a pending window (BRLETH's last two days failed), so there is a ledger to carry over.
  */
 async function filledJsonStore(t: ExecutionContext): Promise<Store> {
-  const simulator = await startSimulator({dataset: recordedDataset(), now: () => NOW, faults: new FaultPlan([{type: 'hole', pair: 'BRLBTC', from: day('2022-01-10'), to: day('2022-01-10')}])});
+  const simulator = await startSimulator({
+    dataset: recordedDataset(),
+    now: () => NOW,
+    faults: new FaultPlan([{type: 'hole', pair: 'BRLBTC', from: day('2022-01-10'), to: day('2022-01-10')}]),
+  });
   t.teardown(() => simulator.close());
   const source = {use: 'mercado-bitcoin', baseUrl: `${simulator.url}/api/v4`, minIntervalMs: 0, retry: {limit: 0}};
-  const config = validate('test config', await tempDir(t), {pairs: ['BRLBTC', 'BRLETH'], source, transforms: [{use: 'sma', windows: [20, 50, 200]}], sink: {use: 'json-file'}}, BUNDLED_DEFAULTS);
+  const config = validate(
+    'test config',
+    await tempDir(t),
+    {pairs: ['BRLBTC', 'BRLETH'], source, transforms: [{use: 'sma', windows: [20, 50, 200]}], sink: {use: 'json-file'}},
+    BUNDLED_DEFAULTS,
+  );
   const container = await buildContainer({config, clock: {now: () => NOW}, logger: stderrLogger('silent')});
   t.teardown(() => closeContainer(container));
   const ingest = await container.getAsync<IngestService>(TOKENS.IngestService);
   await ingest.run();
   // BRLETH's last two days fail once: queued in the ledger.
-  await (await storeOf(container)).ledger.queue({pair: 'BRLETH', resolution: '1d', range: {from: day('2022-04-27'), to: day('2022-04-28')}, kind: 'transient', message: 'down'});
+  await (await storeOf(container)).ledger.queue({
+    pair: 'BRLETH',
+    resolution: '1d',
+    range: {from: day('2022-04-27'), to: day('2022-04-28')},
+    kind: 'transient',
+    message: 'down',
+  });
   return storeOf(container);
 }
 
@@ -132,7 +152,10 @@ test('--pairs and a time range copy only that part, and the ledger entries that 
   const json = await filledJsonStore(t);
   const sqlite = await store(t, {use: 'sqlite'});
   const result = await new CopyService(json, sqlite).run({pairs: ['BRLBTC'], from: day('2022-01-01'), to: day('2022-01-31')});
-  t.deepEqual(result.pairs.map((p) => [p.pair, p.records, p.first, p.last, p.holes]), [['BRLBTC', 30, '2022-01-01', '2022-01-31', 1]]);
+  t.deepEqual(
+    result.pairs.map((p) => [p.pair, p.records, p.first, p.last, p.holes]),
+    [['BRLBTC', 30, '2022-01-01', '2022-01-31', 1]],
+  );
   t.is((await sqlite.sink.readRange('BRLBTC', EVERYTHING)).length, 30);
   t.deepEqual(await sqlite.sink.readRange('BRLETH', EVERYTHING), []);
   t.deepEqual((await ledgerOf(sqlite)).pending, [], "BRLETH's pending window was not asked for");
@@ -150,7 +173,13 @@ test('a dry run counts what it would copy, and writes nothing', async (t) => {
   const json = await filledJsonStore(t);
   const sqlite = await store(t, {use: 'sqlite'});
   const result = await new CopyService(json, sqlite).run({dryRun: true});
-  t.deepEqual(result.pairs.map((p) => [p.pair, p.records, p.inTarget]), [['BRLBTC', 364, null], ['BRLETH', 365, null]]);
+  t.deepEqual(
+    result.pairs.map((p) => [p.pair, p.records, p.inTarget]),
+    [
+      ['BRLBTC', 364, null],
+      ['BRLETH', 365, null],
+    ],
+  );
   t.deepEqual(await everything(sqlite.sink), []);
   t.deepEqual(await ledgerOf(sqlite), {pending: [], holes: []});
 });
@@ -159,7 +188,10 @@ test('stores of another resolution or other fields are refused before anything i
   const json = await filledJsonStore(t);
   for (const [extra, message] of [
     [{resolution: '1h'}, /resolution: 1d in .*, 1h in /],
-    [{transforms: [{use: 'sma', windows: [20, 50]}]}, /fields \(the transforms' windows\): mms_20, mms_200, mms_50 in .*, mms_20, mms_50 in .* \(only in the source: mms_200; only in the target: none\)/],
+    [
+      {transforms: [{use: 'sma', windows: [20, 50]}]},
+      /fields \(the transforms' windows\): mms_20, mms_200, mms_50 in .*, mms_20, mms_50 in .* \(only in the source: mms_200; only in the target: none\)/,
+    ],
   ] as const) {
     const target = await store(t, {use: 'sqlite'}, extra);
     const error = t.throws(() => new CopyService(json, target));
@@ -183,8 +215,16 @@ test('a target another run is writing is refused with exit 5, and nothing is cop
 test('a target that loses records is caught: the copy says how many it holds, and is not ok', async (t) => {
   const json = await filledJsonStore(t);
   const sqlite = await store(t, {use: 'sqlite'});
-  const lossy: Store = {...sqlite, sink: Object.assign(Object.create(sqlite.sink) as Sink, {upsert: (records: readonly MmsRecord[]) => sqlite.sink.upsert(records.filter((r) => r.timestamp !== day('2022-02-01')))})};
+  const lossy: Store = {
+    ...sqlite,
+    sink: Object.assign(Object.create(sqlite.sink) as Sink, {
+      upsert: (records: readonly MmsRecord[]) => sqlite.sink.upsert(records.filter((r) => r.timestamp !== day('2022-02-01'))),
+    }),
+  };
   const result = await new CopyService(json, lossy).run();
   t.false(result.ok);
-  t.like(result.pairs, [{pair: 'BRLBTC', records: 364, inTarget: 363}, {pair: 'BRLETH', records: 365, inTarget: 364}]);
+  t.like(result.pairs, [
+    {pair: 'BRLBTC', records: 364, inTarget: 363},
+    {pair: 'BRLETH', records: 365, inTarget: 364},
+  ]);
 });

@@ -27,10 +27,15 @@ for (const {name, faults, timeoutMs = 30_000, status, requests} of REQUEST_COUNT
   test(`a pair's requests count every HTTP attempt sent, retries and failures included (${name})`, async (t) => {
     const simulator = await startSimulator({dataset: recordedDataset(), now: () => NOW, faults: new FaultPlan(faults)});
     t.teardown(() => simulator.close());
-    const config = validate('test config', await tempDir(t), {
-      pairs: ['BRLBTC'],
-      source: {use: 'mercado-bitcoin', baseUrl: `${simulator.url}/api/v4`, minIntervalMs: 0, timeoutMs, retry: {limit: 4, baseDelayMs: 10, maxDelayMs: 50}},
-    }, BUNDLED_DEFAULTS);
+    const config = validate(
+      'test config',
+      await tempDir(t),
+      {
+        pairs: ['BRLBTC'],
+        source: {use: 'mercado-bitcoin', baseUrl: `${simulator.url}/api/v4`, minIntervalMs: 0, timeoutMs, retry: {limit: 4, baseDelayMs: 10, maxDelayMs: 50}},
+      },
+      BUNDLED_DEFAULTS,
+    );
     const container = await buildContainer({config, clock: {now: () => NOW}, logger: stderrLogger('silent')});
     t.teardown(() => closeContainer(container));
     const result = await (await container.getAsync<IngestService>(TOKENS.IngestService)).run();

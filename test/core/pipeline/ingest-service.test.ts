@@ -31,19 +31,34 @@ function listedOn(firstDay: number): SimulatorDataset {
 }
 
 let dataset: SimulatorDataset = recordedDataset();
-const server = setupServer(...mbHandlers({dataset: {hasPair: (p) => dataset.hasPair(p), supportsStep: (s) => dataset.supportsStep(s), candles: (...a) => dataset.candles(...a), description: 'test'}, now: () => NOW}));
+const server = setupServer(
+  ...mbHandlers({
+    dataset: {hasPair: (p) => dataset.hasPair(p), supportsStep: (s) => dataset.supportsStep(s), candles: (...a) => dataset.candles(...a), description: 'test'},
+    now: () => NOW,
+  }),
+);
 test.before(() => server.listen({onUnhandledFrame: 'error'}));
 test.after.always(() => server.close());
 
 /** One run of the pipeline into `at.dir` (a fresh directory by default) with the clock at `at.now`. */
-async function ingest(t: ExecutionContext, source: Record<string, unknown>, options: Parameters<IngestService['run']>[0] = {}, at: {dir?: string; now?: number} = {}) {
+async function ingest(
+  t: ExecutionContext,
+  source: Record<string, unknown>,
+  options: Parameters<IngestService['run']>[0] = {},
+  at: {dir?: string; now?: number} = {},
+) {
   const dir = at.dir ?? (await tempDir(t));
-  const config = validate('test config', dir, {
-    pairs: ['BRLBTC'],
-    source: {use: 'mercado-bitcoin', baseUrl: MB_V4_BASE, minIntervalMs: 0, ...source},
-    transforms: [{use: 'sma', windows: [20, 50, 200]}],
-    sink: {use: 'json-file'},
-  }, BUNDLED_DEFAULTS);
+  const config = validate(
+    'test config',
+    dir,
+    {
+      pairs: ['BRLBTC'],
+      source: {use: 'mercado-bitcoin', baseUrl: MB_V4_BASE, minIntervalMs: 0, ...source},
+      transforms: [{use: 'sma', windows: [20, 50, 200]}],
+      sink: {use: 'json-file'},
+    },
+    BUNDLED_DEFAULTS,
+  );
   const container = await buildContainer({config, clock: {now: () => at.now ?? NOW}, logger: stderrLogger('silent')});
   t.teardown(() => closeContainer(container));
   const result = await (await container.getAsync<IngestService>(TOKENS.IngestService)).run(options);
@@ -68,7 +83,8 @@ test.serial('pages of any size give the same records: the windows carry across p
     const actual = pages.stored[i]!;
     t.is(actual.timestamp, expected.timestamp);
     // Same windows, summed over differently sized grids: equal up to float rounding.
-    for (const field of ['mms_20', 'mms_50', 'mms_200']) t.true(Math.abs(actual[field]! - expected[field]!) <= 1e-12 * expected[field]!, `${field} of ${expected.timestamp}`);
+    for (const field of ['mms_20', 'mms_50', 'mms_200'])
+      t.true(Math.abs(actual[field]! - expected[field]!) <= 1e-12 * expected[field]!, `${field} of ${expected.timestamp}`);
   });
 });
 
@@ -111,7 +127,7 @@ test.serial('a hole in the look-back is recorded in the ledger, though no record
   t.not(stored.find((r) => r.timestamp === day('2021-11-06'))!.mms_200, null);
 });
 
-test.serial('a pair listed less than a look-back ago: the bars before its first candle are recorded as the source\'s hole', async (t) => {
+test.serial("a pair listed less than a look-back ago: the bars before its first candle are recorded as the source's hole", async (t) => {
   dataset = listedOn(day('2021-03-01'));
   const {result, state} = await ingest(t, {});
   t.like(result.pairs[0], {status: 'written', written: 365, missing: []});
@@ -130,8 +146,18 @@ test.serial('days missing at the end of the window are queued as not published y
   dataset = withHoles([day('2022-04-25'), day('2022-04-26')]);
   const first = await ingest(t, {});
   const pair = first.result.pairs[0]!;
-  t.like(pair, {status: 'failed', written: 363, lastWritten: '2022-04-24', missing: [], error: {kind: 'no-data'}, queued: {from: '2022-04-25', to: '2022-04-26'}});
-  t.regex(pair.error!.message, /^BRLBTC 2022-04-25\.\.2022-04-26: the mercado-bitcoin source returned no candle for the last 2 bar\(s\) of the window \(not published yet\?\)$/);
+  t.like(pair, {
+    status: 'failed',
+    written: 363,
+    lastWritten: '2022-04-24',
+    missing: [],
+    error: {kind: 'no-data'},
+    queued: {from: '2022-04-25', to: '2022-04-26'},
+  });
+  t.regex(
+    pair.error!.message,
+    /^BRLBTC 2022-04-25\.\.2022-04-26: the mercado-bitcoin source returned no candle for the last 2 bar\(s\) of the window \(not published yet\?\)$/,
+  );
   t.false(first.result.ok, 'exit 3, partial');
   t.deepEqual(first.state.holes, []);
   t.like(first.state.failures, [{from: day('2022-04-25'), to: day('2022-04-26'), kind: 'no-data', status: 'pending'}]);
@@ -191,7 +217,7 @@ test.serial('a run interrupted after the page that revealed a hole keeps it, tho
   t.deepEqual(resumed.stored, clean.stored);
 });
 
-test.serial('a window before the pair was listed, with later days stored, is the source\'s hole, not a failure queued for ever', async (t) => {
+test.serial("a window before the pair was listed, with later days stored, is the source's hole, not a failure queued for ever", async (t) => {
   dataset = recordedDataset();
   const {dir} = await ingest(t, {});
   const {result, state} = await ingest(t, {}, {from: day('2019-01-01'), to: day('2019-01-31')}, {dir});
@@ -204,7 +230,13 @@ test.serial('a window before the pair was listed, with later days stored, is the
 test.serial('two transforms writing the same field, or a transform writing a reserved key, are config errors', async (t) => {
   const dir = await tempDir(t);
   for (const [transforms, message] of [
-    [[{use: 'sma', windows: [20]}, {use: 'sma', windows: [50, 20]}], /transforms\[1\] \("sma"\): field "mms_20" is also written by transforms\[0\]/],
+    [
+      [
+        {use: 'sma', windows: [20]},
+        {use: 'sma', windows: [50, 20]},
+      ],
+      /transforms\[1\] \("sma"\): field "mms_20" is also written by transforms\[0\]/,
+    ],
   ] as const) {
     const config = validate('test config', dir, {pairs: ['BRLBTC'], transforms}, BUNDLED_DEFAULTS);
     const container = await buildContainer({config, clock: {now: () => NOW}, logger: stderrLogger('silent')});

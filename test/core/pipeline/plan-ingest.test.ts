@@ -43,7 +43,10 @@ test('planIngest rejects a --to that is today or later: that day is not complete
 });
 
 test('planIngest rejects --from after --to and --to without --from', (t) => {
-  t.throws(() => planIngest({...base, latestStored: undefined, from: day('2022-02-01'), to: day('2022-01-01')}), {instanceOf: UsageError, message: /--from 2022-02-01 is after --to 2022-01-01/});
+  t.throws(() => planIngest({...base, latestStored: undefined, from: day('2022-02-01'), to: day('2022-01-01')}), {
+    instanceOf: UsageError,
+    message: /--from 2022-02-01 is after --to 2022-01-01/,
+  });
   t.throws(() => planIngest({...base, latestStored: undefined, to: day('2022-01-01')}), {instanceOf: UsageError, message: /--to needs --from/});
 });
 

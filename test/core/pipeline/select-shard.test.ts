@@ -7,8 +7,15 @@ test('the shards of n workers cover every pair exactly once, and the split is th
   for (const count of [1, 2, 3, 7]) {
     const shares = Array.from({length: count}, (_, index) => selectShard(PAIRS, {index, count}));
     t.deepEqual(shares.flat().sort(), [...PAIRS].sort());
-    t.deepEqual(Array.from({length: count}, (_, index) => selectShard(PAIRS, {index, count})), shares);
-    if (count > 1) t.true(shares.every((share) => share.length > 0), `every one of ${count} workers gets pairs`);
+    t.deepEqual(
+      Array.from({length: count}, (_, index) => selectShard(PAIRS, {index, count})),
+      shares,
+    );
+    if (count > 1)
+      t.true(
+        shares.every((share) => share.length > 0),
+        `every one of ${count} workers gets pairs`,
+      );
   }
 });
 

@@ -57,10 +57,15 @@ test('a taker killed (kill -9) while writing its holder leaves no lock file: the
   const path = join(dir, 'store.lock');
   const lockModule = new URL('../../../src/core/state/file-lock.ts', import.meta.url).href;
   const holderModule = new URL('../../../src/core/state/lock-holder.ts', import.meta.url).href;
-  const child = spawn(process.execPath, ['--import=tsx', '--input-type=module', '-e', `${HANG_NEXT_WRITE}
+  const child = spawn(process.execPath, [
+    '--import=tsx',
+    '--input-type=module',
+    '-e',
+    `${HANG_NEXT_WRITE}
     const {acquireFileLock} = await import(${JSON.stringify(lockModule)});
     const {lockOwner} = await import(${JSON.stringify(holderModule)});
-    await acquireFileLock(${JSON.stringify(path)}, lockOwner('mms ingest'), 'the store');`]);
+    await acquireFileLock(${JSON.stringify(path)}, lockOwner('mms ingest'), 'the store');`,
+  ]);
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise((resolve) => child.on('close', resolve));
@@ -98,7 +103,12 @@ test('an empty lock file older than the grace period (a taker of an older mms ki
   t.like(JSON.parse(await readFile(path, 'utf8')), {pid: process.pid, command: 'mms ingest'});
   t.is(warnings.length, 1);
   t.is(warnings[0]!.code, 'MMS_TORN_LOCK');
-  t.regex(warnings[0]!.message, new RegExp(`the lock file ${escape(path)} was empty or unreadable for \\d+ s \\(left by an mms run killed while taking it\\); it was removed and the lock taken over`));
+  t.regex(
+    warnings[0]!.message,
+    new RegExp(
+      `the lock file ${escape(path)} was empty or unreadable for \\d+ s \\(left by an mms run killed while taking it\\); it was removed and the lock taken over`,
+    ),
+  );
   await lock.release();
 });
 
@@ -130,7 +140,11 @@ test('a fresh empty lock file whose holder finishes writing it within the grace 
 });
 
 for (const [shape, content, problem] of [
-  ['fields of the wrong types', '{"pid":"abc","host":1}', /pid: expected a process id; host: expected a host name; command: expected a command; startedAt: expected a date string/],
+  [
+    'fields of the wrong types',
+    '{"pid":"abc","host":1}',
+    /pid: expected a process id; host: expected a host name; command: expected a command; startedAt: expected a date string/,
+  ],
   ['an array', '[]', /expected an object naming the holder/],
   ['an empty object', '{}', /pid: expected a process id/],
 ] as const) {
@@ -161,11 +175,16 @@ test('a lock file of another shape untouched for longer than the stale limit is 
   t.true(await lock.held());
   t.is(warnings.length, 1);
   t.is(warnings[0]!.code, 'MMS_UNREADABLE_LOCK');
-  t.regex(warnings[0]!.message, new RegExp(`the lock file ${escape(path)} was unreadable \\(pid: expected a process id; .*\\) and untouched for \\d+ s; it was removed and the lock taken over`));
+  t.regex(
+    warnings[0]!.message,
+    new RegExp(
+      `the lock file ${escape(path)} was unreadable \\(pid: expected a process id; .*\\) and untouched for \\d+ s; it was removed and the lock taken over`,
+    ),
+  );
   await lock.release();
 });
 
-test('a temporary file left by a taker killed before linking it is removed by the next taker; a live taker\'s is not', async (t) => {
+test("a temporary file left by a taker killed before linking it is removed by the next taker; a live taker's is not", async (t) => {
   const dir = await tempDir(t);
   const path = join(dir, 'store.lock');
   const dead = spawn(process.execPath, ['-e', '0']);

@@ -19,7 +19,7 @@ const failure = (pair: string, attempts: number): FailedWindow => ({
   status: 'pending',
 });
 
-test('runs of disjoint pairs saving one state file at the same time keep each other\'s entries', async (t) => {
+test("runs of disjoint pairs saving one state file at the same time keep each other's entries", async (t) => {
   const path = join(await tempDir(t), 'mms.state.json');
   // Two handles, as two processes have: each loads everything, changes its pair, saves its pair.
   const save = async (pair: string, attempts: number) => {
@@ -48,7 +48,9 @@ test('a state file that is not valid JSON (torn by hand, or another tool) is ref
   const path = join(await tempDir(t), 'mms.state.json');
   const torn = '{"version": 1, "failures": [{"pair": "BRL';
   await writeFile(path, torn);
-  const error = await t.throwsAsync(new FileStateStore(path).save({version: 1, failures: [failure('BRLBTC', 1)], holes: []}, ['BRLBTC']), {instanceOf: SinkError});
+  const error = await t.throwsAsync(new FileStateStore(path).save({version: 1, failures: [failure('BRLBTC', 1)], holes: []}, ['BRLBTC']), {
+    instanceOf: SinkError,
+  });
   t.regex(error.message, /state file .* is not valid JSON .*; fix it, or move it away to forget the queued retries/);
   t.is(await readFile(path, 'utf8'), torn, 'the file keeps its bytes');
 });

@@ -5,9 +5,23 @@ import {parseNow} from '../../../src/core/time/parse-now.js';
 
 test('MMS_NOW with a day, hour, minute, second or offset that does not exist is refused, not rolled over', (t) => {
   // Each of these Date.parse turns into a different, real instant (2022-02-30 → 2022-03-02, 24:00 → the next day).
-  for (const impossible of ['2022-02-30', '2021-02-29T12:00:00Z', '2022-04-31T00:00', '2022-13-01T00:00:00Z', '2022-00-10', '2022-04-27T24:00:00Z', '2022-04-27T23:60', '2022-04-27T23:59:60Z', '2022-04-27T12:00:00+24:00', '2022-04-27T12:00:00-03:60']) {
+  for (const impossible of [
+    '2022-02-30',
+    '2021-02-29T12:00:00Z',
+    '2022-04-31T00:00',
+    '2022-13-01T00:00:00Z',
+    '2022-00-10',
+    '2022-04-27T24:00:00Z',
+    '2022-04-27T23:60',
+    '2022-04-27T23:59:60Z',
+    '2022-04-27T12:00:00+24:00',
+    '2022-04-27T12:00:00-03:60',
+  ]) {
     const error = t.throws(() => parseNow(impossible), {instanceOf: ConfigError}, impossible);
-    t.is(error.message, `MMS_NOW: "${impossible}" is not a real date and time; expected an ISO 8601 instant such as 2022-04-27T12:00:00Z (UTC when no offset is given).`);
+    t.is(
+      error.message,
+      `MMS_NOW: "${impossible}" is not a real date and time; expected an ISO 8601 instant such as 2022-04-27T12:00:00Z (UTC when no offset is given).`,
+    );
     t.is(error.exitCode, 2);
   }
 });

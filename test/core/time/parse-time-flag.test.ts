@@ -10,7 +10,10 @@ test('parseTimeFlag reads YYYY-MM-DD as 00:00 UTC and integers as Unix seconds',
 });
 
 test('parseTimeFlag rejects milliseconds, impossible dates and other text, naming the flag', (t) => {
-  t.throws(() => parseTimeFlag('to', '1650931200000'), {instanceOf: UsageError, message: /--to: 1650931200000 looks like milliseconds; pass Unix seconds \(1650931200\)/});
+  t.throws(() => parseTimeFlag('to', '1650931200000'), {
+    instanceOf: UsageError,
+    message: /--to: 1650931200000 looks like milliseconds; pass Unix seconds \(1650931200\)/,
+  });
   t.throws(() => parseTimeFlag('from', '2022-02-30'), {instanceOf: UsageError, message: /--from: "2022-02-30" is not a calendar date/});
   t.throws(() => parseTimeFlag('from', 'yesterday'), {instanceOf: UsageError, message: /--from: expected YYYY-MM-DD/});
 });
@@ -25,7 +28,8 @@ test('the last complete daily bar is 00:00 UTC yesterday, at any hour of today',
 // `npm test` runs the suite with TZ=America/Sao_Paulo, so a local-time
 // slip anywhere fails somewhere.
 test('MMS_NOW without an offset is UTC even where local time is not, and a non-ISO one is an error', (t) => {
-  if (new Date(2022, 3, 27, 3).getTime() === Date.UTC(2022, 3, 27, 3)) t.log('local time is UTC here: run through `npm test` (TZ=America/Sao_Paulo) for this test to mean something');
+  if (new Date(2022, 3, 27, 3).getTime() === Date.UTC(2022, 3, 27, 3))
+    t.log('local time is UTC here: run through `npm test` (TZ=America/Sao_Paulo) for this test to mean something');
   t.is(parseNow('2022-04-27T03:00:00'), Date.UTC(2022, 3, 27, 3));
   t.is(parseNow('2022-04-27T03:00'), Date.UTC(2022, 3, 27, 3));
   t.is(parseNow('2022-04-27'), Date.UTC(2022, 3, 27));

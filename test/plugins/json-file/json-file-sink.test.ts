@@ -66,7 +66,9 @@ test('readRange returns the records of one pair with from <= timestamp <= to, as
 
 test('the file is a JSON array of the records sorted by pair, then timestamp', async (t) => {
   const {path, sink} = await sinkIn(t);
-  const records = ['BRLETH', 'BRLBTC', 'BRLADA'].flatMap((pair, p) => Array.from({length: 30}, (_, n) => day(pair, n * 3 - 20, {close: p * 1000 + n, mms_20: n % 2 === 0 ? null : n})));
+  const records = ['BRLETH', 'BRLBTC', 'BRLADA'].flatMap((pair, p) =>
+    Array.from({length: 30}, (_, n) => day(pair, n * 3 - 20, {close: p * 1000 + n, mms_20: n % 2 === 0 ? null : n})),
+  );
   const batches = shuffled(records);
   await sink.upsert(batches.slice(0, 40));
   await sink.upsert(batches.slice(40));
@@ -77,7 +79,9 @@ test('the file is a JSON array of the records sorted by pair, then timestamp', a
 
 test('writing the same records twice leaves the file byte-identical, without duplicates', async (t) => {
   const {path, sink} = await sinkIn(t);
-  const records = shuffled(['BRLBTC', 'BRLETH'].flatMap((pair) => Array.from({length: 50}, (_, n) => day(pair, n, {close: (n + 1) / 3, mms_20: n >= 19 ? n / 7 : null}))));
+  const records = shuffled(
+    ['BRLBTC', 'BRLETH'].flatMap((pair) => Array.from({length: 50}, (_, n) => day(pair, n, {close: (n + 1) / 3, mms_20: n >= 19 ? n / 7 : null}))),
+  );
   await sink.upsert(records);
   const first = await readFile(path);
   await sink.upsert(records);
@@ -91,7 +95,8 @@ test('writing the same records twice leaves the file byte-identical, without dup
 
 test('overlapping writes merge into the union, and the later value wins for a timestamp written twice', async (t) => {
   const {path, sink} = await sinkIn(t);
-  const range = (from: number, to: number, version: number) => Array.from({length: to - from + 1}, (_, i) => day('BRLBTC', from + i, {close: version * 1000 + from + i}));
+  const range = (from: number, to: number, version: number) =>
+    Array.from({length: to - from + 1}, (_, i) => day('BRLBTC', from + i, {close: version * 1000 + from + i}));
   await sink.upsert(range(0, 9, 1));
   await sink.upsert(range(5, 14, 2));
   const expected = [...range(0, 4, 1), ...range(5, 14, 2)];
@@ -138,7 +143,7 @@ test('latestTimestamp is the newest stored open time of each pair, and undefined
   t.is(await new JsonFileSink(path).latestTimestamp('BRLBTC'), T0 + 30 * DAY);
 });
 
-test('a second sink on the same file sees the first one\'s writes, and neither loses the other\'s records', async (t) => {
+test("a second sink on the same file sees the first one's writes, and neither loses the other's records", async (t) => {
   const {path} = await sinkIn(t);
   const a = new JsonFileSink(path);
   const b = new JsonFileSink(path);
@@ -414,7 +419,10 @@ test('a reader polling the file while another process makes 200 upserts only eve
   await writeFile(script, WRITER);
   const sinkUrl = new URL('../../../plugins/json-file/json-file-sink.ts', import.meta.url).href;
 
-  const child = spawn(process.execPath, ['--import', 'tsx', script, sinkUrl, path, String(count), String(initial), String(T0)], {cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe']});
+  const child = spawn(process.execPath, ['--import', 'tsx', script, sinkUrl, path, String(count), String(initial), String(T0)], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve, reject) => {
@@ -472,7 +480,11 @@ test('a batch of 100,000 records round-trips through the file unchanged', async 
     const expected = records.filter((r) => r.pair === pair);
     t.is(read.length, perPair);
     const firstDifference = read.findIndex((r, i) => JSON.stringify(r) !== JSON.stringify(expected[i]));
-    t.is(firstDifference, -1, firstDifference === -1 ? '' : `${pair} #${firstDifference}: ${JSON.stringify(read[firstDifference])} vs ${JSON.stringify(expected[firstDifference])}`);
+    t.is(
+      firstDifference,
+      -1,
+      firstDifference === -1 ? '' : `${pair} #${firstDifference}: ${JSON.stringify(read[firstDifference])} vs ${JSON.stringify(expected[firstDifference])}`,
+    );
     t.is(await fresh.latestTimestamp(pair), T0 + (perPair - 1) * DAY);
   }
   t.is((JSON.parse(await readFile(path, 'utf8')) as unknown[]).length, records.length);

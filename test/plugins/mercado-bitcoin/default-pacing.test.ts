@@ -71,5 +71,5 @@ test('by default two requests to one API host arrive at least ~1 s apart, while 
   // The pacer releases them 1000 ms apart; the margin is loopback latency and ky's first-call work, which
   // delay the first arrival more than the second on a busy machine. A default of 0.5 s (or none) fails.
   t.true(gap >= 950, `the second request to one host came only ${gap.toFixed(1)} ms after the first`);
-  t.true(legacy.arrivals[0]! - started < 500, 'a request to a different host did not wait for the first host\'s slot');
+  t.true(legacy.arrivals[0]! - started < 500, "a request to a different host did not wait for the first host's slot");
 });

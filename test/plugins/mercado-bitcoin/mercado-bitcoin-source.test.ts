@@ -155,34 +155,37 @@ for (const api of APIS) {
     [500, 2],
     [100, 6],
   ] as const) {
-    test.serial(`${api}: 564 daily bars with chunkSize ${chunkSize} take exactly ${requests} requests, as plan() predicts, and cover the window without gaps or overlaps`, async (t) => {
-      const to = day('2022-04-26');
-      const q: CandleQuery = {pair: 'BRLBTC', resolution: '1d', from: to - 563 * DAY, to};
-      const expected = fixtureDays('BRLBTC', q);
-      t.is(expected.length, 564);
-      const source = await createSource({api, chunkSize});
+    test.serial(
+      `${api}: 564 daily bars with chunkSize ${chunkSize} take exactly ${requests} requests, as plan() predicts, and cover the window without gaps or overlaps`,
+      async (t) => {
+        const to = day('2022-04-26');
+        const q: CandleQuery = {pair: 'BRLBTC', resolution: '1d', from: to - 563 * DAY, to};
+        const expected = fixtureDays('BRLBTC', q);
+        t.is(expected.length, 564);
+        const source = await createSource({api, chunkSize});
 
-      t.is(source.plan(q).requests, requests);
-      const {pages, candles} = await collect(source, q);
+        t.is(source.plan(q).requests, requests);
+        const {pages, candles} = await collect(source, q);
 
-      t.is(seen.length, requests);
-      t.is(pages.length, requests);
-      t.deepEqual(
-        pages.map((p) => p.requests),
-        Array.from({length: requests}, () => 1),
-      );
-      t.deepEqual(
-        candles.map((c) => c.timestamp),
-        expected.map((d) => d.timestamp),
-      );
-      const ranges = seen.map((r) => ({from: Number(r.url.searchParams.get('from')), to: Number(r.url.searchParams.get('to'))}));
-      t.is(ranges[0]!.from, q.from);
-      t.is(ranges.at(-1)!.to, q.to);
-      ranges.forEach((range, i) => {
-        t.true((range.to - range.from) / DAY + 1 <= chunkSize, `request ${i} asks for more than ${chunkSize} bars`);
-        if (i > 0) t.is(range.from, ranges[i - 1]!.to + DAY, `request ${i} does not start right after request ${i - 1}`);
-      });
-    });
+        t.is(seen.length, requests);
+        t.is(pages.length, requests);
+        t.deepEqual(
+          pages.map((p) => p.requests),
+          Array.from({length: requests}, () => 1),
+        );
+        t.deepEqual(
+          candles.map((c) => c.timestamp),
+          expected.map((d) => d.timestamp),
+        );
+        const ranges = seen.map((r) => ({from: Number(r.url.searchParams.get('from')), to: Number(r.url.searchParams.get('to'))}));
+        t.is(ranges[0]!.from, q.from);
+        t.is(ranges.at(-1)!.to, q.to);
+        ranges.forEach((range, i) => {
+          t.true((range.to - range.from) / DAY + 1 <= chunkSize, `request ${i} asks for more than ${chunkSize} bars`);
+          if (i > 0) t.is(range.from, ranges[i - 1]!.to + DAY, `request ${i} does not start right after request ${i - 1}`);
+        });
+      },
+    );
   }
 }
 
@@ -197,7 +200,11 @@ test.serial('with minIntervalMs 600, three requests start at least ~600 ms apart
   t.is(seen.length, 3);
   t.is(fetches.length, 3);
   t.true(fetches[0]! - started < 500, `the first request waited ${(fetches[0]! - started).toFixed(1)} ms`);
-  t.log(`gaps (ms): ${differences(fetches).map((g) => g.toFixed(1)).join(', ')}`);
+  t.log(
+    `gaps (ms): ${differences(fetches)
+      .map((g) => g.toFixed(1))
+      .join(', ')}`,
+  );
   for (const gap of differences(fetches)) t.true(gap >= 590, `requests only ${gap.toFixed(1)} ms apart`);
 });
 
@@ -404,7 +411,10 @@ for (const {name, faults, timeoutMs, attempts} of [
       })(),
       {instanceOf: SourceError},
     );
-    t.deepEqual(pages.map((p) => p.requests), [1]);
+    t.deepEqual(
+      pages.map((p) => p.requests),
+      [1],
+    );
     t.is(error.requests, attempts);
     t.is(seen.length, 1 + attempts);
   });
@@ -432,7 +442,12 @@ test.serial('legacy: a 200 body with a status_code other than 100 fails as inval
 });
 
 test.serial('an HTML 503 page (the origin down behind Cloudflare) is retried, then fails as transient, not blocked', async (t) => {
-  server.use(http.get(V4_CANDLES, () => new HttpResponse('<html><body>Error 503: origin unreachable</body></html>', {status: 503, headers: {'content-type': 'text/html'}})));
+  server.use(
+    http.get(
+      V4_CANDLES,
+      () => new HttpResponse('<html><body>Error 503: origin unreachable</body></html>', {status: 503, headers: {'content-type': 'text/html'}}),
+    ),
+  );
   const source = await createSource({retry: {limit: 1, baseDelayMs: 10}});
   const error = await t.throwsAsync<SourceError>(collect(source, query('BRLBTC', '2022-04-01', '2022-04-26')), {instanceOf: SourceError});
   t.is(error.kind, 'transient');
@@ -478,7 +493,6 @@ test.serial('a pair not of the form BRL + asset makes create() throw a ConfigErr
   }
   t.is(seen.length, 0);
 });
-
 
 test.serial('aborting query.signal while a request waits for its pacing slot stops the source at once', async (t) => {
   // The wait for a pacing slot must listen to the request's signal, or an interrupted run hangs until the slot.

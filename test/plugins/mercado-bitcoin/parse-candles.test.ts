@@ -89,7 +89,10 @@ test('parseV4Candles keeps float64 precision of decimal strings: each value is e
 
 test('parseV4Candles reads the recorded closes written with eight decimals to the same floats as the JSON numbers', (t) => {
   const recorded = recordedResponses().BRLBTC.candles;
-  const parsed = parseV4Candles(v4Body(recorded, (n) => n.toFixed(8)), DAY);
+  const parsed = parseV4Candles(
+    v4Body(recorded, (n) => n.toFixed(8)),
+    DAY,
+  );
   t.deepEqual(
     parsed.map((c) => c.close),
     recorded.map((c) => Number(c.close.toFixed(8))),
@@ -107,7 +110,10 @@ test('parseJsonBody returns the parsed value of a JSON body', (t) => {
 });
 
 test('parseJsonBody rejects an HTML page (a Cloudflare block) as an HTML page, not as broken JSON', (t) => {
-  for (const html of ['<!DOCTYPE html><html><head><title>Attention Required! | Cloudflare</title></head></html>', '\n  <html><body>502 Bad Gateway</body></html>']) {
+  for (const html of [
+    '<!DOCTYPE html><html><head><title>Attention Required! | Cloudflare</title></head></html>',
+    '\n  <html><body>502 Bad Gateway</body></html>',
+  ]) {
     t.throws(() => parseJsonBody(html), {instanceOf: CandleFormatError, message: /HTML page/});
   }
 });
@@ -178,7 +184,10 @@ test('parseLegacyCandles rejects a value that is not a decimal number, naming th
   t.throws(() => parseLegacyCandles(legacyBody(bars), DAY), {instanceOf: CandleFormatError, message: 'candles[2].high: expected a decimal number, got "n/a"'});
   const missing: Record<string, unknown>[] = threeBars().map((c) => ({...c}));
   delete missing[0]!.volume;
-  t.throws(() => parseLegacyCandles(legacyBody(missing), DAY), {instanceOf: CandleFormatError, message: 'candles[0].volume: expected a decimal number, got nothing'});
+  t.throws(() => parseLegacyCandles(legacyBody(missing), DAY), {
+    instanceOf: CandleFormatError,
+    message: 'candles[0].volume: expected a decimal number, got nothing',
+  });
 });
 
 test('parseV4Candles rejects non-finite strings ("Infinity", "NaN", "1e400") and names the field and value', (t) => {
@@ -214,7 +223,10 @@ test('parseV4Candles rejects a timestamp that is not aligned to the resolution, 
 
 test('parseLegacyCandles rejects a timestamp that is not aligned to the resolution', (t) => {
   const bars = threeBars().map((c, i) => (i === 1 ? {...c, timestamp: c.timestamp + 60} : c));
-  t.throws(() => parseLegacyCandles(legacyBody(bars), DAY), {instanceOf: CandleFormatError, message: /^candles\[1\]\.timestamp: .*not aligned to the 86400s resolution/});
+  t.throws(() => parseLegacyCandles(legacyBody(bars), DAY), {
+    instanceOf: CandleFormatError,
+    message: /^candles\[1\]\.timestamp: .*not aligned to the 86400s resolution/,
+  });
 });
 
 test('parseV4Candles and parseLegacyCandles reject millisecond timestamps and say they look like milliseconds', (t) => {
@@ -290,7 +302,10 @@ test('parseV4Candles and parseLegacyCandles reject a negative volume but accept 
   const negative = threeBars().map((c, i) => (i === 2 ? {...c, volume: -0.5} : c));
   const day = isoDay(negative[2]!.timestamp);
   t.throws(() => parseV4Candles(v4Body(negative), DAY), {instanceOf: CandleFormatError, message: `bar 2 (${day}): volume must not be negative, got -0.5`});
-  t.throws(() => parseLegacyCandles(legacyBody(negative), DAY), {instanceOf: CandleFormatError, message: /^candles\[2\] .*volume must not be negative, got -0\.5/});
+  t.throws(() => parseLegacyCandles(legacyBody(negative), DAY), {
+    instanceOf: CandleFormatError,
+    message: /^candles\[2\] .*volume must not be negative, got -0\.5/,
+  });
   const zero = threeBars().map((c, i) => (i === 2 ? {...c, volume: 0} : c));
   t.is(parseV4Candles(v4Body(zero), DAY)[2]!.volume, 0);
   t.is(parseLegacyCandles(legacyBody(zero), DAY)[2]!.volume, 0);
@@ -301,7 +316,10 @@ test('parseLegacyCandles rejects a status_code other than 100, quoting the code 
     instanceOf: CandleFormatError,
     message: 'status_code 500 (Internal error)',
   });
-  t.throws(() => parseLegacyCandles({status_code: '100', candles: threeBars()}, DAY), {instanceOf: CandleFormatError, message: /^status_code 100 \(no message\)/});
+  t.throws(() => parseLegacyCandles({status_code: '100', candles: threeBars()}, DAY), {
+    instanceOf: CandleFormatError,
+    message: /^status_code 100 \(no message\)/,
+  });
   t.throws(() => parseLegacyCandles({candles: threeBars()}, DAY), {instanceOf: CandleFormatError, message: /^status_code undefined/});
 });
 

@@ -18,7 +18,10 @@ const names = (commands: Array<Record<string, unknown>>) => commands.map((c) => 
 test('the mock pages a find like a server: batchSize documents first, then getMore until the cursor is exhausted', async (t) => {
   const {server, collection} = await seeded(t, 35);
   const read = await collection.find({}, {batchSize: 10}).sort({timestamp: 1}).toArray();
-  t.deepEqual(read.map((d) => d.timestamp), Array.from({length: 35}, (_, i) => i));
+  t.deepEqual(
+    read.map((d) => d.timestamp),
+    Array.from({length: 35}, (_, i) => i),
+  );
   t.deepEqual(names(server.commands), ['find', 'getMore', 'getMore', 'getMore']);
   t.like(server.commands[1], {collection: 'c', batchSize: 10});
 });

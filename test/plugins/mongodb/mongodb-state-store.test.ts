@@ -22,8 +22,15 @@ test('pending windows of a ledger written as one document by an earlier mms surv
   const server = await startMockMongodb(t);
   const client = await MongoClient.connect(server.url, {serverSelectionTimeoutMS: 10_000});
   t.teardown(() => client.close());
-  const legacy: LedgerState = {version: 1, failures: [failure('BRLBTC', 1_650_758_400), failure('BRLETH', 1_650_758_400)], holes: [{pair: 'BRLETH', resolution: '1d', from: 1_650_672_000, to: 1_650_672_000, seenAt: '2022-04-25T03:00:00.000Z'}]};
-  await client.db('mms').collection('mms_state').insertOne({_id: 'ledger' as never, ...legacy});
+  const legacy: LedgerState = {
+    version: 1,
+    failures: [failure('BRLBTC', 1_650_758_400), failure('BRLETH', 1_650_758_400)],
+    holes: [{pair: 'BRLETH', resolution: '1d', from: 1_650_672_000, to: 1_650_672_000, seenAt: '2022-04-25T03:00:00.000Z'}],
+  };
+  await client
+    .db('mms')
+    .collection('mms_state')
+    .insertOne({_id: 'ledger' as never, ...legacy});
   const sink = new MongodbSink(mongodbConfigSchema.parse({url: server.url, database: 'mms', collection: 'mms', serverSelectionTimeoutMs: 10_000}));
   t.teardown(() => sink.close());
   const store = sink.stateStore();

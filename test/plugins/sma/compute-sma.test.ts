@@ -30,7 +30,10 @@ test('computeSma includes the current day: the first value is the mean of the fi
 
 test('computeSma gives no value (NaN, never 0 or a partial mean) until 200 closes exist: first mms_200 on the 200th recorded day', (t) => {
   const days = recordedDays('BRLBTC');
-  const sma = computeSma(Float64Array.from(days, (d) => Number(d.close)), 200);
+  const sma = computeSma(
+    Float64Array.from(days, (d) => Number(d.close)),
+    200,
+  );
   t.true(sma.subarray(0, 199).every((v) => Number.isNaN(v)));
   t.is(new Date(days[199]!.timestamp * 1000).toISOString().slice(0, 10), '2020-07-18');
   const expected = exactMean(days.slice(0, 200).map((d) => d.close));

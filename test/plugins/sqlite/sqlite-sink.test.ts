@@ -120,7 +120,10 @@ test('a JSON file or random bytes at the path: refused with exit 4 naming the fi
 test('a directory that cannot be created, or a directory at the path: exit 4 naming the path', async (t) => {
   const dir = await tempDir(t);
   await writeFile(join(dir, 'file'), 'x');
-  t.regex(await refused(t, async () => (await sinkAt(t, join(dir, 'file', 'mms.db'))).latestTimestamp('BRLBTC'), 4), /cannot create the directory of .*file\/mms\.db/);
+  t.regex(
+    await refused(t, async () => (await sinkAt(t, join(dir, 'file', 'mms.db'))).latestTimestamp('BRLBTC'), 4),
+    /cannot create the directory of .*file\/mms\.db/,
+  );
   await mkdir(join(dir, 'adir'));
   t.regex(await refused(t, async () => (await sinkAt(t, join(dir, 'adir'))).latestTimestamp('BRLBTC'), 4), /adir is not a file/);
 });
@@ -128,10 +131,13 @@ test('a directory that cannot be created, or a directory at the path: exit 4 nam
 test('an SQLite database that is not an mms store is refused and left alone', async (t) => {
   const path = join(await tempDir(t), 'other.db');
   const db = new DatabaseSync(path);
-  db.exec('CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES (\'keep me\')');
+  db.exec("CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('keep me')");
   db.close();
   const before = await readFile(path);
-  t.regex(await refused(t, async () => (await sinkAt(t, path)).upsert([{pair: 'BRLBTC', timestamp: T0, close: 1}]), 4), /not an mms store \(it has the tables notes/);
+  t.regex(
+    await refused(t, async () => (await sinkAt(t, path)).upsert([{pair: 'BRLBTC', timestamp: T0, close: 1}]), 4),
+    /not an mms store \(it has the tables notes/,
+  );
   t.deepEqual(await readFile(path), before);
 });
 
@@ -146,7 +152,7 @@ test('a file written by a newer schema version is refused with exit 4, not guess
   t.regex(message, /written by a newer mms \(schema version 7; this mms knows up to 1\)\. It was not modified: upgrade mms/);
 });
 
-test('a config whose resolution differs from the store\'s is refused with exit 2, naming both', async (t) => {
+test("a config whose resolution differs from the store's is refused with exit 2, naming both", async (t) => {
   const sink = await sinkAt(t);
   await sink.upsert([{pair: 'BRLBTC', timestamp: T0, close: 1}]);
   const message = await refused(t, async () => (await sinkAt(t, sink.path, '1h')).latestTimestamp('BRLBTC'), 2);
@@ -159,12 +165,27 @@ test('the ledger lives in tables of the same file, one row per entry, queryable'
   await sink.stateStore().save(
     {
       version: 1,
-      failures: [{pair: 'BRLBTC', resolution: '1d', from: T0, to: T0 + DAY, kind: 'transient', message: 'down', attempts: 1, firstFailedAt: 'a', lastTriedAt: 'a', status: 'pending'}],
+      failures: [
+        {
+          pair: 'BRLBTC',
+          resolution: '1d',
+          from: T0,
+          to: T0 + DAY,
+          kind: 'transient',
+          message: 'down',
+          attempts: 1,
+          firstFailedAt: 'a',
+          lastTriedAt: 'a',
+          status: 'pending',
+        },
+      ],
       holes: [{pair: 'BRLETH', resolution: '1d', from: T0, to: T0, seenAt: 'b'}],
     },
     ['BRLBTC', 'BRLETH'],
   );
-  t.like(query(t, sink.path, 'SELECT pair, from_ts, to_ts, kind, status FROM mms_failures'), [{pair: 'BRLBTC', from_ts: T0, to_ts: T0 + DAY, kind: 'transient', status: 'pending'}]);
+  t.like(query(t, sink.path, 'SELECT pair, from_ts, to_ts, kind, status FROM mms_failures'), [
+    {pair: 'BRLBTC', from_ts: T0, to_ts: T0 + DAY, kind: 'transient', status: 'pending'},
+  ]);
   t.like(query(t, sink.path, 'SELECT pair, from_ts, to_ts FROM mms_holes'), [{pair: 'BRLETH', from_ts: T0, to_ts: T0}]);
 });
 
@@ -191,7 +212,9 @@ test('writers in two threads contend for the file (pages of 2,000 records): each
   const [a, b] = [await workerSink(t, entry, {path}), await workerSink(t, entry, {path})];
   const page = (pair: string, k: number) => Array.from({length: 2000}, (_, i) => ({pair, timestamp: T0 + (k * 2000 + i) * 60, close: i + 1, mms_20: i + 1}));
   // With a busy timeout of 1 ms, about a third of these writes fail with "database is locked".
-  await t.notThrowsAsync(Promise.all([...Array.from({length: 20}, (_, k) => a.upsert(page('BRLBTC', k))), ...Array.from({length: 20}, (_, k) => b.upsert(page('BRLETH', k)))]));
+  await t.notThrowsAsync(
+    Promise.all([...Array.from({length: 20}, (_, k) => a.upsert(page('BRLBTC', k))), ...Array.from({length: 20}, (_, k) => b.upsert(page('BRLETH', k)))]),
+  );
   const sink = await sinkAt(t, path);
   for (const pair of ['BRLBTC', 'BRLETH']) t.is((await sink.listTimestamps(pair, {from: T0, to: T0 + 40_000 * 60})).length, 40_000);
 });
