@@ -50,7 +50,9 @@ let ours = 0;
 for (let pass = 1; pass <= 3; pass++) {
   baseline = Math.max(
     baseline,
-    measure(`baseline: tight Float64Array loop #${pass}`, (outs) => WINDOWS.forEach((w, k) => baselineSma(closes, w, outs[k]!))),
+    measure(`baseline: tight Float64Array loop #${pass}`, (outs) => {
+      for (const [k, w] of WINDOWS.entries()) baselineSma(closes, w, outs[k]!);
+    }),
   );
   ours = Math.max(
     ours,

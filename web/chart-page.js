@@ -1,7 +1,6 @@
 // The chart page of `mms serve`: a plain script, no build step. It reads the same HTTP API as any client —
 // GET /pairs (pairs, windows, the server's "today"), then GET /{pair}/records for the chosen period — and
 // draws with Lightweight Charts, served by mms itself (the page must work offline).
-'use strict';
 
 (() => {
   const DAY = 86_400;
@@ -77,7 +76,8 @@
     if (request !== latestRequest) return;
     const info = config.pairs.find((p) => p.pair === pair);
     if (rows.length === 0) return showEmpty(info, days);
-    const view = charts[pair] ?? (charts[pair] = createChart(info, config.windows));
+    charts[pair] ??= createChart(info, config.windows);
+    const view = charts[pair];
     for (const other of Object.values(charts)) other.section.hidden = other !== view;
     draw(view, rows, days);
     setStatus('ready', '');

@@ -65,7 +65,10 @@ export class JsonFileSink implements Sink {
     const rows: Rows = new Map([...(await this.rows())].map(([pair, byTime]) => [pair, new Map(byTime)]));
     for (const record of records) {
       let byTime = rows.get(record.pair);
-      if (!byTime) rows.set(record.pair, (byTime = new Map()));
+      if (!byTime) {
+        byTime = new Map();
+        rows.set(record.pair, byTime);
+      }
       const previous = byTime.get(record.timestamp);
       // Merge rather than replace, so fields written by another transform survive.
       byTime.set(record.timestamp, previous ? {...previous, ...record} : record);
@@ -199,7 +202,10 @@ function parseRows(path: string, text: string): Rows {
       );
     }
     let byTime = rows.get(r.pair);
-    if (!byTime) rows.set(r.pair, (byTime = new Map()));
+    if (!byTime) {
+      byTime = new Map();
+      rows.set(r.pair, byTime);
+    }
     byTime.set(r.timestamp as number, r as MmsRecord);
   });
   return rows;

@@ -52,7 +52,7 @@ export class MercadoBitcoinSource implements Source {
   }
 
   private async fetchChunk(query: CandleQuery, chunk: TimeRange): Promise<Candle[]> {
-    const {config, baseUrl, http, clock, logger} = this.options;
+    const {config, http, clock, logger} = this.options;
     const step = resolutionSeconds(query.resolution);
     const url = this.requestUrl(query, chunk);
     const before = http.requestCount;

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noSelfCompare: `x === x` is the NaN test of these hot loops (a gap in the series is NaN)
 import {DECIMAL_SCALE, toScaledIntegers} from './to-scaled-integers.js';
 
 /** Slots per block: the unit in which a missing bar is detected and the running sum restarted. */

@@ -38,7 +38,7 @@ export class SqliteSink implements Sink {
       inTransaction(db, () => {
         this.addColumns(db, new Set(shapes.flatMap((shape) => shape.fields)));
         for (const {fields, from, to} of shapes) {
-          const statement = this.upsertStatement(db, fields);
+          const statement = this.upsertStatement(fields);
           const values: SQLInputValue[] = new Array(fields.length + 2);
           for (let i = from; i < to; i++) {
             const record = records[i]!;
@@ -142,7 +142,7 @@ export class SqliteSink implements Sink {
     return statement;
   }
 
-  private upsertStatement(db: DatabaseSync, keys: readonly string[]): StatementSync {
+  private upsertStatement(keys: readonly string[]): StatementSync {
     const columns = keys.map((key) => `"${key}"`);
     const update = columns.length === 0 ? 'NOTHING' : `UPDATE SET ${columns.map((c) => `${c} = excluded.${c}`).join(', ')}`;
     return this.statement(

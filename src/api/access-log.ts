@@ -95,7 +95,10 @@ export class AccessLog {
     const most = text.length * 3;
     if (this.used + most > CHUNK_BYTES) {
       this.handOver();
-      if (most > CHUNK_BYTES) return this.write(Buffer.from(text));
+      if (most > CHUNK_BYTES) {
+        this.write(Buffer.from(text));
+        return;
+      }
     }
     this.used += this.chunk.write(text, this.used);
   }

@@ -3,7 +3,7 @@ import {MmsCommand} from '../cli/mms-command.js';
 import {pairsFlag} from '../cli/pairs-flag.js';
 import {progressReporter} from '../cli/progress-reporter.js';
 import {EXIT_CODES} from '../core/errors/exit-codes.js';
-import type {IngestProgress, IngestResult, IngestService, PairPlan} from '../core/pipeline/ingest-service.js';
+import type {IngestResult, IngestService, PairPlan} from '../core/pipeline/ingest-service.js';
 import {TOKENS} from '../core/tokens.js';
 import {checkPairs} from '../core/pipeline/check-pairs.js';
 import {parseShard, selectShard} from '../core/pipeline/select-shard.js';

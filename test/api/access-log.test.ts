@@ -11,7 +11,7 @@ test('every request line is one JSON object holding the exact id and URL, whatev
   const fd = openSync(path, 'w');
   const log = new AccessLog(fd);
   const urls = ['/BRLBTC/mms?from=1&range=20', '/a"b', '/a\\b', '/é?x=ü', '/tab\there', '/\u0001', "/'single'", '/%22encoded%22'];
-  urls.forEach((url, i) => log.request(i % 2 ? 'req-1' : 'id "with" \\quotes', 'GET', url, 200 + i, 1.5));
+  for (const [i, url] of urls.entries()) log.request(i % 2 ? 'req-1' : 'id "with" \\quotes', 'GET', url, 200 + i, 1.5);
   await log.close();
   closeSync(fd);
   const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
@@ -57,7 +57,7 @@ test('lines stay in request order across batches and chunks, a fault after the r
     if (i === 0) while (Date.now() < before + 3);
   });
   log.fault('req-600', new Error('disk on fire'));
-  urls.slice(600).forEach((url, i) => log.request(`req-${601 + i}`, 'GET', url, 200, 0));
+  for (const [i, url] of urls.slice(600).entries()) log.request(`req-${601 + i}`, 'GET', url, 200, 0);
   t.true(await log.close(), 'everything written');
   closeSync(fd);
   const lines = readFileSync(path, 'utf8')

@@ -9,7 +9,6 @@ import {dayStart, type SimulatedProject, simulatedProject, type StoredRecord, ut
 // memory; no real server runs here), with a JSON-file project beside it where "the same" has to be checked.
 
 const NOW = '2022-04-27T12:00:00Z';
-const DAY = 86_400;
 
 /** A project whose sink is the mock MongoDB, everything else as in the JSON-file projects. */
 async function mongoProject(t: ExecutionContext, mongo: MockMongodb, sink: Record<string, unknown> = {}): Promise<SimulatedProject> {

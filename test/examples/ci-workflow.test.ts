@@ -100,12 +100,14 @@ test('a (year x pair) matrix that does not fail fast, and a gate job that needs 
   const uses = matrixJob!.steps.map((s) => s.uses?.split('@')[0] ?? s.run?.trim().split('\n')[0]);
   t.deepEqual(uses.slice(0, 3), ['actions/checkout', 'actions/setup-node', 'npm ci']);
   t.is(String(matrixJob!.steps[1]!.with?.['node-version']), '24');
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, as written in the workflow
   t.is(stepRunning(matrixJob!, 'ingest').env?.MMS_MONGODB_URL, '${{ secrets.MMS_MONGODB_URL }}');
 
   const [gateId, gate] = Object.entries(workflow.jobs).find(([, job]) => job.steps.some((s) => /\bmms gaps\b/.test(s.run ?? ''))) ?? [];
   t.truthy(gateId, 'a job runs mms gaps');
   t.deepEqual([gate!.needs].flat(), [matrixJobId]);
   t.regex(gate!.if ?? '', /!cancelled\(\)/, 'the gate reports on failed cells too');
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, as written in the workflow
   t.is(gate!.env?.MMS_MONGODB_URL, '${{ secrets.MMS_MONGODB_URL }}');
   const runs = gate!.steps.map((s) => s.run ?? '');
   t.true(runs.findIndex((r) => /\bmms retry\b/.test(r)) < runs.findIndex((r) => /\bmms gaps\b/.test(r)), 'retry before gaps');

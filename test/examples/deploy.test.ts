@@ -113,7 +113,7 @@ function dockerignore(text: string): (path: string) => boolean {
         .split(/(\*\*\/?|\*|\?)/)
         .map((part) =>
           part.startsWith('**')
-            ? '(?:.*/)?' + (part.endsWith('/') ? '' : '.*')
+            ? `(?:.*/)?${part.endsWith('/') ? '' : '.*'}`
             : part === '*'
               ? '[^/]*'
               : part === '?'

@@ -36,6 +36,7 @@ export interface PluginContext<Config> {
  * that config object (make it strict so a typo is an error), and `create` builds the instance the container
  * binds for that config entry.
  */
+// biome-ignore lint/suspicious/noExplicitAny: a list of manifests mixes every plugin's config type, which `unknown` would refuse
 export interface PluginManifest<Kind extends PluginKind = PluginKind, Config = any> {
   readonly name: string;
   readonly kind: Kind;

@@ -190,8 +190,8 @@ function heldLock(path: string, token: string): HeldLock {
 type Holder = 'gone' | {owner: LockOwner | undefined; torn: boolean; problem?: string; stale: boolean; ageMs: number; ino: number};
 
 async function readHolder(path: string): Promise<Holder> {
-  let info;
-  let text;
+  let info: Awaited<ReturnType<typeof stat>>;
+  let text: string;
   try {
     info = await stat(path);
     text = await readFile(path, 'utf8');

@@ -73,6 +73,7 @@ function joinTouching(holes: readonly SourceHole[], step: number): SourceHole[] 
   for (const hole of holes) {
     const last = joined.at(-1);
     if (last && hole.from <= last.to + step) {
+      // biome-ignore lint/complexity/useMathMinMax: ISO timestamps compare as strings; Math.max would make NaN of them
       joined[joined.length - 1] = {...last, to: Math.max(last.to, hole.to), seenAt: last.seenAt > hole.seenAt ? last.seenAt : hole.seenAt};
     } else joined.push(hole);
   }

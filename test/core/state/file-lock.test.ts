@@ -106,7 +106,7 @@ test('an empty lock file older than the grace period (a taker of an older mms ki
   t.regex(
     warnings[0]!.message,
     new RegExp(
-      `the lock file ${escape(path)} was empty or unreadable for \\d+ s \\(left by an mms run killed while taking it\\); it was removed and the lock taken over`,
+      `the lock file ${escapeRegExp(path)} was empty or unreadable for \\d+ s \\(left by an mms run killed while taking it\\); it was removed and the lock taken over`,
     ),
   );
   await lock.release();
@@ -178,7 +178,7 @@ test('a lock file of another shape untouched for longer than the stale limit is 
   t.regex(
     warnings[0]!.message,
     new RegExp(
-      `the lock file ${escape(path)} was unreadable \\(pid: expected a process id; .*\\) and untouched for \\d+ s; it was removed and the lock taken over`,
+      `the lock file ${escapeRegExp(path)} was unreadable \\(pid: expected a process id; .*\\) and untouched for \\d+ s; it was removed and the lock taken over`,
     ),
   );
   await lock.release();
@@ -209,4 +209,4 @@ function captureWarnings(t: ExecutionContext, path: string): Array<Error & {code
   return warnings;
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process';
-import {lstat, mkdir, readdir, readFile, rm, symlink, utimes, writeFile} from 'node:fs/promises';
+import {lstat, readdir, readFile, rm, symlink, utimes, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test, {type ExecutionContext} from 'ava';
 import {JsonFileSink} from '../../../plugins/json-file/json-file-sink.js';

@@ -47,7 +47,7 @@ function threeBars(): Candle[] {
 }
 
 const isoDay = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10);
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 for (const pair of ['BRLBTC', 'BRLETH'] as const) {
   test(`parseV4Candles and parseLegacyCandles turn every recorded ${pair} bar, in either API shape, into the same candles`, (t) => {
@@ -292,7 +292,7 @@ for (const field of ['open', 'high', 'low', 'close'] as const) {
       t.throws(() => parseV4Candles(v4Body(bars), DAY), {instanceOf: CandleFormatError, message: `bar 1 (${day}): ${field} must be positive, got ${value}`});
       t.throws(() => parseLegacyCandles(legacyBody(bars), DAY), {
         instanceOf: CandleFormatError,
-        message: new RegExp(`^candles\\[1\\] \\(${escape(day)}\\): ${field} must be positive`),
+        message: new RegExp(`^candles\\[1\\] \\(${escapeRegExp(day)}\\): ${field} must be positive`),
       });
     }
   });
