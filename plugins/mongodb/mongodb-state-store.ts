@@ -2,8 +2,6 @@ import type {Collection, Document} from 'mongodb';
 import {type FailedWindow, type LedgerState, SinkError, type SourceHole, type StateStore} from '../../src/index.js';
 
 const KIND = 'ledger';
-/** The one ledger document of mms before ledgers were kept per pair (`{_id: "ledger", version, failures, holes}`). */
-const LEGACY_ID = 'ledger';
 
 interface PairLedgerDocument {
   readonly kind: typeof KIND;
@@ -24,9 +22,6 @@ export class MongodbStateStore implements StateStore {
     private readonly collection: () => Promise<Collection<Document>>,
   ) {}
 
-  /** No ledger of an earlier mms was found: none appears during a run, so it is not asked for again. */
-  private noLegacyLedger = false;
-
   async load(): Promise<LedgerState> {
     const collection = await this.collection();
     const documents = (await collection.find({kind: KIND}, {projection: {_id: 0}}).toArray()) as unknown as Array<Partial<PairLedgerDocument>>;
@@ -40,21 +35,6 @@ export class MongodbStateStore implements StateStore {
       }
       failures.push(...document.failures);
       holes.push(...document.holes);
-    }
-    // A ledger written by an earlier mms, as one document: its entries still count for every pair that has
-    // no document of its own yet, and the first save of a pair carries them over — pending windows survive
-    // the upgrade instead of vanishing.
-    const legacy = this.noLegacyLedger ? null : ((await collection.findOne({_id: LEGACY_ID as never}, {projection: {_id: 0}})) as Partial<LedgerState> | null);
-    this.noLegacyLedger = legacy === null;
-    if (legacy) {
-      if (legacy.version !== 1 || !Array.isArray(legacy.failures) || !Array.isArray(legacy.holes)) {
-        throw new SinkError(
-          `${this.location}: the "ledger" document (written by an earlier mms) is not an mms state (version 1 with "failures" and "holes"); fix or delete it.`,
-        );
-      }
-      const migrated = new Set(documents.map((document) => document.pair));
-      failures.push(...legacy.failures.filter((f) => !migrated.has(f.pair)));
-      holes.push(...legacy.holes.filter((h) => !migrated.has(h.pair)));
     }
     return {version: 1, failures, holes};
   }
