@@ -262,18 +262,3 @@ test('kill -9 during mms retry leaves the data and the ledger whole (old or new)
     t.deepEqual(leftovers, [], 'no temporary file or lock is left');
   }
 });
-
-test('an empty lock file left by an older mms killed while taking it does not block the next run for 30 s', async (t) => {
-  const project = await simulatedProject(t);
-  const {mkdir} = await import('node:fs/promises');
-  await mkdir(join(project.dir, 'data'), {recursive: true});
-  await writeFile(`${project.dataPath}.lock`, '');
-  const tenSecondsAgo = new Date(Date.now() - 10_000);
-  await utimes(`${project.dataPath}.lock`, tenSecondsAgo, tenSecondsAgo);
-  const run = await project.mms(['ingest', '--pairs', 'BRLBTC', '--from', '2022-04-01'], '2022-04-27T12:00:00Z');
-  t.is(run.code, 0, run.stderr);
-  t.regex(
-    run.stderr,
-    /the lock file .*mms\.json\.lock was empty or unreadable for \d+ s \(left by an mms run killed while taking it\); it was removed and the lock taken over/,
-  );
-});

@@ -2,21 +2,12 @@ import {randomBytes, randomUUID} from 'node:crypto';
 import {link, mkdir, open, readdir, readFile, rm, stat, utimes} from 'node:fs/promises';
 import {hostname} from 'node:os';
 import {basename, dirname, join} from 'node:path';
-import {setTimeout as sleep} from 'node:timers/promises';
 import type {HeldLock, LockOwner} from '../contracts/state-store.js';
 import {LockedError} from '../errors/locked-error.js';
 import {SinkError} from '../errors/sink-error.js';
 
 import {acquireAll} from './acquire-all.js';
 import {describeHolder, LOCK_HEARTBEAT_MS, LOCK_STALE_MS, lockIsStale, lockOwnerSchema, parseHolder} from './lock-holder.js';
-
-/**
- * How old a lock file without a readable holder must be before it counts as torn rather than being
- * written right now. This version never leaves one (the file appears with its content), but an older
- * version did when killed between creating the file and writing it, and so does the fallback for file
- * systems without hard links; either writes its few bytes within milliseconds of creating the file.
- */
-export const TORN_LOCK_GRACE_MS = 3000;
 
 /**
  * An exclusive lock as a file that appears atomically with its holder in it: the holder is written to a
@@ -26,7 +17,6 @@ export const TORN_LOCK_GRACE_MS = 3000;
  */
 export async function acquireFileLock(path: string, owner: LockOwner, what: string): Promise<HeldLock> {
   await mkdir(dirname(path), {recursive: true});
-  let waitedForTorn = false;
   for (let attempt = 0; attempt < 3; attempt++) {
     const token = randomUUID();
     let created: boolean;
@@ -41,24 +31,12 @@ export async function acquireFileLock(path: string, owner: LockOwner, what: stri
     }
     const holder = await readHolder(path);
     if (holder === 'gone') continue;
-    if (holder.torn && !holder.stale && !waitedForTorn) {
-      // Empty or unreadable: give a writer that is only slow the grace period, then judge the file again.
-      waitedForTorn = true;
-      await sleep(TORN_LOCK_GRACE_MS - holder.ageMs + 50);
-      attempt--;
-      continue;
-    }
     if (holder.stale) {
       // Remove only the file we judged stale: if another run replaced it meanwhile, its inode differs.
       const info = await stat(path).catch(() => undefined);
       if (info?.ino === holder.ino) {
         await rm(path, {force: true});
-        if (holder.torn) {
-          process.emitWarning(
-            `the lock file ${path} was empty or unreadable for ${Math.round(holder.ageMs / 1000)} s (left by an mms run killed while taking it); it was removed and the lock taken over.`,
-            {code: 'MMS_TORN_LOCK'},
-          );
-        } else if (holder.problem !== undefined) {
+        if (holder.problem !== undefined) {
           process.emitWarning(
             `the lock file ${path} was unreadable (${holder.problem}) and untouched for ${Math.round(holder.ageMs / 1000)} s; it was removed and the lock taken over.`,
             {
@@ -94,7 +72,8 @@ export function acquireFileLocks(locks: ReadonlyArray<{path: string; what: strin
 /**
  * Creates `path` holding `content` unless it exists (false then). Readers never see it empty: the content
  * is written to a temporary file first and linked into place. Where hard links are not supported, it falls
- * back to O_EXCL and a write, whose short window for a torn file TORN_LOCK_GRACE_MS covers.
+ * back to O_EXCL and a write: a taker that meets the file empty in between finds it unreadable and refuses,
+ * as it would refuse its holder.
  */
 async function createWithContent(path: string, content: string): Promise<boolean> {
   for (;;) {
@@ -187,7 +166,7 @@ function heldLock(path: string, token: string): HeldLock {
   };
 }
 
-type Holder = 'gone' | {owner: LockOwner | undefined; torn: boolean; problem?: string; stale: boolean; ageMs: number; ino: number};
+type Holder = 'gone' | {owner: LockOwner | undefined; problem?: string; stale: boolean; ageMs: number; ino: number};
 
 async function readHolder(path: string): Promise<Holder> {
   let info: Awaited<ReturnType<typeof stat>>;
@@ -203,14 +182,12 @@ async function readHolder(path: string): Promise<Holder> {
   try {
     parsed = JSON.parse(text) as unknown;
   } catch {
-    // Empty or cut short: a holder killed between creating the file and writing it (an older mms).
-    return {owner: undefined, torn: true, stale: ageMs > TORN_LOCK_GRACE_MS, ageMs, ino: info.ino};
+    // Empty or cut short (edited, a disk that filled up): only its silence can tell whether anything holds it.
+    return {owner: undefined, problem: text.trim() === '' ? 'it is empty' : 'it is not JSON', stale: ageMs > LOCK_STALE_MS, ageMs, ino: info.ino};
   }
-  // Valid JSON is whole (no prefix of a holder parses), so one of another shape is not being written: only
-  // its silence can tell whether anything still holds it.
   const {holder: owner, problem} = parseHolder(lockOwnerSchema, parsed);
-  if (problem !== undefined) return {owner: undefined, torn: false, problem, stale: ageMs > LOCK_STALE_MS, ageMs, ino: info.ino};
-  return {owner, torn: false, stale: lockIsStale(owner, ageMs), ageMs, ino: info.ino};
+  if (problem !== undefined) return {owner: undefined, problem, stale: ageMs > LOCK_STALE_MS, ageMs, ino: info.ino};
+  return {owner, stale: lockIsStale(owner, ageMs), ageMs, ino: info.ino};
 }
 
 /** The refusal every lock gives: who holds it, and what to do. */
