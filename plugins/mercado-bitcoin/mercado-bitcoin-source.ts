@@ -61,6 +61,7 @@ export class MercadoBitcoinSource implements Source {
     const fail = (kind: SourceErrorKind, reason: string, extra: {status?: number; cause?: unknown} = {}) =>
       new SourceError(`${query.pair} ${formatUtc(chunk.from)}..${formatUtc(chunk.to)}: ${reason} (GET ${redactUrl(url)})`, {
         kind,
+        reason: `${reason} (GET ${redactUrl(url)})`,
         pair: query.pair,
         from: chunk.from,
         to: chunk.to,

@@ -16,6 +16,11 @@ export interface SourceErrorDetails {
   readonly from: number;
   readonly to: number;
   readonly status?: number;
+  /**
+   * What went wrong, without the pair and window the message starts with: the pipeline names the window it
+   * queues in their place. Default: the whole message.
+   */
+  readonly reason?: string;
   /** HTTP attempts sent for the window, every retry included; 0 when left out (no request was sent for it). */
   readonly requests?: number;
   readonly cause?: unknown;
@@ -38,6 +43,8 @@ export class SourceError extends MmsError {
   readonly from: number;
   readonly to: number;
   readonly status: number | undefined;
+  /** What went wrong, without naming the pair or window (see SourceErrorDetails). */
+  readonly reason: string;
   /**
    * HTTP attempts sent for the failed window, every retry included, which no page reported since none
    * was yielded: the pipeline adds them to the pair's `requests`.
@@ -51,6 +58,7 @@ export class SourceError extends MmsError {
     this.from = details.from;
     this.to = details.to;
     this.status = details.status;
+    this.reason = redactCredentials(details.reason ?? message);
     this.requests = details.requests ?? 0;
   }
 }

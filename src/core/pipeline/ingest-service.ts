@@ -206,10 +206,8 @@ export class IngestService {
         const fresh = page.candles.filter((c) => c.timestamp > lastSeen && c.timestamp <= w.to);
         const misaligned = fresh.find((c) => c.timestamp % step !== 0);
         if (misaligned) {
-          throw new SourceError(
-            `${w.pair}: the ${this.source.name} source yielded a candle at ${misaligned.timestamp}, not aligned to the ${this.config.resolution} grid`,
-            {kind: 'invalid-response', pair: w.pair, from: w.fetchFrom, to: w.to},
-          );
+          const reason = `the ${this.source.name} source yielded a candle at ${misaligned.timestamp}, not aligned to the ${this.config.resolution} grid`;
+          throw new SourceError(`${w.pair}: ${reason}`, {kind: 'invalid-response', reason, pair: w.pair, from: w.fetchFrom, to: w.to});
         }
         if (fresh.length === 0) continue;
         tally.saw(fresh);
@@ -233,16 +231,18 @@ export class IngestService {
         // The same holds when the source answered no candle at all, as for days before it listed the pair.
         if (await this.storedAfter(w)) tally.holeThrough(w.to);
         else if (tally.written === 0) {
-          throw new SourceError(
-            `${w.pair} ${formatUtc(w.from)}..${formatUtc(w.to)}: the ${this.source.name} source returned no candle at all for these bars (not published yet, or the pair was not listed then)`,
-            {kind: 'no-data', pair: w.pair, from: w.from, to: w.to},
-          );
+          const reason = `the ${this.source.name} source returned no candle at all for these bars (not published yet, or the pair was not listed then)`;
+          throw new SourceError(`${w.pair} ${formatUtc(w.from)}..${formatUtc(w.to)}: ${reason}`, {
+            kind: 'no-data',
+            reason,
+            pair: w.pair,
+            from: w.from,
+            to: w.to,
+          });
         } else {
           const from = lastSeen + step;
-          throw new SourceError(
-            `${w.pair} ${formatUtc(from)}..${formatUtc(w.to)}: the ${this.source.name} source returned no candle for the last ${(w.to - from) / step + 1} bar(s) of the window (not published yet?)`,
-            {kind: 'no-data', pair: w.pair, from, to: w.to},
-          );
+          const reason = `the ${this.source.name} source returned no candle for the last ${(w.to - from) / step + 1} bar(s) of the window (not published yet?)`;
+          throw new SourceError(`${w.pair} ${formatUtc(from)}..${formatUtc(w.to)}: ${reason}`, {kind: 'no-data', reason, pair: w.pair, from, to: w.to});
         }
       }
     } catch (error) {
@@ -252,9 +252,10 @@ export class IngestService {
       tally.requests += error.requests ?? 0;
       // Bars after the last candle seen were not written: that is the window to retry.
       const queued = {from: Math.max(w.from, lastSeen + step), to: w.to};
-      // The source names the request that failed, which starts up to `lookback - 1` bars before the window;
-      // the ledger entry, the log and the result name the window that is queued.
-      const message = `${w.pair} ${formatUtc(queued.from)}..${formatUtc(queued.to)}: ${withoutWindowPrefix(error.message, w.pair)}`;
+      // The source's message names the request that failed, which starts up to `lookback - 1` bars before the
+      // window; the ledger entry, the log and the result name the queued window instead (an older plugin's
+      // copy of SourceError has no reason).
+      const message = `${w.pair} ${formatUtc(queued.from)}..${formatUtc(queued.to)}: ${error.reason ?? error.message}`;
       this.logger.error(message);
       await assertHeld(lock, w.pair);
       await this.ledger.settle({
@@ -425,15 +426,6 @@ class PairTally {
 /** The parts of `ranges` inside [from, to]. */
 function clip(ranges: readonly TimeRange[], from: number, to: number): TimeRange[] {
   return ranges.filter((r) => r.to >= from && r.from <= to).map((r) => ({from: Math.max(r.from, from), to: Math.min(r.to, to)}));
-}
-
-/**
- * A source's message without its leading "PAIR [window]: ", which names the request that failed (look-back
- * included); the caller puts the queued window in its place. A message in another shape is kept whole.
- */
-function withoutWindowPrefix(message: string, pair: string): string {
-  // Pair names are capitals and digits (the config checks them), so one is safe inside a pattern.
-  return message.replace(new RegExp(`^${pair}(?: \\S+)?: `), '');
 }
 
 /**
