@@ -4,7 +4,7 @@ import type {ResolvedConfig} from '../config/config-schema.js';
 import type {Clock} from '../core/contracts/clock.js';
 import type {HttpClientFactory} from '../core/contracts/http-client.js';
 import type {Logger} from '../core/contracts/logger.js';
-import type {PluginManifest} from '../core/contracts/plugin.js';
+import type {PluginInstances, PluginManifest} from '../core/contracts/plugin.js';
 import {PacedHttpClientFactory} from '../core/http/paced-http-client-factory.js';
 import {resolve} from 'node:path';
 import type {Sink} from '../core/contracts/sink.js';
@@ -19,6 +19,7 @@ import {FileStateStore} from '../core/state/file-state-store.js';
 import {Ledger} from '../core/state/ledger.js';
 import {TOKENS} from '../core/tokens.js';
 import {BUNDLED_PLUGINS} from './bundled-plugins.js';
+import {checkTransformFields} from './check-transform-fields.js';
 import {loadPluginModules} from './load-plugin-modules.js';
 import {PluginRegistry} from './plugin-registry.js';
 
@@ -56,19 +57,20 @@ export async function buildContainer(options: ContainerOptions): Promise<Contain
     .toResolvedValue((registry: PluginRegistry) => registry.create('source', config.source, ['source']), [TOKENS.PluginRegistry])
     .inSingletonScope();
   // Lists of plugin entries (transforms, alarms) are built in config order, each under its own key path.
-  const bindList = <K extends 'transform' | 'alarm'>(token: symbol, kind: K, key: 'transforms' | 'alarms') =>
+  const bindList = <K extends 'transform' | 'alarm'>(token: symbol, kind: K, key: 'transforms' | 'alarms', check?: (instances: PluginInstances[K][]) => void) =>
     container
       .bind(token)
       .toResolvedValue(
         async (registry: PluginRegistry) => {
-          const instances = [];
+          const instances: PluginInstances[K][] = [];
           for (const [i, ref] of config[key].entries()) instances.push(await registry.create(kind, ref, [key, i]));
+          check?.(instances);
           return instances;
         },
         [TOKENS.PluginRegistry],
       )
       .inSingletonScope();
-  bindList(TOKENS.Transforms, 'transform', 'transforms');
+  bindList(TOKENS.Transforms, 'transform', 'transforms', (transforms) => checkTransformFields(config.file, transforms));
   bindList(TOKENS.Alarms, 'alarm', 'alarms');
   container
     .bind(TOKENS.Sink)

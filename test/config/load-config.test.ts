@@ -76,7 +76,8 @@ export default {
   configSchema,
   create: (context) => ({
     name: ${JSON.stringify(name)},
-    fields: ['my_field'],
+    // Its own field, so that two of these in one config are a valid pipeline.
+    fields: [${JSON.stringify(name.replace(/\W/g, '_'))}],
     lookback: 1,
     apply: () => new Map(),
     seen: {config: context.config, configPath: context.configPath, configDir: context.configDir, pairs: context.pairs},
@@ -419,7 +420,7 @@ test('a plugin module listed under plugins is loaded from the config directory a
     ['sma', 'my-ema'],
   );
   const mine = transforms[1] as Transform & {seen: {config: unknown; configPath: string; configDir: string; pairs: readonly string[]}};
-  t.deepEqual(mine.fields, ['my_field']);
+  t.deepEqual(mine.fields, ['my_ema']);
   // The plugin's create() got its own keys (without "use"), where they sit, and the config's directory.
   t.deepEqual(mine.seen.config, {alpha: 0.25});
   t.is(mine.seen.configPath, 'transforms[1]');

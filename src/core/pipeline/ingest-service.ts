@@ -3,14 +3,12 @@ import type {ResolvedConfig} from '../../config/config-schema.js';
 import type {Candle} from '../contracts/candle.js';
 import type {Clock} from '../contracts/clock.js';
 import type {Logger} from '../contracts/logger.js';
-import type {MmsRecord, TimeRange} from '../contracts/record.js';
 import {resolutionSeconds} from '../contracts/resolution.js';
 import type {Sink} from '../contracts/sink.js';
 import type {HeldLock} from '../contracts/state-store.js';
 import type {Source} from '../contracts/source.js';
 import type {Transform} from '../contracts/transform.js';
-import {isSourceError, SourceError, type SourceErrorKind} from '../errors/source-error.js';
-import {ConfigError} from '../errors/config-error.js';
+import {isSourceError, SourceError} from '../errors/source-error.js';
 import {InterruptedError} from '../errors/interrupted-error.js';
 import {SinkError} from '../errors/sink-error.js';
 import {TOKENS} from '../tokens.js';
@@ -19,8 +17,9 @@ import {LOCK_STALE_MS} from '../state/lock-holder.js';
 import type {Ledger} from '../state/ledger.js';
 import {formatUtc} from '../time/format-utc.js';
 import {lastCompleteBar} from '../time/last-complete-bar.js';
-import {buildBarSeries} from './build-bar-series.js';
+import {buildRecords} from './build-records.js';
 import {checkPairs} from './check-pairs.js';
+import {type PairResult, PairTally} from './pair-tally.js';
 import {type PairWindow, planIngest} from './plan-ingest.js';
 
 export interface IngestOptions {
@@ -49,35 +48,8 @@ export interface PairPlan {
   readonly fields: readonly string[];
 }
 
-export interface PairResult {
-  readonly pair: string;
-  readonly status: 'written' | 'up-to-date' | 'failed';
-  readonly from: string;
-  readonly to: string;
-  /** Records upserted (one per bar that had a candle). */
-  readonly written: number;
-  readonly firstWritten: string | null;
-  readonly lastWritten: string | null;
-  /** Runs of bars in [from, to] the source returned no candle for (known once the pair completed). */
-  readonly missing: readonly MissingRun[];
-  /** Bars in `missing`. */
-  readonly missingBars: number;
-  /** For `up-to-date`: the newest bar already stored. */
-  readonly newestStored?: string;
-  readonly requests: number;
-  readonly error?: {readonly kind: SourceErrorKind; readonly message: string};
-  /** The window queued for `mms retry` when the pair failed. */
-  readonly queued?: {readonly from: string; readonly to: string};
-}
-
 /** Takes the locks of the (sink, pair) partitions one writing run will write (see `Sink.lock`). */
 export type AcquireRunLock = (command: string, pairs: readonly string[]) => Promise<HeldLock>;
-
-export interface MissingRun {
-  readonly from: string;
-  readonly to: string;
-  readonly bars: number;
-}
 
 export interface IngestResult {
   readonly ok: boolean;
@@ -103,7 +75,6 @@ export class IngestService {
   ) {
     this.step = resolutionSeconds(config.resolution);
     this.lookback = Math.max(1, ...transforms.map((t) => t.lookback));
-    checkFieldNames(config, transforms);
   }
 
   async plan(options: IngestOptions = {}): Promise<PairPlan[]> {
@@ -212,7 +183,7 @@ export class IngestService {
         if (fresh.length === 0) continue;
         tally.saw(fresh);
         const candles = carry.length > 0 ? carry.concat(fresh) : fresh;
-        const records = this.computeRecords(w, gridStart, candles, fresh);
+        const records = buildRecords({pair: w.pair, resolution: this.config.resolution, step, from: w.from, gridStart}, this.transforms, candles, fresh);
         await assertHeld(lock, w.pair);
         await this.saveHoles(w, tally);
         await this.sink.upsert(records);
@@ -304,128 +275,6 @@ export class IngestService {
     const latest = await this.sink.latestTimestamp(w.pair);
     return latest !== undefined && latest > w.to;
   }
-
-  /** Records for the `fresh` candles inside [from, to], with every transform's fields (NaN → null). */
-  private computeRecords(w: PairWindow, gridStart: number, candles: readonly Candle[], fresh: readonly Candle[]): MmsRecord[] {
-    const series = buildBarSeries(w.pair, this.config.resolution, gridStart, this.step, candles);
-    const fields = series.fields as Map<string, Float64Array>;
-    for (const transform of this.transforms) {
-      for (const [name, column] of transform.apply(series)) fields.set(name, column);
-    }
-    const columns = [...fields];
-    const records: MmsRecord[] = [];
-    for (const candle of fresh) {
-      if (candle.timestamp < w.from) continue;
-      const slot = (candle.timestamp - gridStart) / this.step;
-      const record: Record<string, string | number | null> = {pair: w.pair, timestamp: candle.timestamp, close: candle.close};
-      for (const [name, column] of columns) {
-        const value = column[slot]!;
-        record[name] = Number.isFinite(value) ? value : null;
-      }
-      records.push(record as MmsRecord);
-    }
-    return records;
-  }
-}
-
-/**
- * What one pair's run fetched and wrote so far. Holes are tracked over the whole fetch, look-back included
- * (a hole there nulls the averages of the first written bars), and kept as runs, so memory does not grow
- * with the range.
- */
-class PairTally {
-  requests = 0;
-  written = 0;
-  private first: number | undefined;
-  private last: number | undefined;
-  /** The newest bar the source returned, or the one it is known to have no candle through. */
-  private seenTo: number | undefined;
-  private readonly gaps: Array<[number, number]> = [];
-  private savedGaps = 0;
-
-  constructor(
-    private readonly w: PairWindow,
-    private readonly step: number,
-  ) {}
-
-  /**
-   * Candles arrive in ascending order from `fetchFrom` on; a jump between two of them is a hole at the
-   * source, and so are the bars before the first one (the source has no older candle: a pair listed less
-   * than a look-back ago).
-   */
-  saw(candles: readonly Candle[]): void {
-    for (const candle of candles) {
-      const expected = this.seenTo === undefined ? this.w.fetchFrom : this.seenTo + this.step;
-      if (candle.timestamp > expected) this.gaps.push([expected, candle.timestamp - this.step]);
-      this.seenTo = candle.timestamp;
-    }
-  }
-
-  /** Declares the bars after the newest one seen (from the first fetched when none was), through `to`, a hole (the source has later bars). */
-  holeThrough(to: number): void {
-    const next = this.seenTo === undefined ? this.w.fetchFrom : this.seenTo + this.step;
-    if (next <= to) this.gaps.push([next, to]);
-    this.seenTo = to;
-  }
-
-  /** Whether holes were found since the ledger last saved them. */
-  unsavedHoles(): boolean {
-    return this.gaps.length > this.savedGaps;
-  }
-
-  markHolesSaved(): void {
-    this.savedGaps = this.gaps.length;
-  }
-
-  wrote(records: readonly MmsRecord[]): void {
-    if (records.length === 0) return;
-    this.first ??= records[0]!.timestamp;
-    this.last = records.at(-1)!.timestamp;
-    this.written += records.length;
-  }
-
-  /** The bars the source has answered for: from the first fetched to the newest seen. */
-  seen(): TimeRange | undefined {
-    return this.seenTo === undefined ? undefined : {from: this.w.fetchFrom, to: this.seenTo};
-  }
-
-  /** Runs of bars the source has no candle for, over the whole fetch so far. */
-  holes(): TimeRange[] {
-    return this.gaps.map(([from, to]) => ({from, to}));
-  }
-
-  /** The holes before the window, in the look-back only. */
-  lookbackHoles(): TimeRange[] {
-    return clip(this.holes(), this.w.fetchFrom, this.w.from - this.step);
-  }
-
-  result(status: PairResult['status'], error?: PairResult['error'], queued?: TimeRange): PairResult {
-    const missing = clip(this.holes(), this.w.from, this.w.to).map(({from, to}) => ({
-      from: formatUtc(from),
-      to: formatUtc(to),
-      bars: (to - from) / this.step + 1,
-    }));
-    return {
-      pair: this.w.pair,
-      status,
-      from: formatUtc(this.w.from),
-      to: formatUtc(this.w.to),
-      written: this.written,
-      firstWritten: this.first === undefined ? null : formatUtc(this.first),
-      lastWritten: this.last === undefined ? null : formatUtc(this.last),
-      missing,
-      missingBars: missing.reduce((n, m) => n + m.bars, 0),
-      ...(status === 'up-to-date' ? {newestStored: formatUtc(this.w.from - this.step)} : {}),
-      requests: this.requests,
-      ...(error ? {error} : {}),
-      ...(queued ? {queued: {from: formatUtc(queued.from), to: formatUtc(queued.to)}} : {}),
-    };
-  }
-}
-
-/** The parts of `ranges` inside [from, to]. */
-function clip(ranges: readonly TimeRange[], from: number, to: number): TimeRange[] {
-  return ranges.filter((r) => r.to >= from && r.from <= to).map((r) => ({from: Math.max(r.from, from), to: Math.min(r.to, to)}));
 }
 
 /**
@@ -447,20 +296,4 @@ function throwIfInterrupted(signal: AbortSignal | undefined): void {
       `interrupted (${String(signal.reason)}); what was written is kept, and the next run resumes after it (run a backfill's command again to finish it).`,
     );
   }
-}
-
-/** Record keys the pipeline writes itself; a transform field with one of these names would overwrite it. */
-const RESERVED_FIELDS = new Set(['pair', 'timestamp', 'close']);
-
-function checkFieldNames(config: ResolvedConfig, transforms: readonly Transform[]): void {
-  const seen = new Map<string, number>();
-  transforms.forEach((transform, i) => {
-    for (const field of transform.fields) {
-      const where = `${config.file}: transforms[${i}] ("${transform.name}")`;
-      if (RESERVED_FIELDS.has(field)) throw new ConfigError(`${where}: field "${field}" is reserved for the record itself; rename it.`);
-      const other = seen.get(field);
-      if (other !== undefined) throw new ConfigError(`${where}: field "${field}" is also written by transforms[${other}]; one would overwrite the other.`);
-      seen.set(field, i);
-    }
-  });
 }

@@ -5,7 +5,8 @@ import {checkPairs} from './check-pairs.js';
 import type {Ledger} from '../state/ledger.js';
 import {TOKENS} from '../tokens.js';
 import {formatUtc} from '../time/format-utc.js';
-import type {AcquireRunLock, IngestOptions, IngestService, PairResult} from './ingest-service.js';
+import type {AcquireRunLock, IngestOptions, IngestService} from './ingest-service.js';
+import type {PairResult} from './pair-tally.js';
 
 /** A ledger entry as commands show it: days instead of Unix seconds. */
 export interface FailedWindowView extends Omit<FailedWindow, 'from' | 'to'> {
