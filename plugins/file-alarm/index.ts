@@ -8,8 +8,11 @@ export default definePlugin({
   kind: 'alarm',
   description: 'Writes the gap report as JSON to a file (replaced atomically on every alarm)',
   configSchema: z.strictObject({
-    /** Relative to the config file's directory. */
-    path: z.string({error: 'expected a file path'}).min(1, {error: 'expected a file path'}).default('data/gaps.json'),
+    path: z
+      .string({error: 'expected a file path'})
+      .min(1, {error: 'expected a file path'})
+      .default('data/gaps.json')
+      .meta({description: "Where the JSON report is written (replaced atomically), relative to the config file's directory."}),
   }),
   create({config, configDir}) {
     const path = resolve(configDir, config.path);

@@ -8,12 +8,12 @@ const window = z
   .max(1_000_000, {error: 'expected at most 1000000 bars'});
 
 export const smaConfigSchema = z.strictObject({
-  /** Window lengths in bars; each adds a field `mms_<n>`. */
   windows: z
     .array(window, {error: 'expected an array of positive integers, e.g. [20, 50, 200]'})
     .min(1, {error: 'expected at least one window'})
     .default([20, 50, 200])
-    .superRefine(noDuplicates((w) => `window ${w}`)),
+    .superRefine(noDuplicates((w) => `window ${w}`))
+    .meta({description: 'Window lengths in bars (at most 1,000,000 each); each adds the field mms_<n>.'}),
 });
 
 export type SmaConfig = z.output<typeof smaConfigSchema>;

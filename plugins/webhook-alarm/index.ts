@@ -16,11 +16,30 @@ export default definePlugin({
     url: z
       // abort: a value that is no URL at all must stop here, or the refinement's `new URL` throws on it.
       .url({protocol: /^https?$/, error: 'expected an http(s) URL', abort: true})
-      .refine((url) => !new URL(url).username && !new URL(url).password, 'expected no user name or password in the URL; put a token in "headers"'),
-    /** Extra headers, e.g. an Authorization token. Their values are never printed. */
-    headers: z.record(z.string(), z.string({error: 'expected a string'})).default({}),
-    timeoutMs: z.number({error: 'expected a positive integer (milliseconds)'}).int().positive().default(5000),
-    retry: z.strictObject({limit: nonNegativeInt.max(10).default(2), baseDelayMs: nonNegativeInt.default(500)}).prefault({}),
+      .refine((url) => !new URL(url).username && !new URL(url).password, 'expected no user name or password in the URL; put a token in "headers"')
+      .meta({
+        description:
+          'Where the report is POSTed, as {"text": …, "report": {…}} (text is Slack-compatible). No credentials in it: put a token in headers. Only its origin is ever printed.',
+      }),
+    headers: z
+      .record(z.string(), z.string({error: 'expected a string'}))
+      .default({})
+      .meta({description: 'Extra headers, e.g. an Authorization token; their values are never printed.'}),
+    timeoutMs: z
+      .number({error: 'expected a positive integer (milliseconds)'})
+      .int()
+      .positive()
+      .default(5000)
+      .meta({description: 'Per-attempt timeout, in milliseconds.'}),
+    retry: z
+      .strictObject({
+        limit: nonNegativeInt
+          .max(10)
+          .default(2)
+          .meta({description: 'Retries of a delivery that fails or hangs; then the alarm is reported as failed (exit 7).'}),
+        baseDelayMs: nonNegativeInt.default(500).meta({description: 'First backoff delay, in milliseconds.'}),
+      })
+      .prefault({}),
   }),
   create({config, http}) {
     const client = http.create({

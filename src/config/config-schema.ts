@@ -13,31 +13,43 @@ const pair = z
   .regex(/^[A-Z0-9]{2,20}$/, {error: 'expected a pair name in capitals, such as "BRLBTC"'});
 
 export const configSchema = z.strictObject({
-  $schema: z.string().optional(),
+  $schema: z.string().optional().meta({description: 'A JSON Schema for editors; ignored by mms.'}),
   pairs: z
     .array(pair, {error: 'expected an array of pair names, e.g. ["BRLBTC", "BRLETH"]'})
     .min(1, {error: 'expected at least one pair'})
     .default(['BRLBTC', 'BRLETH'])
-    .superRefine(noDuplicates((p) => `pair ${p}`)),
-  resolution: z.enum(RESOLUTIONS, {error: `expected one of ${RESOLUTIONS.join(', ')}`}).default('1d'),
-  /** Bars the first run loads into an empty store (365 days for the daily job). */
+    .superRefine(noDuplicates((p) => `pair ${p}`))
+    .meta({description: 'Pairs as the challenge names them: quote + base, e.g. BRLBTC.'}),
+  resolution: z
+    .enum(RESOLUTIONS, {error: `expected one of ${RESOLUTIONS.join(', ')}`})
+    .default('1d')
+    .meta({
+      description:
+        "Bar size: 1m, 15m, 1h, 3h or 1d. Windows and initialBars count bars of this size. MB's 1w and 1M are not supported: the bar arithmetic needs fixed-length UTC buckets on the Unix-epoch grid; months differ in length, and MB documents no start day for its weeks.",
+    }),
   initialBars: z
     .number({error: 'expected a positive integer'})
     .int({error: 'expected a positive integer'})
     .positive({error: 'expected a positive integer'})
     .max(10_000_000, {error: 'expected at most 10000000 bars'})
-    .default(365),
-  source: pluginRef,
+    .default(365)
+    .meta({description: 'Bars the first run loads into an empty store (365 days for the daily job); at most 10,000,000.'}),
+  source: pluginRef.meta({description: 'Where candles come from: a source plugin and its keys.'}),
   transforms: z
     .array(pluginRef, {error: 'expected an array of transforms, e.g. [{"use": "sma", "windows": [20, 50, 200]}]'})
-    .min(1, {error: 'expected at least one transform'}),
-  sink: pluginRef,
-  /** Raised by `mms gaps` when bars are missing, once per run. */
-  alarms: z.array(pluginRef, {error: 'expected an array of alarms, e.g. [{"use": "log"}, {"use": "webhook", "url": "https://..."}]'}),
-  /** Modules (relative paths or npm package names) whose default export is a plugin manifest or an array of them. */
+    .min(1, {error: 'expected at least one transform'})
+    .meta({description: 'Indicator steps, applied in order; each adds its fields to every record.'}),
+  sink: pluginRef.meta({description: 'Where records go, with the run state and locks beside them.'}),
+  alarms: z
+    .array(pluginRef, {error: 'expected an array of alarms, e.g. [{"use": "log"}, {"use": "webhook", "url": "https://..."}]'})
+    .meta({description: 'What `mms gaps` raises when bars are missing or incomplete, once per run, all of them even if one fails.'}),
   plugins: z
     .array(z.string({error: 'expected a module path or package name'}).min(1), {error: 'expected an array of module paths or package names'})
-    .default([]),
+    .default([])
+    .meta({
+      description:
+        'Modules that add plugins: a path relative to the config file, or an npm package name. Each default-exports a plugin manifest, or an array of them.',
+    }),
 });
 
 export type PluginRef = z.output<typeof pluginRef>;
