@@ -49,7 +49,7 @@ test('mms simulate refuses a busy port and an unknown fault with exit 2 and a pl
   t.regex(fault.stderr, /--fault: unknown fault "meteor-strike"; known: down, down-after/);
 });
 
-/** One example per spec of the README's fault table, and the fault it must become. */
+/** One example per spec of the fault table in docs/commands.md, and the fault it must become. */
 const FAULT_SPECS: ReadonlyArray<readonly [string, Fault]> = [
   ['down', {type: 'down', requests: undefined}],
   ['down:3', {type: 'down', requests: 3}],
@@ -71,10 +71,10 @@ const FAULT_SPECS: ReadonlyArray<readonly [string, Fault]> = [
   ['partial-day', {type: 'partial-day'}],
 ];
 
-test('--fault accepts every spec the README documents, in each of its forms', async (t) => {
+test('--fault accepts every spec docs/commands.md documents, in each of its forms', async (t) => {
   for (const [spec, fault] of FAULT_SPECS) t.deepEqual(parseFault(spec), fault, spec);
-  // The fault table of `mms simulate` in the README: a documented fault without an example here fails.
-  const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+  // The fault table of `mms simulate`: a documented fault without an example here fails.
+  const readme = await readFile(join(ROOT, 'docs', 'commands.md'), 'utf8');
   const documented = [...readme.matchAll(/^\| `([a-z-]+)[^`]*` \| (?:answers|serves|leaves|cuts|includes)\b/gm)].map((m) => m[1]!);
   t.deepEqual(documented, ['down', 'down-after', 'fail-pair', 'cloudflare', 'rate-limit', 'slow', 'hole', 'malformed-json', 'unequal-columns', 'partial-day']);
   const tested = new Set(FAULT_SPECS.map(([spec]) => spec.split(':')[0]));

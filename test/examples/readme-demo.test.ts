@@ -8,11 +8,11 @@ import {type CliResult, ROOT, runCli} from '../helpers/run-cli.js';
 import {shellWords} from '../helpers/shell-words.js';
 import {sqliteRecords} from '../helpers/sqlite-records.js';
 
-// The README's demo "the API down for a day, then back" is what a reviewer runs first: its command lines
-// are taken from the README and run as written (the simulator on a free port instead of 8787, passed the
+// The demo "the API down for a day, then back" (docs/operations.md) is what a reviewer runs first: its command
+// lines are taken from the doc and run as written (the simulator on a free port instead of 8787, passed the
 // way `npm start` passes it), after what `npm start` does, and every output and exit code it claims is checked.
 
-const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+const readme = await readFile(join(ROOT, 'docs', 'operations.md'), 'utf8');
 const section = /### Demo: the API down for a day, then back\n([\s\S]*?)\n### /.exec(readme)?.[1] ?? '';
 const script = /```bash\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
 /** The claims after the block: the backticked outputs (whitespace as a terminal would wrap it). */
@@ -71,7 +71,7 @@ async function startSimulate(t: ExecutionContext, argv: readonly string[]): Prom
 
 const squeeze = (text: string) => text.replace(/\s+/g, ' ');
 
-test('the README demo is found: a simulator and mms lines, and outputs it promises', async (t) => {
+test("the operations doc's demo is found: a simulator and mms lines, and outputs it promises", async (t) => {
   const steps = demoSteps();
   t.deepEqual(
     steps.map((s) => s.argv[0]),
@@ -82,7 +82,7 @@ test('the README demo is found: a simulator and mms lines, and outputs it promis
   t.true(claims.length >= 5, `claims found: ${JSON.stringify(claims)}`);
 });
 
-test('the README demo, run in order after npm start, does what the README says', async (t) => {
+test("the operations doc's demo, run in order after npm start, does what the doc says", async (t) => {
   t.timeout(240_000);
   // A clone of the parts the demo uses: inside the package, so the configs' `import from 'mms'` resolves.
   await mkdir(join(ROOT, 'test-artifacts'), {recursive: true});
@@ -112,7 +112,7 @@ test('the README demo, run in order after npm start, does what the README says',
     outputs.push({step, result});
   }
   const all = squeeze(outputs.map(({result}) => `${result.stdout}\n${result.stderr}`).join('\n'));
-  for (const claim of claims) t.true(all.includes(squeeze(claim)), `the README says the demo prints "${claim}"`);
+  for (const claim of claims) t.true(all.includes(squeeze(claim)), `the doc says the demo prints "${claim}"`);
 
   // The story itself, step by step.
   const [first, down, list, retry, next] = outputs.map(({result}) => result);

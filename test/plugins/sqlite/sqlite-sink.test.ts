@@ -219,10 +219,10 @@ test('writers in two threads contend for the file (pages of 2,000 records): each
   for (const pair of ['BRLBTC', 'BRLETH']) t.is((await sink.listTimestamps(pair, {from: T0, to: T0 + 40_000 * 60})).length, 40_000);
 });
 
-test('the sqlite3 query the README shows runs against a store and gives the newest days first', async (t) => {
-  const readme = await readFile(new URL('../../../README.md', import.meta.url), 'utf8');
+test('the sqlite3 query docs/configuring.md shows runs against a store and gives the newest days first', async (t) => {
+  const readme = await readFile(new URL('../../../docs/configuring.md', import.meta.url), 'utf8');
   const sql = /sqlite3 -header -column data\/mms\.db \\\n\s*"([^"]+)"/.exec(readme)?.[1];
-  t.truthy(sql, 'the README shows a sqlite3 query');
+  t.truthy(sql, 'the doc shows a sqlite3 query');
   const sink = await sinkAt(t);
   await sink.upsert([0, 1, 2].map((d) => ({pair: 'BRLBTC', timestamp: T0 + d * DAY, close: 10 + d, mms_20: 9 + d, mms_50: null, mms_200: null})));
   await sink.upsert([{pair: 'BRLETH', timestamp: T0, close: 1, mms_20: 1, mms_50: null, mms_200: null}]);
