@@ -199,8 +199,10 @@ export class IngestService {
         // later bar (one is stored after the window): then they lie between bars it did return. Otherwise
         // they are most often not published yet (yesterday, early in the day): queued, not recorded as holes,
         // so `mms retry` or the next daily run fetches them once they are.
-        // The same holds when the source answered no candle at all, as for days before it listed the pair.
-        if (await this.storedAfter(w)) tally.holeThrough(w.to);
+        // An answer with no candle at all is a hole only before the pair's first stored bar (days before the
+        // exchange listed it): an empty answer over days it has (a glitch) must be queued, not excused.
+        const seenAny = lastSeen >= w.fetchFrom;
+        if ((await this.storedAfter(w)) && (seenAny || !(await this.storedThrough(w)))) tally.holeThrough(w.to);
         else if (tally.written === 0) {
           const reason = `the ${this.source.name} source returned no candle at all for these bars (not published yet, or the pair was not listed then)`;
           throw new SourceError(`${w.pair} ${formatUtc(w.from)}..${formatUtc(w.to)}: ${reason}`, {
@@ -268,6 +270,15 @@ export class IngestService {
     if (!tally.unsavedHoles()) return;
     await this.ledger.settle({pair: w.pair, resolution: this.config.resolution, seen: tally.seen(), holes: tally.holes()});
     tally.markHolesSaved();
+  }
+
+  /** Whether the sink holds any bar up to the end of the window. */
+  private async storedThrough(w: PairWindow): Promise<boolean> {
+    if (this.sink.earliestTimestamp) {
+      const earliest = await this.sink.earliestTimestamp(w.pair);
+      return earliest !== undefined && earliest <= w.to;
+    }
+    return (await this.sink.listTimestamps(w.pair, {from: 0, to: w.to})).length > 0;
   }
 
   /** Whether the sink already holds a bar after the window: proof the source has published past it. */

@@ -227,6 +227,17 @@ test.serial("a window before the pair was listed, with later days stored, is the
   t.deepEqual(days(state.holes), [['2018-06-16', '2019-01-31']], 'the look-back included: the source has nothing before 2020');
 });
 
+test.serial('an answer with no candle at all over days the store already has around them is queued as no-data, not excused as a hole', async (t) => {
+  dataset = recordedDataset();
+  const {dir} = await ingest(t, {});
+  // The source answers every request empty, as a glitch might, for a window in the middle of stored days.
+  dataset = {...recordedDataset(), candles: () => []};
+  const {result, state} = await ingest(t, {}, {from: day('2022-01-10'), to: day('2022-01-12')}, {dir});
+  t.like(result.pairs[0], {status: 'failed', written: 0, error: {kind: 'no-data'}, queued: {from: '2022-01-10', to: '2022-01-12'}});
+  t.deepEqual(state.holes, []);
+  t.like(state.failures, [{from: day('2022-01-10'), to: day('2022-01-12'), kind: 'no-data', status: 'pending'}]);
+});
+
 test.serial('two transforms writing the same field, or a transform writing a reserved key, are config errors', async (t) => {
   const dir = await tempDir(t);
   for (const [transforms, message] of [
