@@ -133,7 +133,11 @@ export class SeriesCache {
     const horizon = timeBounds(this.clock).today - KEPT_DAYS * DAY;
     try {
       const version = await this.sink.dataVersion?.();
-      if (this.loaded && version !== undefined && version === this.loaded.version && horizon === this.loaded.horizon) return;
+      // Unchanged data, same day, and the last reload went well: what is served is still the store's.
+      if (this.status.reachable && this.loaded && version !== undefined && version === this.loaded.version && horizon === this.loaded.horizon) {
+        this.status = {...this.status, refreshedAt: new Date(this.clock.now()).toISOString()};
+        return;
+      }
       const next = new Map<string, PairSeries>();
       for (const pair of this.pairs) next.set(pair, await this.load(pair, horizon));
       this.series = next;

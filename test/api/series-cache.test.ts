@@ -71,3 +71,23 @@ test('a reload is skipped while the store says nothing changed, and happens once
   t.is(cache.generation, loaded + 1);
   t.is(cache.body('BRLBTC', 'mms_20', TODAY - MINUTE, TODAY)!.toString(), `[{"timestamp":${TODAY - MINUTE},"mms":2}]`);
 });
+
+test('after a failed reload the next one reads the store again, though its data version did not change, and /health recovers', async (t) => {
+  const {sink} = await minuteStore(t);
+  let failing = false;
+  const flaky: Sink = Object.assign(Object.create(sink) as Sink, {
+    dataVersion: async () => {
+      if (failing) throw new Error('database is locked');
+      return sink.dataVersion();
+    },
+  });
+  const cache = new SeriesCache(flaky, ['BRLBTC'], ['mms_20'], clock, stderrLogger('silent'), {step: MINUTE});
+  await cache.refresh();
+  t.true(cache.health().reachable);
+  failing = true;
+  await cache.refresh();
+  t.false(cache.health().reachable);
+  failing = false;
+  await cache.refresh();
+  t.true(cache.health().reachable, 'reachable again once the store answers');
+});
