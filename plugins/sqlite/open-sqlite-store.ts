@@ -85,13 +85,19 @@ const schemaVersion = (db: DatabaseSync) => (db.prepare('PRAGMA user_version').g
  */
 function refuseForeignStore(db: DatabaseSync, path: string): void {
   const found = schemaVersion(db);
+  const tables = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").all() as Array<{name: string}>).map((t) => t.name);
+  // Other programs number their schemas too: an mms store of any version has its mms_meta table.
+  if (found > 0 && !tables.includes('mms_meta')) {
+    throw new SinkError(
+      `sqlite: ${path} is an SQLite database but not an mms store (schema version ${found}, no mms_meta table; it has ${tables.join(', ') || 'no tables'}); it was not modified. Point the sink's path at a new file.`,
+    );
+  }
   if (found > SCHEMA_VERSION) {
     throw new SinkError(
       `sqlite: ${path} was written by a newer mms (schema version ${found}; this mms knows up to ${SCHEMA_VERSION}). It was not modified: upgrade mms to use it.`,
     );
   }
   if (found === 0) {
-    const tables = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").all() as Array<{name: string}>).map((t) => t.name);
     if (tables.length > 0) {
       throw new SinkError(
         `sqlite: ${path} is an SQLite database but not an mms store (it has the tables ${tables.join(', ')} and no mms schema version); it was not modified. Point the sink's path at a new file.`,

@@ -21,6 +21,10 @@ export class SqliteSink implements Sink {
   /** The columns of `records`, by lower-case name (SQLite's names are case-insensitive). */
   private columns = new Map<string, string>();
   private readonly statements = new Map<string, StatementSync>();
+  /** A write that may have added columns has not committed (it failed): the column list may be wrong. */
+  private pendingColumns = false;
+  /** The locks this sink's connection holds, given back when it closes. */
+  private readonly locks = new Set<HeldLock>();
   /** Upserts made through this connection, which SQLite's data_version does not count. */
   private writes = 0;
 
@@ -34,8 +38,12 @@ export class SqliteSink implements Sink {
     if (records.length === 0) return;
     const db = this.open();
     const shapes = shapesOf(records);
+    // Columns a failed write added were rolled back with it: then the list is read anew.
+    const stale = this.pendingColumns;
+    this.pendingColumns = true;
     this.run('write records', () =>
       inTransaction(db, () => {
+        if (stale) this.refreshColumns(db);
         this.addColumns(db, new Set(shapes.flatMap((shape) => shape.fields)));
         for (const {fields, from, to} of shapes) {
           const statement = this.upsertStatement(fields);
@@ -50,6 +58,7 @@ export class SqliteSink implements Sink {
         }
       }),
     );
+    this.pendingColumns = false;
     this.writes++;
   }
 
@@ -88,10 +97,12 @@ export class SqliteSink implements Sink {
 
   /**
    * A row as read, once its values are ones mms could have written: a hand edit or another program's value
-   * is refused, naming pair, day and column, rather than served. NULL is a field without a value (a close
-   * too: a row a partial record created).
+   * is refused, naming pair, day and column, rather than served. NULL is a field without a value; a NULL
+   * close (a row a partial record created) is left out, as in a record that never had one: a close is a
+   * price or absent, never null, in every store.
    */
   private checked(record: MmsRecord): MmsRecord {
+    if (record.close === null) delete (record as {close?: unknown}).close;
     for (const field in record) {
       if (field === 'pair' || field === 'timestamp' || record[field] === null) continue;
       const wrong = unwrittenValue(field, record[field]);
@@ -115,10 +126,21 @@ export class SqliteSink implements Sink {
   }
 
   async lock(owner: LockOwner, pairs: readonly string[]): Promise<HeldLock> {
-    return acquireSqliteLocks(this.open(), owner, pairs, `sqlite sink ${this.path}`);
+    const lock = acquireSqliteLocks(this.open(), owner, pairs, `sqlite sink ${this.path}`);
+    const tracked: HeldLock = {
+      held: () => lock.held(),
+      release: async () => {
+        this.locks.delete(tracked);
+        await lock.release();
+      },
+    };
+    this.locks.add(tracked);
+    return tracked;
   }
 
   async close(): Promise<void> {
+    // Rows of locks still held would keep other runs out until this process ends.
+    for (const lock of [...this.locks]) await lock.release().catch(() => undefined);
     this.statements.clear();
     const db = this.db;
     this.db = undefined;

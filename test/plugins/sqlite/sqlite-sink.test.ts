@@ -247,3 +247,45 @@ test('a value edited by hand into something mms never writes is refused on readi
     t.regex(await refused(t, () => sink.readRange('BRLBTC', {from: T0, to: T0 + DAY}), 4), message);
   }
 });
+
+test('a row a partial record created has no close: it reads back without one, never as close null', async (t) => {
+  const sink = await sinkAt(t);
+  await sink.upsert([{pair: 'BRLBTC', timestamp: T0, close: 10, mms_20: 10}]);
+  await sink.upsert([{pair: 'BRLBTC', timestamp: T0 + DAY, mms_20: 11}]);
+  t.deepEqual(await sink.readRange('BRLBTC', {from: T0, to: T0 + DAY}), [
+    {pair: 'BRLBTC', timestamp: T0, close: 10, mms_20: 10},
+    {pair: 'BRLBTC', timestamp: T0 + DAY, mms_20: 11},
+  ]);
+});
+
+test('a write refused after it added a column leaves no column behind that the next write would miss', async (t) => {
+  const sink = await sinkAt(t);
+  await sink.upsert([{pair: 'BRLBTC', timestamp: T0, close: 10, mms_20: 10}]);
+  await refused(t, () => sink.upsert([{pair: 'BRLBTC', timestamp: T0 + DAY, close: 10, mms_20: 10, mms_50: Number.POSITIVE_INFINITY}]), 4);
+  await sink.upsert([{pair: 'BRLBTC', timestamp: T0 + DAY, close: 11, mms_20: 11, mms_50: 12}]);
+  t.like(await sink.readRange('BRLBTC', {from: T0 + DAY, to: T0 + DAY}), [{close: 11, mms_50: 12}]);
+});
+
+test('closing the sink gives back the locks it still holds', async (t) => {
+  const sink = await sinkAt(t);
+  const owner = {pid: process.pid, host: hostname(), command: 'mms ingest', startedAt: new Date().toISOString()};
+  await sink.lock(owner, ['BRLBTC']);
+  await sink.close();
+  const other = await sinkAt(t, sink.path);
+  const lock = await other.lock({...owner, command: 'mms retry'}, ['BRLBTC']);
+  t.true(await lock.held());
+  await lock.release();
+});
+
+test('an SQLite database of another program that numbers its schema too is refused and left alone', async (t) => {
+  const path = join(await tempDir(t), 'app.db');
+  const db = new DatabaseSync(path);
+  db.exec("CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('keep me'); PRAGMA user_version = 3");
+  db.close();
+  const before = await readFile(path);
+  t.regex(
+    await refused(t, async () => (await sinkAt(t, path)).latestTimestamp('BRLBTC'), 4),
+    /not an mms store \(schema version 3, no mms_meta table; it has notes\); it was not modified/,
+  );
+  t.deepEqual(await readFile(path), before);
+});
