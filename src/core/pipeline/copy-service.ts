@@ -67,6 +67,13 @@ export class CopyService {
     private readonly source: Store,
     private readonly target: Store,
   ) {
+    // A file store names its file: the same one on both sides would only lock itself out (exit 5).
+    const file = (store: Store) => (store.sink as {path?: unknown}).path;
+    if (typeof file(source) === 'string' && file(source) === file(target)) {
+      throw new UsageError(
+        `${source.config.file} and ${target.config.file} name the same store, ${String(file(source))}: there is nothing to copy. Give --to a config whose sink is another store.`,
+      );
+    }
     checkCompatible(source, target);
   }
 

@@ -1,3 +1,4 @@
+import {join} from 'node:path';
 import test, {type ExecutionContext} from 'ava';
 import {validate} from '../../../src/config/load-config.js';
 import {BUNDLED_DEFAULTS} from '../../../src/container/bundled-plugins.js';
@@ -167,6 +168,15 @@ test('a range whose start is after its end is a usage error, before any lock is 
   const error = await t.throwsAsync(new CopyService(json, sqlite).run({from: day('2022-02-01'), to: day('2022-01-01')}));
   t.true(isMmsError(error) && error.exitCode === 2, error?.message);
   t.is(error!.message, '--from 2022-02-01 is after --until 2022-01-01.');
+});
+
+test('a copy into the very store it reads is a usage error naming it', async (t) => {
+  const path = join(await tempDir(t), 'same.db');
+  const sqlite = await store(t, {use: 'sqlite', path});
+  const same = await store(t, {use: 'sqlite', path});
+  const error = t.throws(() => new CopyService(sqlite, same));
+  t.true(isMmsError(error) && error.exitCode === 2, error?.message);
+  t.true(error!.message.includes(`name the same store, ${path}: there is nothing to copy`), error!.message);
 });
 
 test('a dry run counts what it would copy, and writes nothing', async (t) => {
