@@ -1,10 +1,10 @@
 import {randomUUID} from 'node:crypto';
 import type {DatabaseSync} from 'node:sqlite';
-import {type HeldLock, isMmsError, type LockOwner} from '../../src/index.js';
+import type {HeldLock, LockOwner} from '../../src/index.js';
 import {lockedError} from '../../src/core/state/file-lock.js';
 import {LOCK_HEARTBEAT_MS, lockIsStale} from '../../src/core/state/lock-holder.js';
-import {describeSqliteError} from './describe-sqlite-error.js';
 import {inTransaction} from './in-transaction.js';
+import {withSqliteErrors} from './with-sqlite-errors.js';
 
 interface LockRow {
   pair: string;
@@ -24,14 +24,7 @@ interface LockRow {
 export function acquireSqliteLocks(db: DatabaseSync, owner: LockOwner, pairs: readonly string[], what: string): HeldLock {
   const path = db.location() ?? what;
   const token = randomUUID();
-  const run = <T>(action: string, work: () => T): T => {
-    try {
-      return work();
-    } catch (error) {
-      if (isMmsError(error)) throw error;
-      throw describeSqliteError(error, path, action);
-    }
-  };
+  const run = <T>(action: string, work: () => T): T => withSqliteErrors(path, action, work);
   run('take the run locks', () =>
     inTransaction(db, () => {
       const find = db.prepare('SELECT * FROM mms_locks WHERE pair = ?');
@@ -48,17 +41,19 @@ export function acquireSqliteLocks(db: DatabaseSync, owner: LockOwner, pairs: re
       }
     }),
   );
+  // Prepared once: held() is asked before every page a run writes.
+  const beat = db.prepare('UPDATE mms_locks SET heartbeat_at = ? WHERE token = ?');
+  const count = db.prepare('SELECT count(*) AS n FROM mms_locks WHERE token = ?');
   const heartbeat = setInterval(() => {
     try {
-      db.prepare('UPDATE mms_locks SET heartbeat_at = ? WHERE token = ?').run(Date.now(), token);
+      beat.run(Date.now(), token);
     } catch {
       // A missed beat is harmless: the lock goes stale only after several, and held() is checked before writes.
     }
   }, LOCK_HEARTBEAT_MS);
   heartbeat.unref();
   return {
-    held: async () =>
-      run('check the run locks', () => (db.prepare('SELECT count(*) AS n FROM mms_locks WHERE token = ?').get(token) as {n: number}).n === pairs.length),
+    held: async () => run('check the run locks', () => (count.get(token) as {n: number}).n === pairs.length),
     release: async () => {
       clearInterval(heartbeat);
       if (db.isOpen) run('release the run locks', () => db.prepare('DELETE FROM mms_locks WHERE token = ?').run(token));

@@ -1,11 +1,11 @@
 import type {DatabaseSync, SQLInputValue, StatementSync} from 'node:sqlite';
-import {formatUtc, type HeldLock, isMmsError, type LockOwner, type MmsRecord, type Sink, SinkError, type StateStore, type TimeRange} from '../../src/index.js';
+import {formatUtc, type HeldLock, type LockOwner, type MmsRecord, type Sink, SinkError, type StateStore, type TimeRange} from '../../src/index.js';
 import {unwrittenValue} from '../../src/core/unwritten-value.js';
-import {describeSqliteError} from './describe-sqlite-error.js';
 import {inTransaction} from './in-transaction.js';
 import {type OpenOptions, openSqliteStore} from './open-sqlite-store.js';
 import {acquireSqliteLocks} from './sqlite-lock.js';
 import {SqliteStateStore} from './sqlite-state-store.js';
+import {withSqliteErrors} from './with-sqlite-errors.js';
 
 /** Field names become column names: plain identifiers only, so they are safe to quote and easy to query. */
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
@@ -21,8 +21,6 @@ export class SqliteSink implements Sink {
   /** The columns of `records`, by lower-case name (SQLite's names are case-insensitive). */
   private columns = new Map<string, string>();
   private readonly statements = new Map<string, StatementSync>();
-  /** A write that may have added columns has not committed (it failed): the column list may be wrong. */
-  private pendingColumns = false;
   /** The locks this sink's connection holds, given back when it closes. */
   private readonly locks = new Set<HeldLock>();
   /** Upserts made through this connection, which SQLite's data_version does not count. */
@@ -38,27 +36,26 @@ export class SqliteSink implements Sink {
     if (records.length === 0) return;
     const db = this.open();
     const shapes = shapesOf(records);
-    // Columns a failed write added were rolled back with it: then the list is read anew.
-    const stale = this.pendingColumns;
-    this.pendingColumns = true;
     this.run('write records', () =>
-      inTransaction(db, () => {
-        if (stale) this.refreshColumns(db);
-        this.addColumns(db, new Set(shapes.flatMap((shape) => shape.fields)));
-        for (const {fields, from, to} of shapes) {
-          const statement = this.upsertStatement(fields);
-          const values: SQLInputValue[] = new Array(fields.length + 2);
-          for (let i = from; i < to; i++) {
-            const record = records[i]!;
-            values[0] = record.pair;
-            values[1] = record.timestamp;
-            for (let f = 0; f < fields.length; f++) values[f + 2] = checkedValue(record, fields[f]!);
-            statement.run(...values);
+      inTransaction(
+        db,
+        () => {
+          this.addColumns(db, new Set(shapes.flatMap((shape) => shape.fields)));
+          for (const {fields, from, to} of shapes) {
+            const statement = this.upsertStatement(fields);
+            const values: SQLInputValue[] = new Array(fields.length + 2);
+            for (let i = from; i < to; i++) {
+              const record = records[i]!;
+              values[0] = record.pair;
+              values[1] = record.timestamp;
+              for (let f = 0; f < fields.length; f++) values[f + 2] = checkedValue(record, fields[f]!);
+              statement.run(...values);
+            }
           }
-        }
-      }),
+        },
+        () => this.refreshColumns(db),
+      ),
     );
-    this.pendingColumns = false;
     this.writes++;
   }
 
@@ -196,12 +193,7 @@ export class SqliteSink implements Sink {
   }
 
   private run<T>(action: string, work: () => T): T {
-    try {
-      return work();
-    } catch (error) {
-      if (isMmsError(error)) throw error;
-      throw describeSqliteError(error, this.path, action);
-    }
+    return withSqliteErrors(this.path, action, work);
   }
 }
 

@@ -1,7 +1,7 @@
 import type {DatabaseSync} from 'node:sqlite';
 import type {FailedWindow, LedgerState, SourceHole, StateStore} from '../../src/index.js';
-import {describeSqliteError} from './describe-sqlite-error.js';
 import {inTransaction} from './in-transaction.js';
+import {withSqliteErrors} from './with-sqlite-errors.js';
 
 interface FailureRow {
   pair: string;
@@ -40,20 +40,18 @@ export class SqliteStateStore implements StateStore {
   }
 
   async load(): Promise<LedgerState> {
-    try {
+    return withSqliteErrors(this.path, 'read the ledger', () => {
       const db = this.db();
       // rowid keeps each pair's entries in the order they were saved.
       const failures = db.prepare('SELECT * FROM mms_failures ORDER BY pair, rowid').all() as unknown as FailureRow[];
       const holes = db.prepare('SELECT * FROM mms_holes ORDER BY pair, rowid').all() as unknown as HoleRow[];
-      return {version: 1, failures: failures.map(toFailure), holes: holes.map(toHole)};
-    } catch (error) {
-      throw describeSqliteError(error, this.path, 'read the ledger');
-    }
+      return {version: 1 as const, failures: failures.map(toFailure), holes: holes.map(toHole)};
+    });
   }
 
   async save(state: LedgerState, pairs: readonly string[]): Promise<void> {
-    const db = this.db();
-    try {
+    withSqliteErrors(this.path, 'save the ledger', () => {
+      const db = this.db();
       inTransaction(db, () => {
         const insertFailure = db.prepare(
           'INSERT INTO mms_failures (pair, resolution, from_ts, to_ts, kind, message, attempts, first_failed_at, last_tried_at, status, resolved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -81,9 +79,7 @@ export class SqliteStateStore implements StateStore {
           for (const h of state.holes) if (h.pair === pair) insertHole.run(h.pair, h.resolution, h.from, h.to, h.seenAt);
         }
       });
-    } catch (error) {
-      throw describeSqliteError(error, this.path, 'save the ledger');
-    }
+    });
   }
 }
 
