@@ -4,13 +4,12 @@ import {resolutionSeconds} from '../contracts/resolution.js';
 import type {Sink} from '../contracts/sink.js';
 import type {HeldLock} from '../contracts/state-store.js';
 import {ConfigError} from '../errors/config-error.js';
-import {InterruptedError} from '../errors/interrupted-error.js';
-import {LockedError} from '../errors/locked-error.js';
 import {UsageError} from '../errors/usage-error.js';
 import type {Ledger} from '../state/ledger.js';
 import {formatUtc} from '../time/format-utc.js';
 import {checkPairs} from './check-pairs.js';
 import type {AcquireRunLock} from './ingest-service.js';
+import {assertHeld, throwIfInterrupted} from './run-guards.js';
 
 /** One side of a copy: a config's sink with its ledger and locks, as its container builds them. */
 export interface Store {
@@ -97,7 +96,7 @@ export class CopyService {
           holes: ledger.holes.filter((h) => h.pair === pair && h.resolution === resolution && overlaps(h, range)),
         };
         if (!options.dryRun && (entries.failures.length > 0 || entries.holes.length > 0)) {
-          await assertHeld(locks[1]!, pair);
+          await assertHeld(locks[1]!, pair, "the target store's lock while this copy was stalled", 'What was copied is kept; run the copy again.');
           await this.target.ledger.adopt(entries, pair);
         }
         results.push({...result, pending: entries.failures.length, holes: entries.holes.length});
@@ -132,7 +131,7 @@ export class CopyService {
     const earliest = latest === undefined ? undefined : await earliestTimestamp(sink, pair, range);
     if (latest !== undefined && earliest !== undefined) {
       for (let from = Math.max(range.from, earliest); from <= Math.min(range.to, latest); from += span) {
-        throwIfInterrupted(options.signal);
+        throwIfInterrupted(options.signal, RUN_AGAIN);
         const page = {from, to: Math.min(range.to, latest, from + span - 1)};
         const rows = await sink.readRange(pair, page);
         if (rows.length === 0) continue;
@@ -140,7 +139,7 @@ export class CopyService {
         last = rows.at(-1)!.timestamp;
         records += rows.length;
         if (options.dryRun) continue;
-        await assertHeld(targetLock!, pair);
+        await assertHeld(targetLock!, pair, "the target store's lock while this copy was stalled", 'What was copied is kept; run the copy again.');
         await this.target.sink.upsert(rows);
         // Read back what this page wrote: the target must now hold every one of these bars.
         const stored = new Set(await this.target.sink.listTimestamps(pair, page));
@@ -189,17 +188,4 @@ function overlaps(entry: TimeRange, range: TimeRange): boolean {
   return entry.to >= range.from && entry.from <= range.to;
 }
 
-async function assertHeld(lock: HeldLock, pair: string): Promise<void> {
-  if (!(await lock.held())) {
-    throw new LockedError(
-      `${pair}: another mms run took over the target store's lock while this copy was stalled; stopped before writing again. What was copied is kept; run the copy again.`,
-    );
-  }
-}
-
-function throwIfInterrupted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted)
-    throw new InterruptedError(
-      `interrupted (${String(signal.reason)}); what was copied is kept: run the same copy again to finish it (it changes nothing already copied).`,
-    );
-}
+const RUN_AGAIN = 'what was copied is kept: run the same copy again to finish it (it changes nothing already copied).';

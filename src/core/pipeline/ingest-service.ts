@@ -9,10 +9,8 @@ import type {HeldLock} from '../contracts/state-store.js';
 import type {Source} from '../contracts/source.js';
 import type {Transform} from '../contracts/transform.js';
 import {isSourceError, SourceError} from '../errors/source-error.js';
-import {InterruptedError} from '../errors/interrupted-error.js';
 import {SinkError} from '../errors/sink-error.js';
 import {TOKENS} from '../tokens.js';
-import {LockedError} from '../errors/locked-error.js';
 import {LOCK_STALE_MS} from '../state/lock-holder.js';
 import type {Ledger} from '../state/ledger.js';
 import {formatUtc} from '../time/format-utc.js';
@@ -21,6 +19,7 @@ import {buildRecords} from './build-records.js';
 import {checkPairs} from './check-pairs.js';
 import {type PairResult, PairTally} from './pair-tally.js';
 import {type PairWindow, planIngest} from './plan-ingest.js';
+import {assertHeld, throwIfInterrupted} from './run-guards.js';
 
 export interface IngestOptions {
   readonly pairs?: readonly string[];
@@ -171,7 +170,7 @@ export class IngestService {
     let lastSeen = w.fetchFrom - step;
     try {
       for await (const page of this.source.candles({...this.query(w), signal: options.signal})) {
-        throwIfInterrupted(options.signal);
+        throwIfInterrupted(options.signal, RESUMES);
         tally.requests += page.requests;
         // Pages must move forward; anything at or before what we have, or past `to`, is ignored.
         const fresh = page.candles.filter((c) => c.timestamp > lastSeen && c.timestamp <= w.to);
@@ -184,7 +183,7 @@ export class IngestService {
         tally.saw(fresh);
         const candles = carry.length > 0 ? carry.concat(fresh) : fresh;
         const records = buildRecords({pair: w.pair, resolution: this.config.resolution, step, from: w.from, gridStart}, this.transforms, candles, fresh);
-        await assertHeld(lock, w.pair);
+        await assertStillHeld(lock, w.pair);
         await this.saveHoles(w, tally);
         await this.sink.upsert(records);
         tally.wrote(records);
@@ -219,7 +218,7 @@ export class IngestService {
         }
       }
     } catch (error) {
-      throwIfInterrupted(options.signal);
+      throwIfInterrupted(options.signal, RESUMES);
       if (!isSourceError(error)) throw error;
       // A failed window yields no page: its attempts come with the error (none from an older plugin's copy).
       tally.requests += error.requests ?? 0;
@@ -230,7 +229,7 @@ export class IngestService {
       // copy of SourceError has no reason).
       const message = `${w.pair} ${formatUtc(queued.from)}..${formatUtc(queued.to)}: ${error.reason ?? error.message}`;
       this.logger.error(message);
-      await assertHeld(lock, w.pair);
+      await assertStillHeld(lock, w.pair);
       await this.ledger.settle({
         pair: w.pair,
         resolution: this.config.resolution,
@@ -241,7 +240,7 @@ export class IngestService {
       });
       return tally.result('failed', {kind: error.kind, message}, queued);
     }
-    await assertHeld(lock, w.pair);
+    await assertStillHeld(lock, w.pair);
     await this.ledger.settle({pair: w.pair, resolution: this.config.resolution, written: {from: w.from, to: w.to}, seen: tally.seen(), holes: tally.holes()});
     const result = tally.result('written');
     if (result.missingBars > 0) {
@@ -288,23 +287,14 @@ export class IngestService {
   }
 }
 
-/**
- * A run whose lock was taken over (it was paused or cut off past the stale limit, and another run judged
- * it dead) must not write again: the other run owns the pair now, and two writers would interleave.
- */
-async function assertHeld(lock: HeldLock, pair: string): Promise<void> {
-  if (!(await lock.held())) {
-    throw new LockedError(
-      `${pair}: another mms run took over this run's lock (this run was paused or cut off from the store for over ${LOCK_STALE_MS / 1000} s); stopped before writing again. What was written is kept; the other run carries on.`,
-    );
-  }
+/** Before each write: this run still holds the pair (see assertHeld). */
+function assertStillHeld(lock: HeldLock, pair: string): Promise<void> {
+  return assertHeld(
+    lock,
+    pair,
+    `this run's lock (this run was paused or cut off from the store for over ${LOCK_STALE_MS / 1000} s)`,
+    'What was written is kept; the other run carries on.',
+  );
 }
 
-/** A stop request ends the run here, without queueing anything: the next run resumes after what was written. */
-function throwIfInterrupted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) {
-    throw new InterruptedError(
-      `interrupted (${String(signal.reason)}); what was written is kept, and the next run resumes after it (run a backfill's command again to finish it).`,
-    );
-  }
-}
+const RESUMES = "what was written is kept, and the next run resumes after it (run a backfill's command again to finish it).";
