@@ -155,23 +155,20 @@ export class SeriesCache {
   private async load(pair: string, horizon: number): Promise<PairSeries> {
     const names = ['close', ...this.fields];
     const pages: Array<{timestamps: Float64Array; columns: Float64Array[]}> = [];
+    const latest = await this.sink.latestTimestamp(pair);
     const span = this.options.step === undefined ? Number.MAX_SAFE_INTEGER : PAGE_BARS * this.options.step;
-    let from = horizon;
-    for (;;) {
-      const records = await this.sink.readRange(pair, {from, to: span === Number.MAX_SAFE_INTEGER ? span : from + span - 1});
+    for (let from = horizon; latest !== undefined && from <= latest; from += span) {
+      const records = await this.sink.readRange(pair, {from, to: Math.min(latest, from + span - 1)});
       pages.push({
         timestamps: Float64Array.from(records, (r) => r.timestamp),
         columns: names.map((name) => Float64Array.from(records, (r) => numberOrNaN(r[name]))),
       });
-      if (span === Number.MAX_SAFE_INTEGER) break;
-      const newest = await this.sink.latestTimestamp(pair);
-      from += span;
-      if (newest === undefined || newest < from) break;
     }
-    const timestamps = concat(pages.map((p) => p.timestamps));
-    // The range reaches the newest record whenever there is one this recent; only an older store is asked.
-    const latest = timestamps.length > 0 ? timestamps[timestamps.length - 1] : await this.sink.latestTimestamp(pair);
-    return {timestamps, columns: new Map(names.map((name, i) => [name, concat(pages.map((p) => p.columns[i]!))])), latest};
+    return {
+      timestamps: concat(pages.map((p) => p.timestamps)),
+      columns: new Map(names.map((name, i) => [name, concat(pages.map((p) => p.columns[i]!))])),
+      latest,
+    };
   }
 }
 
