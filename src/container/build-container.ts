@@ -4,6 +4,7 @@ import type {ResolvedConfig} from '../config/config-schema.js';
 import type {Clock} from '../core/contracts/clock.js';
 import type {HttpClientFactory} from '../core/contracts/http-client.js';
 import type {Logger} from '../core/contracts/logger.js';
+import type {PipelineSettings} from '../core/contracts/pipeline-settings.js';
 import type {PluginInstances, PluginManifest} from '../core/contracts/plugin.js';
 import {PacedHttpClientFactory} from '../core/http/paced-http-client-factory.js';
 import {resolve} from 'node:path';
@@ -40,6 +41,9 @@ export async function buildContainer(options: ContainerOptions): Promise<Contain
   const {config} = options;
   const container = new Container();
   container.bind(TOKENS.Config).toConstantValue(config);
+  // The pipeline services are given their own contract, only what they read, so the core needs no config type.
+  const settings: PipelineSettings = {pairs: config.pairs, resolution: config.resolution, initialBars: config.initialBars, file: config.file};
+  container.bind(TOKENS.PipelineSettings).toConstantValue(settings);
   container.bind(TOKENS.Clock).toConstantValue(options.clock);
   container.bind(TOKENS.Logger).toConstantValue(options.logger);
   container.bind(TOKENS.HttpClientFactory).toConstantValue(options.httpClientFactory ?? new PacedHttpClientFactory());

@@ -1,5 +1,5 @@
 import type {Container} from 'inversify';
-import type {ResolvedConfig} from '../config/config-schema.js';
+import type {PipelineSettings} from '../core/contracts/pipeline-settings.js';
 import type {Sink} from '../core/contracts/sink.js';
 import type {Transform} from '../core/contracts/transform.js';
 import type {Store} from '../core/pipeline/copy-service.js';
@@ -11,7 +11,7 @@ import {TOKENS} from '../core/tokens.js';
 export async function storeOf(container: Container): Promise<Store> {
   const transforms = await container.getAsync<Transform[]>(TOKENS.Transforms);
   return {
-    config: container.get<ResolvedConfig>(TOKENS.Config),
+    settings: container.get<PipelineSettings>(TOKENS.PipelineSettings),
     sink: await container.getAsync<Sink>(TOKENS.Sink),
     ledger: await container.getAsync<Ledger>(TOKENS.Ledger),
     lock: await container.getAsync<AcquireRunLock>(TOKENS.RunLock),

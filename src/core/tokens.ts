@@ -11,6 +11,8 @@ export const TOKENS = {
   HttpClientFactory: Symbol.for('mms.HttpClientFactory'),
   /** ResolvedConfig */
   Config: Symbol.for('mms.Config'),
+  /** PipelineSettings: the part of the config the pipeline services read */
+  PipelineSettings: Symbol.for('mms.PipelineSettings'),
   /** PluginManifest, one binding per available plugin */
   PluginManifest: Symbol.for('mms.PluginManifest'),
   PluginRegistry: Symbol.for('mms.PluginRegistry'),

@@ -1,4 +1,4 @@
-import type {ResolvedConfig} from '../../config/config-schema.js';
+import type {PipelineSettings} from '../contracts/pipeline-settings.js';
 import type {TimeRange} from '../contracts/record.js';
 import {resolutionSeconds} from '../contracts/resolution.js';
 import type {Sink} from '../contracts/sink.js';
@@ -13,7 +13,7 @@ import {assertHeld, throwIfInterrupted} from './run-guards.js';
 
 /** One side of a copy: a config's sink with its ledger and locks, as its container builds them. */
 export interface Store {
-  readonly config: ResolvedConfig;
+  readonly settings: PipelineSettings;
   readonly sink: Sink;
   readonly ledger: Ledger;
   readonly lock: AcquireRunLock;
@@ -70,14 +70,14 @@ export class CopyService {
     const file = (store: Store) => (store.sink as {path?: unknown}).path;
     if (typeof file(source) === 'string' && file(source) === file(target)) {
       throw new UsageError(
-        `${source.config.file} and ${target.config.file} name the same store, ${String(file(source))}: there is nothing to copy. Give --to a config whose sink is another store.`,
+        `${source.settings.file} and ${target.settings.file} name the same store, ${String(file(source))}: there is nothing to copy. Give --to a config whose sink is another store.`,
       );
     }
     checkCompatible(source, target);
   }
 
   async run(options: CopyOptions = {}): Promise<CopyResult> {
-    const pairs = checkPairs(this.source.config, options.pairs);
+    const pairs = checkPairs(this.source.settings, options.pairs);
     const range: TimeRange = {from: options.from ?? 0, to: options.to ?? Number.MAX_SAFE_INTEGER};
     if (range.from > range.to) throw new UsageError(`--from ${formatUtc(range.from)} is after --until ${formatUtc(range.to)}.`);
     const locks: HeldLock[] = [];
@@ -87,7 +87,7 @@ export class CopyService {
         locks.push(await this.target.lock('mms copy (target)', pairs));
       }
       const ledger = await this.source.ledger.read();
-      const {resolution} = this.source.config;
+      const {resolution} = this.source.settings;
       const results: CopyPairResult[] = [];
       for (const pair of pairs) {
         const result = await this.copyPair(pair, range, options, locks[1]);
@@ -104,7 +104,7 @@ export class CopyService {
       return {
         ok: results.every((r) => r.inTarget === null || r.inTarget === r.records),
         dryRun: options.dryRun ?? false,
-        resolution: this.source.config.resolution,
+        resolution: this.source.settings.resolution,
         from: options.from === undefined ? null : formatUtc(range.from),
         to: options.to === undefined ? null : formatUtc(range.to),
         pairs: results,
@@ -120,7 +120,7 @@ export class CopyService {
     options: CopyOptions,
     targetLock: HeldLock | undefined,
   ): Promise<Omit<CopyPairResult, 'pending' | 'holes'>> {
-    const step = resolutionSeconds(this.source.config.resolution);
+    const step = resolutionSeconds(this.source.settings.resolution);
     const {sink} = this.source;
     const span = (options.pageBars ?? PAGE_BARS) * step;
     let records = 0;
@@ -159,15 +159,15 @@ export class CopyService {
 /** The two stores must hold the same kind of records: the same bar size and the same fields. */
 function checkCompatible(source: Store, target: Store): void {
   const differences: string[] = [];
-  if (source.config.resolution !== target.config.resolution) {
-    differences.push(`resolution: ${source.config.resolution} in ${source.config.file}, ${target.config.resolution} in ${target.config.file}`);
+  if (source.settings.resolution !== target.settings.resolution) {
+    differences.push(`resolution: ${source.settings.resolution} in ${source.settings.file}, ${target.settings.resolution} in ${target.settings.file}`);
   }
   const a = [...source.fields].sort();
   const b = [...target.fields].sort();
   if (a.join() !== b.join()) {
     const only = (x: string[], y: string[]) => x.filter((f) => !y.includes(f));
     differences.push(
-      `fields (the transforms' windows): ${a.join(', ') || 'none'} in ${source.config.file}, ${b.join(', ') || 'none'} in ${target.config.file}` +
+      `fields (the transforms' windows): ${a.join(', ') || 'none'} in ${source.settings.file}, ${b.join(', ') || 'none'} in ${target.settings.file}` +
         ` (only in the source: ${only(a, b).join(', ') || 'none'}; only in the target: ${only(b, a).join(', ') || 'none'})`,
     );
   }

@@ -1,7 +1,7 @@
 import {inject, injectable} from 'inversify';
-import type {ResolvedConfig} from '../../config/config-schema.js';
 import type {Alarm, GapReport, GapRun, PairGaps} from '../contracts/alarm.js';
 import type {Clock} from '../contracts/clock.js';
+import type {PipelineSettings} from '../contracts/pipeline-settings.js';
 import type {TimeRange} from '../contracts/record.js';
 import {resolutionSeconds} from '../contracts/resolution.js';
 import type {Sink} from '../contracts/sink.js';
@@ -51,7 +51,7 @@ export class GapsService {
   private readonly step: number;
 
   constructor(
-    @inject(TOKENS.Config) private readonly config: ResolvedConfig,
+    @inject(TOKENS.PipelineSettings) private readonly settings: PipelineSettings,
     @inject(TOKENS.Sink) private readonly sink: Sink,
     @inject(TOKENS.Transforms) private readonly transforms: readonly Transform[],
     @inject(TOKENS.Ledger) private readonly ledger: Ledger,
@@ -59,11 +59,11 @@ export class GapsService {
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(TOKENS.RunLock) private readonly lock: AcquireRunLock,
   ) {
-    this.step = resolutionSeconds(config.resolution);
+    this.step = resolutionSeconds(settings.resolution);
   }
 
   async check(options: GapsOptions): Promise<GapsResult> {
-    const pairs = checkPairs(this.config, options.pairs);
+    const pairs = checkPairs(this.settings, options.pairs);
     const to = lastCompleteBar(this.clock.now(), this.step);
     const bars = (options.days * DAY) / this.step;
     const range = {from: to - (bars - 1) * this.step, to};
@@ -74,7 +74,7 @@ export class GapsService {
     for (const pair of pairs) {
       const [stored, complete] = await Promise.all([this.sink.listTimestamps(pair, range), this.sink.listTimestamps(pair, range, fields)]);
       const mine = <T extends {pair: string; resolution: string}>(entries: readonly T[]) =>
-        entries.filter((e) => e.pair === pair && e.resolution === this.config.resolution);
+        entries.filter((e) => e.pair === pair && e.resolution === this.settings.resolution);
       const runs = findGaps({
         range,
         step: this.step,
@@ -133,14 +133,14 @@ export class GapsService {
     const lines = [
       ok
         ? `mms: no ${unit} missing in the last ${days} days (${period.from}..${period.to} UTC)${acceptedNote}`
-        : `mms: data missing in the last ${days} days (${period.from}..${period.to} UTC, ${this.config.resolution})${acceptedNote}`,
+        : `mms: data missing in the last ${days} days (${period.from}..${period.to} UTC, ${this.settings.resolution})${acceptedNote}`,
       ...pairs.flatMap((p) => [
         ...p.missing.map((r) => `• ${p.pair}: missing ${runText(r)}, ${CAUSES[r.cause]}`),
         ...p.incomplete.map((r) => `• ${p.pair}: incomplete ${runText(r)}, ${INCOMPLETE[r.cause]}`),
         ...(p.accepted ?? []).map((r) => `• ${p.pair}: ${r.kind} ${runText(r)}, accepted: ${r.kind === 'missing' ? CAUSES[r.cause] : INCOMPLETE[r.cause]}`),
       ]),
     ];
-    return {ok, checkedAt: new Date(this.clock.now()).toISOString(), resolution: this.config.resolution, period, fields, pairs, text: lines.join('\n')};
+    return {ok, checkedAt: new Date(this.clock.now()).toISOString(), resolution: this.settings.resolution, period, fields, pairs, text: lines.join('\n')};
   }
 
   /** Queues what a retry can repair: bars never written or written incomplete, not the source's own holes. */
@@ -156,7 +156,7 @@ export class GapsService {
         for (const run of [...runs.missing, ...runs.incomplete].filter((r) => r.cause !== 'no-candle-at-source').sort((a, b) => a.from - b.from)) {
           await this.ledger.queue({
             pair,
-            resolution: this.config.resolution,
+            resolution: this.settings.resolution,
             range: run,
             kind: 'gap',
             message: `${pair} ${formatUtc(run.from)}..${formatUtc(run.to)}: found missing or incomplete by mms gaps`,

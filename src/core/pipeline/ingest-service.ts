@@ -1,8 +1,8 @@
 import {inject, injectable} from 'inversify';
-import type {ResolvedConfig} from '../../config/config-schema.js';
 import type {Candle} from '../contracts/candle.js';
 import type {Clock} from '../contracts/clock.js';
 import type {Logger} from '../contracts/logger.js';
+import type {PipelineSettings} from '../contracts/pipeline-settings.js';
 import {resolutionSeconds} from '../contracts/resolution.js';
 import type {Sink} from '../contracts/sink.js';
 import type {HeldLock} from '../contracts/state-store.js';
@@ -63,7 +63,7 @@ export class IngestService {
   private readonly lookback: number;
 
   constructor(
-    @inject(TOKENS.Config) private readonly config: ResolvedConfig,
+    @inject(TOKENS.PipelineSettings) private readonly settings: PipelineSettings,
     @inject(TOKENS.Source) private readonly source: Source,
     @inject(TOKENS.Transforms) private readonly transforms: readonly Transform[],
     @inject(TOKENS.Sink) private readonly sink: Sink,
@@ -72,7 +72,7 @@ export class IngestService {
     @inject(TOKENS.Ledger) private readonly ledger: Ledger,
     @inject(TOKENS.RunLock) private readonly lock: AcquireRunLock,
   ) {
-    this.step = resolutionSeconds(config.resolution);
+    this.step = resolutionSeconds(settings.resolution);
     this.lookback = Math.max(1, ...transforms.map((t) => t.lookback));
   }
 
@@ -91,11 +91,11 @@ export class IngestService {
   }
 
   async run(options: IngestOptions = {}): Promise<IngestResult> {
-    const lock = await this.lock('mms ingest', checkPairs(this.config, options.pairs));
+    const lock = await this.lock('mms ingest', checkPairs(this.settings, options.pairs));
     try {
       const results: PairResult[] = [];
       for (const window of await this.windows(options)) results.push(await this.ingestWindow(window, options, lock));
-      return {ok: results.every((r) => r.status !== 'failed'), resolution: this.config.resolution, pairs: results};
+      return {ok: results.every((r) => r.status !== 'failed'), resolution: this.settings.resolution, pairs: results};
     } finally {
       await lock.release();
     }
@@ -109,21 +109,21 @@ export class IngestService {
       lookback: this.lookback,
       lastComplete: lastCompleteBar(this.clock.now(), this.step),
       latestStored: undefined,
-      initialBars: this.config.initialBars,
+      initialBars: this.settings.initialBars,
       from,
       to,
     });
   }
 
   private async windows(options: IngestOptions): Promise<PairWindow[]> {
-    const pairs = checkPairs(this.config, options.pairs);
+    const pairs = checkPairs(this.settings, options.pairs);
     const lastComplete = lastCompleteBar(this.clock.now(), this.step);
     const windows: PairWindow[] = [];
     for (const pair of pairs) {
       const latestStored = await this.sink.latestTimestamp(pair);
       if (latestStored !== undefined && latestStored % this.step !== 0) {
         throw new SinkError(
-          `${pair}: the newest stored record has timestamp ${latestStored}, which is not the open time of a ${this.config.resolution} bar (Unix seconds, UTC). Was the store written with another resolution? Fix or move it.`,
+          `${pair}: the newest stored record has timestamp ${latestStored}, which is not the open time of a ${this.settings.resolution} bar (Unix seconds, UTC). Was the store written with another resolution? Fix or move it.`,
         );
       }
       if (latestStored !== undefined && latestStored > lastComplete) {
@@ -137,7 +137,7 @@ export class IngestService {
         lookback: this.lookback,
         lastComplete,
         latestStored: options.from === undefined ? latestStored : undefined,
-        initialBars: this.config.initialBars,
+        initialBars: this.settings.initialBars,
         from: options.from,
         to: options.to,
       });
@@ -153,7 +153,7 @@ export class IngestService {
   }
 
   private query(w: PairWindow) {
-    return {pair: w.pair, resolution: this.config.resolution, from: w.fetchFrom, to: w.to};
+    return {pair: w.pair, resolution: this.settings.resolution, from: w.fetchFrom, to: w.to};
   }
 
   /**
@@ -176,13 +176,13 @@ export class IngestService {
         const fresh = page.candles.filter((c) => c.timestamp > lastSeen && c.timestamp <= w.to);
         const misaligned = fresh.find((c) => c.timestamp % step !== 0);
         if (misaligned) {
-          const reason = `the ${this.source.name} source yielded a candle at ${misaligned.timestamp}, not aligned to the ${this.config.resolution} grid`;
+          const reason = `the ${this.source.name} source yielded a candle at ${misaligned.timestamp}, not aligned to the ${this.settings.resolution} grid`;
           throw new SourceError(`${w.pair}: ${reason}`, {kind: 'invalid-response', reason, pair: w.pair, from: w.fetchFrom, to: w.to});
         }
         if (fresh.length === 0) continue;
         tally.saw(fresh);
         const candles = carry.length > 0 ? carry.concat(fresh) : fresh;
-        const records = buildRecords({pair: w.pair, resolution: this.config.resolution, step, from: w.from, gridStart}, this.transforms, candles, fresh);
+        const records = buildRecords({pair: w.pair, resolution: this.settings.resolution, step, from: w.from, gridStart}, this.transforms, candles, fresh);
         await assertStillHeld(lock, w.pair);
         await this.saveHoles(w, tally);
         await this.sink.upsert(records);
@@ -232,7 +232,7 @@ export class IngestService {
       await assertStillHeld(lock, w.pair);
       await this.ledger.settle({
         pair: w.pair,
-        resolution: this.config.resolution,
+        resolution: this.settings.resolution,
         written: queued.from > w.from ? {from: w.from, to: queued.from - step} : undefined,
         seen: tally.seen(),
         holes: tally.holes(),
@@ -241,7 +241,7 @@ export class IngestService {
       return tally.result('failed', {kind: error.kind, message}, queued);
     }
     await assertStillHeld(lock, w.pair);
-    await this.ledger.settle({pair: w.pair, resolution: this.config.resolution, written: {from: w.from, to: w.to}, seen: tally.seen(), holes: tally.holes()});
+    await this.ledger.settle({pair: w.pair, resolution: this.settings.resolution, written: {from: w.from, to: w.to}, seen: tally.seen(), holes: tally.holes()});
     const result = tally.result('written');
     if (result.missingBars > 0) {
       const shown = result.missing.slice(0, 5).map((m) => (m.bars === 1 ? m.from : `${m.from}..${m.to}`));
@@ -267,7 +267,7 @@ export class IngestService {
    */
   private async saveHoles(w: PairWindow, tally: PairTally): Promise<void> {
     if (!tally.unsavedHoles()) return;
-    await this.ledger.settle({pair: w.pair, resolution: this.config.resolution, seen: tally.seen(), holes: tally.holes()});
+    await this.ledger.settle({pair: w.pair, resolution: this.settings.resolution, seen: tally.seen(), holes: tally.holes()});
     tally.markHolesSaved();
   }
 

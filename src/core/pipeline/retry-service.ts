@@ -1,5 +1,5 @@
 import {inject, injectable} from 'inversify';
-import type {ResolvedConfig} from '../../config/config-schema.js';
+import type {PipelineSettings} from '../contracts/pipeline-settings.js';
 import type {FailedWindow} from '../contracts/state-store.js';
 import {checkPairs} from './check-pairs.js';
 import type {Ledger} from '../state/ledger.js';
@@ -25,7 +25,7 @@ export interface RetryResult {
 @injectable()
 export class RetryService {
   constructor(
-    @inject(TOKENS.Config) private readonly config: ResolvedConfig,
+    @inject(TOKENS.PipelineSettings) private readonly settings: PipelineSettings,
     @inject(TOKENS.IngestService) private readonly ingest: IngestService,
     @inject(TOKENS.Ledger) private readonly ledger: Ledger,
     @inject(TOKENS.RunLock) private readonly lock: AcquireRunLock,
@@ -68,7 +68,7 @@ export class RetryService {
   }
 
   private selected(f: FailedWindow, pairs: readonly string[] | undefined): boolean {
-    return f.resolution === this.config.resolution && (pairs === undefined || pairs.includes(f.pair));
+    return f.resolution === this.settings.resolution && (pairs === undefined || pairs.includes(f.pair));
   }
 
   /**
@@ -76,8 +76,8 @@ export class RetryService {
    * entries in the ledger (a pair since removed from the config can still be retried or cleared).
    */
   private async targets(pairs: readonly string[] | undefined): Promise<string[]> {
-    if (pairs !== undefined) return [...checkPairs(this.config, pairs)];
-    return [...new Set([...this.config.pairs, ...(await this.ledger.read()).failures.map((f) => f.pair)])];
+    if (pairs !== undefined) return [...checkPairs(this.settings, pairs)];
+    return [...new Set([...this.settings.pairs, ...(await this.ledger.read()).failures.map((f) => f.pair)])];
   }
 }
 
