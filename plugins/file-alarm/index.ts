@@ -1,7 +1,7 @@
 import {resolve} from 'node:path';
 import {z} from 'zod';
 import {AlarmError, definePlugin} from '../../src/index.js';
-import {writeFileAtomic} from '../../src/core/fs/write-file-atomic.js';
+import {writeFileAtomic} from '../../src/plugin-kit.js';
 
 export default definePlugin({
   name: 'file',

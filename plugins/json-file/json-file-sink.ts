@@ -11,10 +11,7 @@ import {
   type StateStore,
   type TimeRange,
 } from '../../src/index.js';
-import {makeDirectory, writeFileAtomic} from '../../src/core/fs/write-file-atomic.js';
-import {unwrittenValue} from '../../src/core/unwritten-value.js';
-import {acquireFileLock} from '../../src/core/state/file-lock.js';
-import {FileStateStore} from '../../src/core/state/file-state-store.js';
+import {acquireFileLock, FileStateStore, makeDirectory, unwrittenValue, writeFileAtomic} from '../../src/plugin-kit.js';
 
 type Rows = Map<string, Map<number, MmsRecord>>;
 

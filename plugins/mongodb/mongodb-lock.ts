@@ -2,16 +2,36 @@ import {randomUUID} from 'node:crypto';
 import type {Collection, Document} from 'mongodb';
 import {z} from 'zod';
 import type {HeldLock, LockOwner} from '../../src/index.js';
-import {acquireAll} from '../../src/core/state/acquire-all.js';
-import {lockedError, unreadableLockError} from '../../src/core/state/file-lock.js';
-import {LOCK_HEARTBEAT_MS, lockIsStale, lockOwnerSchema, parseHolder} from '../../src/core/state/lock-holder.js';
+import {acquireAll, LOCK_HEARTBEAT_MS, lockedError, lockIsStale, unreadableLockError} from '../../src/plugin-kit.js';
 
 const DUPLICATE_KEY = 11_000;
 
-const lockDocumentSchema = lockOwnerSchema.extend({
-  token: z.string({error: 'expected a token'}),
-  heartbeatAt: z.date({error: 'expected a date'}),
-});
+/**
+ * A lock document as this sink writes it: the holder every lock names (`LockOwner`), the token that makes a
+ * takeover safe, and the heartbeat that shows the holder alive. A document of another shape (hand-edited, or
+ * written by something else) is refused as unreadable, never judged or shown by fields it lacks.
+ */
+const lockDocumentSchema = z.object(
+  {
+    pid: z.number({error: 'expected a process id'}).int({error: 'expected a process id'}).positive({error: 'expected a process id'}),
+    host: z.string({error: 'expected a host name'}),
+    command: z.string({error: 'expected a command'}),
+    startedAt: z.string({error: 'expected a date string'}),
+    token: z.string({error: 'expected a token'}),
+    heartbeatAt: z.date({error: 'expected a date'}),
+  },
+  {error: 'expected an object naming the holder'},
+) satisfies z.ZodType<LockOwner & {token: string; heartbeatAt: Date}>;
+
+/** `found` as a lock document, or what is wrong with it ("pid: expected a process id; token: ..."). */
+function parseLockDocument(found: unknown): {holder: z.output<typeof lockDocumentSchema>; problem?: undefined} | {holder?: undefined; problem: string} {
+  const result = lockDocumentSchema.safeParse(found);
+  if (result.success) return {holder: result.data};
+  const problem = result.error.issues
+    .map((issue) => (issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
+  return {problem};
+}
 
 /**
  * One lock document per pair, `{_id: "lock:<pair>"}`, in the state collection: inserting it is atomic (a
@@ -57,7 +77,7 @@ async function acquireOne(collection: Collection<Document>, lock: {owner: LockOw
     }
     const found = await collection.findOne({_id: id as never});
     if (!found) continue;
-    const {holder, problem} = parseHolder(lockDocumentSchema, found);
+    const {holder, problem} = parseLockDocument(found);
     if (problem !== undefined) {
       // Unlike a lock file's age, a document's sign of life (heartbeatAt) and the token that makes a takeover
       // safe are in the document itself: of another shape, it can be neither judged stale nor taken over.

@@ -1,8 +1,7 @@
 import {randomUUID} from 'node:crypto';
 import type {DatabaseSync} from 'node:sqlite';
 import type {HeldLock, LockOwner} from '../../src/index.js';
-import {lockedError} from '../../src/core/state/file-lock.js';
-import {LOCK_HEARTBEAT_MS, lockIsStale} from '../../src/core/state/lock-holder.js';
+import {LOCK_HEARTBEAT_MS, lockedError, lockIsStale} from '../../src/plugin-kit.js';
 import {inTransaction} from './in-transaction.js';
 import {withSqliteErrors} from './with-sqlite-errors.js';
 

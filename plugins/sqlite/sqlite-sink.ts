@@ -1,6 +1,6 @@
 import type {DatabaseSync, SQLInputValue, StatementSync} from 'node:sqlite';
 import {formatUtc, type HeldLock, type LockOwner, type MmsRecord, type Sink, SinkError, type StateStore, type TimeRange} from '../../src/index.js';
-import {unwrittenValue} from '../../src/core/unwritten-value.js';
+import {unwrittenValue} from '../../src/plugin-kit.js';
 import {inTransaction} from './in-transaction.js';
 import {type OpenOptions, openSqliteStore} from './open-sqlite-store.js';
 import {acquireSqliteLocks} from './sqlite-lock.js';

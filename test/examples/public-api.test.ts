@@ -1,8 +1,9 @@
 import {readdir, readFile} from 'node:fs/promises';
-import {join, relative} from 'node:path';
+import {dirname, join, relative, resolve, sep} from 'node:path';
 import test from 'ava';
 import ts from 'typescript';
 import * as publicApi from '../../src/index.js';
+import * as pluginKit from '../../src/plugin-kit.js';
 import {ROOT} from '../helpers/run-cli.js';
 
 /**
@@ -26,9 +27,9 @@ async function files(dir: string): Promise<string[]> {
     .map((e) => join(e.parentPath, e.name));
 }
 
-/** What user code may import: the package's public entry, Node built-ins, other packages, its own files. */
+/** What user code may import: the package's public entry points, Node built-ins, other packages, its own files. */
 function allowed(specifier: string): boolean {
-  if (specifier === 'mms') return true;
+  if (specifier === 'mms' || specifier === 'mms/plugin-kit') return true;
   if (specifier.startsWith('node:')) return true;
   if (specifier.startsWith('./')) return true;
   return !specifier.startsWith('.') && !specifier.startsWith('/') && !specifier.startsWith('mms/');
@@ -51,10 +52,12 @@ test('the import scan sees every form of import, so a forbidden one cannot slip 
   t.deepEqual(imports(source).sort(), ['eight', 'five', 'four', 'one', 'seven', 'six', 'three', 'two']);
   t.false(allowed('../../src/core/tokens.js'));
   t.false(allowed('mms/dist/src/core/tokens.js'));
+  t.false(allowed('mms/dist/src/plugin-kit.js'));
   t.true(allowed('mms'));
+  t.true(allowed('mms/plugin-kit'));
 });
 
-test('examples and the snippets of docs/PLUGINS.md import nothing of mms but its public entry point', async (t) => {
+test('examples and the snippets of docs/PLUGINS.md import nothing of mms but its public entry points', async (t) => {
   const sources = await files(join(ROOT, 'examples'));
   const snippets = [...(await pluginsDoc()).matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
   t.true(sources.length >= 8);
@@ -150,13 +153,35 @@ const PUBLIC_TYPES = [
   'Transform',
 ];
 
-test('the values exported by the public entry point are exactly the pinned ones', (t) => {
+/** `mms/plugin-kit`, pinned the same way: the helpers a sink or an alarm reuses (docs/PLUGINS.md). It exports no types. */
+const PLUGIN_KIT_VALUES = [
+  'FileStateStore',
+  'LOCK_HEARTBEAT_MS',
+  'acquireAll',
+  'acquireFileLock',
+  'lockIsStale',
+  'lockedError',
+  'makeDirectory',
+  'unreadableLockError',
+  'unwrittenValue',
+  'writeFileAtomic',
+];
+
+test('the values exported by the public entry points are exactly the pinned ones', (t) => {
   t.deepEqual(Object.keys(publicApi).sort(), [...PUBLIC_VALUES].sort());
+  t.deepEqual(Object.keys(pluginKit).sort(), [...PLUGIN_KIT_VALUES].sort());
 });
 
-test('the types exported by the public entry point are exactly the pinned ones (the Alarm contract included)', (t) => {
-  // Types vanish at run time, so they are read the way a plugin author's compiler reads them.
-  const entry = join(ROOT, 'src', 'index.ts');
+test('package.json exports the public entry points, and nothing else of dist', async (t) => {
+  const {exports} = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as {exports: Record<string, unknown>};
+  t.deepEqual(exports, {
+    '.': {types: './dist/src/index.d.ts', default: './dist/src/index.js'},
+    './plugin-kit': {types: './dist/src/plugin-kit.d.ts', default: './dist/src/plugin-kit.js'},
+  });
+});
+
+/** The names `entry` exports, split into types and values the way a plugin author's compiler sees them. */
+function exportsOf(entry: string): {types: string[]; values: string[]} {
   const program = ts.createProgram([entry], {
     module: ts.ModuleKind.NodeNext,
     moduleResolution: ts.ModuleResolutionKind.NodeNext,
@@ -169,20 +194,22 @@ test('the types exported by the public entry point are exactly the pinned ones (
   const checker = program.getTypeChecker();
   const exported = checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(entry)!)!);
   const isValue = (symbol: ts.Symbol) => ((symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol).flags & ts.SymbolFlags.Value) !== 0;
-  t.deepEqual(
-    exported
+  return {
+    types: exported
       .filter((s) => !isValue(s))
       .map((s) => s.name)
       .sort(),
-    [...PUBLIC_TYPES].sort(),
-  );
-  t.deepEqual(
-    exported
+    values: exported
       .filter(isValue)
       .map((s) => s.name)
       .sort(),
-    [...PUBLIC_VALUES].sort(),
-  );
+  };
+}
+
+test('the types exported by the public entry points are exactly the pinned ones (the Alarm contract included)', (t) => {
+  // Types vanish at run time, so they are read the way a plugin author's compiler reads them.
+  t.deepEqual(exportsOf(join(ROOT, 'src', 'index.ts')), {types: [...PUBLIC_TYPES].sort(), values: [...PUBLIC_VALUES].sort()});
+  t.deepEqual(exportsOf(join(ROOT, 'src', 'plugin-kit.ts')), {types: [], values: [...PLUGIN_KIT_VALUES].sort()});
 });
 
 test("TOKENS holds only the services a plugin is given; the container's internal tokens stay internal", (t) => {
@@ -190,36 +217,43 @@ test("TOKENS holds only the services a plugin is given; the container's internal
   t.is(publicApi.TOKENS.Clock, Symbol.for('mms.Clock'), 'the same identifiers the container binds');
 });
 
-/**
- * What docs/PLUGINS.md says of the bundled plugins: they import the contracts from the core's public entry;
- * the only internals they reach are these helpers, which are not part of the API.
- */
-const BUNDLED_INTERNALS = new Set([
-  '../../src/config/no-duplicates.js',
-  '../../src/core/fs/write-file-atomic.js',
-  '../../src/core/state/acquire-all.js',
-  '../../src/core/state/file-lock.js',
-  '../../src/core/state/file-state-store.js',
-  '../../src/core/state/lock-holder.js',
-  '../../src/core/unwritten-value.js',
-]);
+/** The source files of the public entry points, `mms` and `mms/plugin-kit`: all a bundled plugin may import of src/. */
+const ENTRY_POINTS = new Set(['index.ts', 'plugin-kit.ts'].map((name) => join(ROOT, 'src', name)));
 
-test('bundled plugins import the core through its public entry, apart from the few internal helpers the docs name', async (t) => {
+/**
+ * Where an import of a file of the plugin `plugin` (its folder) leads, when that is somewhere it may not go:
+ * src/ other than an entry point, outside its own folder (another plugin, test helpers), or `mms` by name,
+ * which is the built copy in dist/ (its classes would not be the ones the core checks against). Undefined
+ * when allowed.
+ */
+function forbiddenTarget(file: string, plugin: string, specifier: string): string | undefined {
+  if (specifier.startsWith('/') || specifier === 'mms' || specifier.startsWith('mms/')) return specifier;
+  if (!specifier.startsWith('.')) return undefined;
+  const target = resolve(dirname(file), specifier).replace(/\.js$/, '.ts');
+  if (ENTRY_POINTS.has(target)) return undefined;
+  return target.startsWith(`${plugin}${sep}`) ? undefined : relative(ROOT, target);
+}
+
+test('the entry-point rule refuses what a user could not import: internals of src/, another plugin', (t) => {
+  const file = join(ROOT, 'plugins', 'json-file', 'json-file-sink.ts');
+  const plugin = join(ROOT, 'plugins', 'json-file');
+  t.is(forbiddenTarget(file, plugin, '../../src/index.js'), undefined);
+  t.is(forbiddenTarget(file, plugin, '../../src/plugin-kit.js'), undefined);
+  t.is(forbiddenTarget(file, plugin, './config-schema.js'), undefined);
+  t.is(forbiddenTarget(file, plugin, 'zod'), undefined);
+  t.is(forbiddenTarget(file, plugin, '../../src/core/state/file-lock.js'), join('src', 'core', 'state', 'file-lock.ts'));
+  t.is(forbiddenTarget(file, plugin, '../sqlite/sqlite-lock.js'), join('plugins', 'sqlite', 'sqlite-lock.ts'));
+  t.is(forbiddenTarget(file, plugin, 'mms/plugin-kit'), 'mms/plugin-kit');
+});
+
+test('bundled plugins import mms only through its public entry points (index and plugin-kit), as a user plugin does', async (t) => {
   const sources = (await files(join(ROOT, 'plugins'))).filter((f) => !f.endsWith('.d.ts'));
   t.true(sources.length > 10);
   for (const file of sources) {
+    const plugin = join(ROOT, 'plugins', relative(join(ROOT, 'plugins'), file).split(sep)[0]!);
     for (const specifier of imports(await readFile(file, 'utf8'))) {
-      if (!specifier.startsWith('../')) continue;
-      t.true(specifier === '../../src/index.js' || BUNDLED_INTERNALS.has(specifier), `${relative(ROOT, file)} imports ${specifier}`);
+      const target = forbiddenTarget(file, plugin, specifier);
+      t.is(target, undefined, `${relative(ROOT, file)} imports ${specifier}: import it from src/index.ts or src/plugin-kit.ts`);
     }
-  }
-  // Alarms need nothing internal but the atomic write of the file alarm: the example a user copies is clean.
-  for (const alarm of ['log-alarm', 'webhook-alarm']) {
-    const source = await readFile(join(ROOT, 'plugins', alarm, 'index.ts'), 'utf8');
-    t.deepEqual(
-      imports(source).filter((s) => s.startsWith('../')),
-      ['../../src/index.js'],
-      alarm,
-    );
   }
 });
