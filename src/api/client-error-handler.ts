@@ -1,8 +1,8 @@
 import {maxHeaderSize} from 'node:http';
 import type {Socket} from 'node:net';
-import type {AccessLog} from './access-log.js';
 import {answerAndClose} from './answer-and-close.js';
 import type {ApiErrorBody} from './api-error.js';
+import type {RequestLog} from './request-log.js';
 
 /**
  * Answers a request Node's HTTP parser refused (an unknown method, a malformed request line or header, headers
@@ -10,7 +10,7 @@ import type {ApiErrorBody} from './api-error.js';
  * like every other answer; fastify's default writes its own shape with neither. The connection is closed
  * afterwards, as the bytes after a parse error cannot be trusted to start a request.
  */
-export function clientErrorHandler(nextId: () => string, log: AccessLog | undefined): (error: NodeJS.ErrnoException, socket: Socket) => void {
+export function clientErrorHandler(nextId: () => string, log: RequestLog | undefined): (error: NodeJS.ErrnoException, socket: Socket) => void {
   // The parser stays attached while the rest of the input is read and dropped: it fails again on every chunk
   // of it, and at its end. One answer per connection.
   const answered = new WeakSet<Socket>();
@@ -22,7 +22,7 @@ export function clientErrorHandler(nextId: () => string, log: AccessLog | undefi
     const [status, body] = answer(error);
     const id = nextId();
     // Neither the method nor the URL can be trusted (or even read) from a request the parser refused.
-    log?.request(id, '-', '-', status, 0);
+    log?.request(id, '-', '-', status);
     answerAndClose(socket, status, id, body);
   };
 }

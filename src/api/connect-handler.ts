@@ -1,8 +1,8 @@
 import type {IncomingMessage} from 'node:http';
 import type {Socket} from 'node:net';
-import type {AccessLog} from './access-log.js';
 import {answerAndClose} from './answer-and-close.js';
 import type {ApiErrorBody} from './api-error.js';
+import type {RequestLog} from './request-log.js';
 
 /**
  * Answers a `CONNECT` (a request for a tunnel: this is no proxy) as any other method the API does not serve:
@@ -12,14 +12,14 @@ import type {ApiErrorBody} from './api-error.js';
  */
 export function connectHandler(
   nextId: (request: IncomingMessage) => string,
-  log: AccessLog | undefined,
+  log: RequestLog | undefined,
   notFound: (method: string, url: string) => ApiErrorBody,
 ): (request: IncomingMessage, socket: Socket) => void {
   return (request, socket) => {
     const id = nextId(request);
     const method = request.method ?? 'CONNECT';
     const url = request.url ?? '';
-    log?.request(id, method, url, 404, 0);
+    log?.request(id, method, url, 404);
     answerAndClose(socket, 404, id, notFound(method, url));
   };
 }

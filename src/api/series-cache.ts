@@ -16,6 +16,15 @@ interface PairSeries {
   readonly latest: number | undefined;
 }
 
+/** A point of `/{pair}/mms`. */
+export interface Point {
+  readonly timestamp: number;
+  readonly mms: number;
+}
+
+/** A row of `/{pair}/records`: `timestamp`, `close` and each served field, null where a bar has no value. */
+export type Row = Record<string, number | null>;
+
 export interface CacheStatus {
   readonly reachable: boolean;
   readonly error?: string;
@@ -23,13 +32,12 @@ export interface CacheStatus {
   readonly latest: ReadonlyMap<string, number | undefined>;
 }
 
-/** Distinct answers kept serialized (each at most ~17 KB for a year of one window). */
-const MAX_BODIES = 2000;
+/** Distinct slices kept as answers (a year of one window is 365 small objects). */
+const MAX_SLICES = 2000;
 /** Days a reload reads: back to the oldest `from` the API accepts (MAX_AGE_DAYS before today), and two spare. */
 const KEPT_DAYS = MAX_AGE_DAYS + 2;
 /** Bars read from the store at a time: a long intraday series never sits in memory as records all at once. */
 const PAGE_BARS = 10_000;
-const EMPTY_LIST = Buffer.from('[]');
 
 export interface SeriesCacheOptions {
   /** The length of a bar in seconds (the store's resolution): reloads read the store PAGE_BARS bars at a time. */
@@ -45,10 +53,8 @@ export interface SeriesCacheOptions {
  */
 export class SeriesCache {
   private series = new Map<string, PairSeries>();
-  /** Serialized answers of the current data, by pair, field (or rows) and slice; dropped at every reload. */
-  private bodies = new Map<string, Buffer>();
-  /** Bumped at every reload: answers remembered under an older generation are stale. */
-  generation = 0;
+  /** Answers of the current data, by pair, field (or rows) and slice; dropped at every reload. */
+  private slices = new Map<string, readonly object[]>();
   private status: CacheStatus = {reachable: false, refreshedAt: undefined, latest: new Map()};
   private timer: NodeJS.Timeout | undefined;
   /** What the last good load was made of: the store's data version and the first day kept. */
@@ -75,46 +81,57 @@ export class SeriesCache {
     clearInterval(this.timer);
   }
 
-  /**
-   * The points of `field` for `pair` with from <= timestamp <= to, as JSON bytes (undefined before the first
-   * good load).
-   */
-  body(pair: string, field: string, from: number, to: number): Buffer | undefined {
+  /** The points of `field` for `pair` with from <= timestamp <= to (undefined before the first good load). */
+  points(pair: string, field: string, from: number, to: number): readonly Point[] | undefined {
     const series = this.series.get(pair);
     if (!series) return undefined;
     const values = series.columns.get(field);
-    if (!values) return EMPTY_LIST;
-    return this.sliceBody(`${pair}\u0000${field}`, series, from, to, (start, end) => pointsJson(series.timestamps, values, start, end));
+    if (!values) return [];
+    return this.slice(`${pair}\u0000${field}`, series, from, to, (start, end) => {
+      const points: Point[] = [];
+      for (let i = start; i < end; i++) if (!Number.isNaN(values[i]!)) points.push({timestamp: series.timestamps[i]!, mms: values[i]!});
+      return points;
+    });
   }
 
   /**
    * The rows of `pair` with from <= timestamp <= to — `timestamp`, `close`, then the fields, `null` where a
-   * day has no value — as JSON bytes (undefined before the first good load).
+   * bar has no value — (undefined before the first good load).
    */
-  rowsBody(pair: string, from: number, to: number): Buffer | undefined {
+  rows(pair: string, from: number, to: number): readonly Row[] | undefined {
     const series = this.series.get(pair);
     if (!series) return undefined;
-    const columns = ['close', ...this.fields].map((name): [string, Float64Array | undefined] => [JSON.stringify(name), series.columns.get(name)]);
-    // Keyed as a field with an empty name: the fields are `mms_<n>`, never empty, so it is no field's key.
-    return this.sliceBody(`${pair}\u0000`, series, from, to, (start, end) => rowsJson(series.timestamps, columns, start, end));
+    const columns = ['close', ...this.fields].map((name): [string, Float64Array | undefined] => [name, series.columns.get(name)]);
+    // Keyed as a field with an empty name, which no field has.
+    return this.slice(`${pair}\u0000`, series, from, to, (start, end) => {
+      const rows: Row[] = [];
+      for (let i = start; i < end; i++) {
+        const row: Row = {timestamp: series.timestamps[i]!};
+        for (const [name, values] of columns) {
+          const value = values?.[i] ?? Number.NaN;
+          row[name] = Number.isNaN(value) ? null : value;
+        }
+        rows.push(row);
+      }
+      return rows;
+    });
   }
 
   /**
-   * The bars of `series` with from <= timestamp <= to as JSON bytes, serialized once per distinct slice
-   * (`key` names what is sliced): clients ask for the same windows over and over (a chart, a dashboard), and
-   * serializing 365 points is most of a request's cost.
+   * The bars of `series` with from <= timestamp <= to, made once per distinct slice (`key` names what is
+   * sliced): clients ask for the same windows over and over (a chart, a dashboard).
    */
-  private sliceBody(key: string, series: PairSeries, from: number, to: number, serialize: (start: number, end: number) => string): Buffer {
+  private slice<T extends object>(key: string, series: PairSeries, from: number, to: number, make: (start: number, end: number) => T[]): readonly T[] {
     const start = firstAtOrAfter(series.timestamps, from);
     const end = firstAtOrAfter(series.timestamps, to + 1);
     const slice = `${key}\u0000${start}\u0000${end}`;
-    let body = this.bodies.get(slice);
-    if (body === undefined) {
-      if (this.bodies.size >= MAX_BODIES) this.bodies.clear();
-      body = Buffer.from(serialize(start, end));
-      this.bodies.set(slice, body);
+    let answer = this.slices.get(slice) as T[] | undefined;
+    if (answer === undefined) {
+      if (this.slices.size >= MAX_SLICES) this.slices.clear();
+      answer = make(start, end);
+      this.slices.set(slice, answer);
     }
-    return body;
+    return answer;
   }
 
   health(): CacheStatus {
@@ -141,8 +158,7 @@ export class SeriesCache {
       const next = new Map<string, PairSeries>();
       for (const pair of this.pairs) next.set(pair, await this.load(pair, horizon));
       this.series = next;
-      this.bodies = new Map();
-      this.generation++;
+      this.slices = new Map();
       this.loaded = {version, horizon};
       this.status = {reachable: true, refreshedAt: new Date(this.clock.now()).toISOString(), latest: new Map([...next].map(([p, s]) => [p, s.latest]))};
     } catch (error) {
@@ -181,33 +197,6 @@ function concat(parts: readonly Float64Array[]): Float64Array {
     at += part.length;
   }
   return all;
-}
-
-/** `[{"timestamp":…,"mms":…}, …]` for the bars in [start, end) that have a value: the bytes JSON.stringify gives. */
-function pointsJson(timestamps: Float64Array, values: Float64Array, start: number, end: number): string {
-  const parts: string[] = [];
-  for (let i = start; i < end; i++) {
-    const value = values[i]!;
-    if (!Number.isNaN(value)) parts.push(`{"timestamp":${timestamps[i]},"mms":${value}}`);
-  }
-  return `[${parts.join(',')}]`;
-}
-
-/**
- * `[{"timestamp":…,"close":…,"mms_20":…}, …]` for the bars in [start, end), null where a bar has no value;
- * `columns` are [the name as JSON, its values].
- */
-function rowsJson(timestamps: Float64Array, columns: ReadonlyArray<[string, Float64Array | undefined]>, start: number, end: number): string {
-  const parts: string[] = [];
-  for (let i = start; i < end; i++) {
-    let row = `{"timestamp":${timestamps[i]}`;
-    for (const [name, values] of columns) {
-      const value = values?.[i] ?? Number.NaN;
-      row += `,${name}:${Number.isNaN(value) ? 'null' : value}`;
-    }
-    parts.push(`${row}}`);
-  }
-  return `[${parts.join(',')}]`;
 }
 
 /** A stored value as the API shows it: a finite number, or NaN (null, missing, not numeric) — shown as no value, never 0. */

@@ -1,7 +1,6 @@
 import {Flags} from '@oclif/core';
-import {AccessLog} from '../api/access-log.js';
 import {buildApp} from '../api/build-app.js';
-import {closeGracefully} from '../api/close-gracefully.js';
+import {RequestLog} from '../api/request-log.js';
 import {loadPageAssets} from '../api/routes/page-route.js';
 import {SeriesCache} from '../api/series-cache.js';
 import {MmsCommand} from '../cli/mms-command.js';
@@ -13,6 +12,7 @@ import {resolutionSeconds} from '../core/contracts/resolution.js';
 import type {Sink} from '../core/contracts/sink.js';
 import type {Transform} from '../core/contracts/transform.js';
 import {UsageError} from '../core/errors/usage-error.js';
+import {parseLogLevel} from '../logger/stderr-logger.js';
 import {TOKENS} from '../core/tokens.js';
 
 const DAY_SECONDS = 86_400;
@@ -67,9 +67,9 @@ export default class Serve extends MmsCommand<undefined> {
       cache.stop();
       return undefined;
     }
-    const accessLog = process.env.MMS_LOG_LEVEL === 'silent' ? undefined : new AccessLog();
-    const app = await buildApp({pairs: config.pairs, windows, cache, clock, page: pageAssets, version: this.config.version, accessLog});
-    const close = closeGracefully(app);
+    const level = parseLogLevel(process.env.MMS_LOG_LEVEL);
+    const log = level === 'silent' ? undefined : new RequestLog({level});
+    const app = await buildApp({pairs: config.pairs, windows, cache, clock, page: pageAssets, version: this.config.version, log});
     let url: string;
     try {
       url = await app.listen({host: flags.host, port: flags.port});
@@ -89,11 +89,11 @@ export default class Serve extends MmsCommand<undefined> {
     if (flags.open) openInBrowser(page, {logger});
     await new Promise((resolve) => this.signal.addEventListener('abort', resolve, {once: true}));
     // Graceful: stop accepting, let requests in flight finish, then close the store.
-    await close();
+    await app.close();
     cache.stop();
     // A request log write stalled on a reader that stopped reading would keep the process alive for good:
     // once the store is closed (after this returns), nothing is left to lose.
-    if (accessLog && !(await accessLog.close())) setTimeout(() => process.exit(), 1000).unref();
+    if (log && !(await log.close())) setTimeout(() => process.exit(), 1000).unref();
     return undefined;
   }
 }

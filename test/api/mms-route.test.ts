@@ -137,7 +137,7 @@ async function exchange(agent: Agent, url: string, method = 'GET') {
   });
 }
 
-test('a repeated request is answered from the answer kept for its URL: the same status, headers in the same order and bytes, its own request id and log line', async (t) => {
+test('a repeated request is answered from the bytes kept for its slice: the same status, headers in the same order and bytes, its own request id and log line', async (t) => {
   const api = await loggedApi(t);
   const agent = new Agent({keepAlive: true, maxSockets: 1});
   t.teardown(() => agent.destroy());

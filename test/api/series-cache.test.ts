@@ -50,26 +50,29 @@ test('a series longer than one read is loaded page by page and answers the same 
   const to = from + DAY - MINUTE;
   const day = records.filter((r) => r.timestamp >= from && r.timestamp <= to);
   const points = day.filter((r) => r.mms_20 !== null).map((r) => ({timestamp: r.timestamp, mms: r.mms_20}));
-  t.is(cache.body('BRLBTC', 'mms_20', from, to)!.toString(), JSON.stringify(points));
-  t.is(cache.rowsBody('BRLBTC', from, to)!.toString(), JSON.stringify(day.map((r) => ({timestamp: r.timestamp, close: r.close, mms_20: r.mms_20}))));
-  t.is(cache.body('BRLBTC', 'mms_50', from, to)!.toString(), '[]', 'a field the store never wrote: no points');
-  t.is(cache.body('BRLXRP', 'mms_20', from, to), undefined, 'a pair the cache does not hold');
+  t.deepEqual(cache.points('BRLBTC', 'mms_20', from, to), points);
+  t.deepEqual(
+    cache.rows('BRLBTC', from, to),
+    day.map((r) => ({timestamp: r.timestamp, close: r.close, mms_20: r.mms_20})),
+  );
+  t.deepEqual(cache.points('BRLBTC', 'mms_50', from, to), [], 'a field the store never wrote: no points');
+  t.is(cache.points('BRLXRP', 'mms_20', from, to), undefined, 'a pair the cache does not hold');
 });
 
 test('a reload is skipped while the store says nothing changed, and happens once another connection writes', async (t) => {
   const {sink} = await minuteStore(t);
   const cache = new SeriesCache(sink, ['BRLBTC'], ['mms_20'], clock, stderrLogger('silent'), {step: MINUTE});
   await cache.refresh();
-  const loaded = cache.generation;
+  const loaded = cache.points('BRLBTC', 'mms_20', TODAY - DAY, TODAY);
   await cache.refresh();
-  t.is(cache.generation, loaded, 'nothing changed: the same data is served');
+  t.is(cache.points('BRLBTC', 'mms_20', TODAY - DAY, TODAY), loaded, 'nothing changed: the very same answer is served');
 
   const writer = new SqliteSink({path: sink.path, busyTimeoutMs: 2000, resolution: '1m', configKey: 'sink.path'});
   t.teardown(() => writer.close());
   await writer.upsert([{pair: 'BRLBTC', timestamp: TODAY - MINUTE, close: 1, mms_20: 2}]);
   await cache.refresh();
-  t.is(cache.generation, loaded + 1);
-  t.is(cache.body('BRLBTC', 'mms_20', TODAY - MINUTE, TODAY)!.toString(), `[{"timestamp":${TODAY - MINUTE},"mms":2}]`);
+  t.not(cache.points('BRLBTC', 'mms_20', TODAY - DAY, TODAY), loaded, 'reloaded');
+  t.deepEqual(cache.points('BRLBTC', 'mms_20', TODAY - MINUTE, TODAY), [{timestamp: TODAY - MINUTE, mms: 2}]);
 });
 
 test('after a failed reload the next one reads the store again, though its data version did not change, and /health recovers', async (t) => {

@@ -1,8 +1,8 @@
-import {closeSync, openSync, readFileSync} from 'node:fs';
+import {openSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import type {ExecutionContext} from 'ava';
-import {AccessLog} from '../../src/api/access-log.js';
 import {buildApp} from '../../src/api/build-app.js';
+import {RequestLog} from '../../src/api/request-log.js';
 import {SeriesCache} from '../../src/api/series-cache.js';
 import type {MmsRecord} from '../../src/core/contracts/record.js';
 import type {Sink} from '../../src/core/contracts/sink.js';
@@ -35,14 +35,14 @@ export function recordedRecords(): MmsRecord[] {
 }
 
 /** `mms serve`'s app over a JSON sink seeded with `records`, listening on a loopback port. */
-export async function seededApi(t: ExecutionContext, options: {records?: MmsRecord[]; sink?: Sink; now?: number | (() => number); accessLog?: AccessLog} = {}) {
+export async function seededApi(t: ExecutionContext, options: {records?: MmsRecord[]; sink?: Sink; now?: number | (() => number); log?: RequestLog} = {}) {
   const sink = options.sink ?? new JsonFileSink(join(await tempDir(t), 'mms.json'));
   if (!options.sink) await sink.upsert(options.records ?? recordedRecords());
   const {now = NOW} = options;
   const clock = {now: typeof now === 'function' ? now : () => now};
   const cache = new SeriesCache(sink, ['BRLBTC', 'BRLETH'], ['mms_20', 'mms_50', 'mms_200'], clock, stderrLogger('silent'));
   await cache.start(60_000);
-  const app = await buildApp({pairs: ['BRLBTC', 'BRLETH'], windows: [20, 50, 200], cache, clock, version: 'test', accessLog: options.accessLog});
+  const app = await buildApp({pairs: ['BRLBTC', 'BRLETH'], windows: [20, 50, 200], cache, clock, version: 'test', log: options.log});
   const url = await app.listen({host: '127.0.0.1', port: 0});
   t.teardown(async () => {
     cache.stop();
@@ -68,15 +68,20 @@ export interface LogLine {
 export async function loggedApi(t: ExecutionContext) {
   const path = join(await tempDir(t), 'access.log');
   const fd = openSync(path, 'w');
-  const api = await seededApi(t, {accessLog: new AccessLog(fd)});
+  const log = new RequestLog({fd});
+  const api = await seededApi(t, {log});
   const lines = async (): Promise<LogLine[]> => {
     await api.app.close();
-    closeSync(fd);
-    return readFileSync(path, 'utf8')
-      .trimEnd()
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as LogLine);
+    await log.close(); // and with it the file
+    return (
+      readFileSync(path, 'utf8')
+        .trimEnd()
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as LogLine & {msg: string})
+        // fastify's own lines (listening, closing) are not requests.
+        .filter((line) => line.msg === 'request')
+    );
   };
   return {...api, lines};
 }

@@ -32,6 +32,6 @@ export function recordsRoute(app: FastifyInstance, options: DataRouteOptions): v
         response: {200: {type: 'array', items: row}, 400: errorSchema, 503: errorSchema},
       },
     },
-    seriesHandler(clock, (request, from, to) => cache.rowsBody(request.params.pair, from, to)),
+    seriesHandler(clock, (request, from, to) => cache.rows(request.params.pair, from, to)),
   );
 }
