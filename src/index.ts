@@ -12,7 +12,7 @@ export {RESOLUTIONS, resolutionSeconds, type Resolution} from './core/contracts/
 export type {Sink} from './core/contracts/sink.js';
 export type {CandlePage, CandleQuery, Source, SourcePlan} from './core/contracts/source.js';
 export type {StandardSchemaV1} from './core/contracts/standard-schema.js';
-export type {BarSeries, Transform} from './core/contracts/transform.js';
+export type {BarSeries, FieldDescription, Transform} from './core/contracts/transform.js';
 export {AlarmError} from './core/errors/alarm-error.js';
 export {ConfigError} from './core/errors/config-error.js';
 export {EXIT_CODES, type ExitCode} from './core/errors/exit-codes.js';

@@ -1,5 +1,5 @@
 // The chart page of `mms serve`: a plain script, no build step. It reads the same HTTP API as any client —
-// GET /pairs (pairs, windows, the server's "today"), then GET /{pair}/records for the chosen period — and
+// GET /pairs (pairs, the fields served, the server's "today"), then GET /{pair}/records for the chosen period — and
 // draws with Lightweight Charts, served by mms itself (the page must work offline).
 
 (() => {
@@ -76,7 +76,7 @@
     if (request !== latestRequest) return;
     const info = config.pairs.find((p) => p.pair === pair);
     if (rows.length === 0) return showEmpty(info, days);
-    charts[pair] ??= createChart(info, config.windows);
+    charts[pair] ??= createChart(info, config.fields);
     const view = charts[pair];
     for (const other of Object.values(charts)) other.section.hidden = other !== view;
     draw(view, rows, days);
@@ -112,11 +112,18 @@
     return body;
   }
 
-  function createChart({pair, base, quote}, windows) {
+  /**
+   * `fields` are what the server's transforms write, as /pairs describes them: a price (an average) is drawn
+   * on the price axis at the right, anything else (a signal, a ratio) on an axis of its own at the left.
+   */
+  function createChart({pair, base, quote}, fields) {
     const money = moneyFormat(quote);
-    const keys = ['close', ...windows.map((w) => `mms_${w}`)];
-    const labels = {close: 'Close', ...Object.fromEntries(windows.map((w) => [`mms_${w}`, `MMS ${w}`]))};
-    const colors = {close: CLOSE_COLOR, ...Object.fromEntries(windows.map((w, i) => [`mms_${w}`, WINDOW_COLORS[i % WINDOW_COLORS.length]]))};
+    const plain = plainFormat();
+    const keys = ['close', ...fields.map((f) => f.name)];
+    const labels = {close: 'Close', ...Object.fromEntries(fields.map((f) => [f.name, f.label]))};
+    const colors = {close: CLOSE_COLOR, ...Object.fromEntries(fields.map((f, i) => [f.name, WINDOW_COLORS[i % WINDOW_COLORS.length]]))};
+    const priced = new Set(['close', ...fields.filter((f) => f.unit === 'price').map((f) => f.name)]);
+    const formats = Object.fromEntries(keys.map((key) => [key, priced.has(key) ? money : plain]));
 
     const section = element('section', {class: 'chart', 'data-pair': pair, 'aria-labelledby': `title-${pair}`});
     const title = element('h2', {id: `title-${pair}`}, pair);
@@ -142,6 +149,7 @@
       grid: {vertLines: {color: '#f3f4f6'}, horzLines: {color: '#f3f4f6'}},
       localization: {locale: 'pt-BR', timeFormatter: (time) => dateFormat.format(time * 1000)},
       rightPriceScale: {borderVisible: false},
+      leftPriceScale: {visible: priced.size < keys.length, borderVisible: false},
       timeScale: {borderVisible: false, tickMarkFormatter: (time, type) => tickFormats[type]?.format(time * 1000) ?? null},
     });
     const series = {};
@@ -152,11 +160,12 @@
         priceLineVisible: false,
         lastValueVisible: key === 'close',
         crosshairMarkerRadius: 3,
-        // The price axis and labels in the quote currency (the axis formats with its first series' format).
-        priceFormat: {type: 'custom', formatter: (price) => money.format(price), minMove: 0.01},
+        priceScaleId: priced.has(key) ? 'right' : 'left',
+        // The price axis and labels in the quote currency (an axis formats with its first series' format).
+        priceFormat: {type: 'custom', formatter: (value) => formats[key].format(value), minMove: 0.01},
       });
     }
-    const view = {pair, section, plot, chart, series, items, day, money, rows: new Map(), last: undefined};
+    const view = {pair, section, plot, chart, series, items, day, formats, rows: new Map(), last: undefined};
     chart.subscribeCrosshairMove((param) => showValues(view, param.time === undefined ? undefined : view.rows.get(param.time)));
     return view;
   }
@@ -196,7 +205,7 @@
     for (const [key, {item, value: valueElement}] of Object.entries(view.items)) {
       const value = row[key];
       item.dataset.value = typeof value === 'number' ? String(value) : '';
-      valueElement.textContent = typeof value === 'number' ? view.money.format(value) : '—';
+      valueElement.textContent = typeof value === 'number' ? view.formats[key].format(value) : '—';
     }
   }
 
@@ -233,12 +242,15 @@
     if (state === 'error') for (const view of Object.values(charts)) view.section.hidden = true;
   }
 
+  /** Numbers that are no price, as they are (up to 8 decimals). */
+  function plainFormat() {
+    const number = new Intl.NumberFormat('pt-BR', {maximumFractionDigits: 8});
+    return {format: (value) => number.format(value)};
+  }
+
   /** Prices in `currency` (null: unknown, plain numbers). */
   function moneyFormat(currency) {
-    if (currency === null) {
-      const number = new Intl.NumberFormat('pt-BR', {maximumFractionDigits: 8});
-      return {format: (value) => number.format(value)};
-    }
+    if (currency === null) return plainFormat();
     try {
       return new Intl.NumberFormat('pt-BR', {style: 'currency', currency});
     } catch {

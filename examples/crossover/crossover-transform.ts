@@ -19,6 +19,14 @@ export default definePlugin({
     return {
       name: 'crossover',
       fields: [field],
+      // How `mms serve` documents the field and draws it: a signal, not a price, so on an axis of its own.
+      describe: {
+        [field]: {
+          label: `Cross ${config.fast}/${config.slow}`,
+          description: `+1 the day ${config.fast} crosses above ${config.slow}, -1 below, 0 otherwise; null without both that day and the day before`,
+          unit: 'number',
+        },
+      },
       // It compares today with yesterday, so it needs one bar more than the slow average's own lookback.
       lookback: Number(config.slow.replace('mms_', '')) + 1,
       apply(series: BarSeries) {

@@ -1,14 +1,25 @@
-import type {BarSeries, Transform} from '../../src/index.js';
+import type {BarSeries, FieldDescription, Transform} from '../../src/index.js';
 import {computeSmas} from './compute-sma.js';
 
 export class SmaTransform implements Transform {
   readonly name = 'sma';
   readonly fields: readonly string[];
   readonly lookback: number;
+  readonly describe: Readonly<Record<string, FieldDescription>>;
 
   constructor(private readonly windows: readonly number[]) {
     this.fields = windows.map((w) => `mms_${w}`);
     this.lookback = Math.max(...windows);
+    this.describe = Object.fromEntries(
+      windows.map((w) => [
+        `mms_${w}`,
+        {
+          label: `MMS ${w}`,
+          description: `${w}-bar simple moving average of the close, the bar itself included; null without ${w} bars of history`,
+          unit: 'price',
+        },
+      ]),
+    );
   }
 
   apply(series: BarSeries): ReadonlyMap<string, Float64Array> {

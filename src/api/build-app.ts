@@ -6,6 +6,7 @@ import {connectHandler} from './connect-handler.js';
 import {parseQuery} from './parse-query.js';
 import {logFault, OneLinePerRequest, type RequestLog} from './request-log.js';
 import {requestIds} from './request-id.js';
+import {mmsWindows} from './served-field.js';
 import {healthRoute} from './routes/health-route.js';
 import {mmsRoute} from './routes/mms-route.js';
 import {loadPageAssets, type PageAssets, pageRoute} from './routes/page-route.js';
@@ -21,7 +22,7 @@ const CONNECTION_TIMEOUT_MS = 5000;
 /** How often, while the server stops, connections whose answer has just been sent are closed. */
 const CLOSE_IDLE_EVERY_MS = 50;
 
-export interface AppOptions extends DataRouteOptions {
+export interface AppOptions extends Omit<DataRouteOptions, 'windows'> {
   readonly version: string;
   /** The chart page's files, read beforehand (`mms serve` checks them before opening the store); read here when absent. */
   readonly page?: PageAssets;
@@ -37,6 +38,7 @@ export interface AppOptions extends DataRouteOptions {
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const {log} = options;
+  const routes: DataRouteOptions = {...options, windows: mmsWindows(options.fields)};
   const nextId = requestIds();
   const app = Fastify({
     loggerInstance: log?.logger,
@@ -95,10 +97,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Node hands a CONNECT to the server's own `connect` listeners, never to fastify.
   app.server.on('connect', connectHandler(nextId, log, notFound));
 
-  mmsRoute(app, options);
-  recordsRoute(app, options);
-  pairsRoute(app, options);
-  healthRoute(app, options);
+  mmsRoute(app, routes);
+  recordsRoute(app, routes);
+  pairsRoute(app, routes);
+  healthRoute(app, routes);
   pageRoute(app, options.page ?? (await loadPageAssets()));
   app.get('/openapi.json', {schema: {hide: true}}, async () => app.swagger());
   return app;

@@ -64,7 +64,7 @@ export class SeriesCache {
   constructor(
     private readonly sink: Sink,
     private readonly pairs: readonly string[],
-    /** The `mms_<n>` fields served (each row has `close` besides). */
+    /** The transforms' fields served (each row has `close` besides). */
     private readonly fields: readonly string[],
     private readonly clock: Clock,
     private readonly logger: Logger,

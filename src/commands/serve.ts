@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core';
 import {buildApp} from '../api/build-app.js';
 import {RequestLog} from '../api/request-log.js';
 import {loadPageAssets} from '../api/routes/page-route.js';
+import {mmsWindows, servedFields} from '../api/served-field.js';
 import {SeriesCache} from '../api/series-cache.js';
 import {MmsCommand} from '../cli/mms-command.js';
 import {openInBrowser} from '../cli/open-in-browser.js';
@@ -42,21 +43,18 @@ export default class Serve extends MmsCommand<undefined> {
     const sink = await container.getAsync<Sink>(TOKENS.Sink);
     const transforms = await container.getAsync<Transform[]>(TOKENS.Transforms);
     const clock = container.get<Clock>(TOKENS.Clock);
-    const windows = transforms
-      .flatMap((t) => t.fields)
-      .map((f) => /^mms_(\d+)$/.exec(f)?.[1])
-      .filter((w): w is string => w !== undefined)
-      .map(Number);
+    const fields = servedFields(transforms);
+    const windows = mmsWindows(fields);
     const logger = container.get<Logger>(TOKENS.Logger);
     // An intraday store keeps many more bars, read in pages whose garbage V8's defaults let pile up to
     // hundreds of MB: there memory wins over the last ~15% of request throughput (docs: performance).
     const step = resolutionSeconds(config.resolution);
     if (step < DAY_SECONDS) preferSmallHeap();
-    // Only what the API serves is kept in memory: the averages (and, with every row, the close).
+    // Only what the API serves is kept in memory: the transforms' fields (and, with every row, the close).
     const cache = new SeriesCache(
       sink,
       config.pairs,
-      windows.map((w) => `mms_${w}`),
+      fields.map((f) => f.name),
       clock,
       logger,
       {step},
@@ -69,7 +67,7 @@ export default class Serve extends MmsCommand<undefined> {
     }
     const level = parseLogLevel(process.env.MMS_LOG_LEVEL);
     const log = level === 'silent' ? undefined : new RequestLog({level});
-    const app = await buildApp({pairs: config.pairs, windows, cache, clock, page: pageAssets, version: this.config.version, log});
+    const app = await buildApp({pairs: config.pairs, fields, cache, clock, page: pageAssets, version: this.config.version, log});
     let url: string;
     try {
       url = await app.listen({host: flags.host, port: flags.port});
@@ -81,7 +79,7 @@ export default class Serve extends MmsCommand<undefined> {
     }
     // A wildcard address is where the server listens, not where a browser can reach it.
     const page = `${url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:')}/`;
-    if (this.jsonEnabled()) process.stdout.write(`${JSON.stringify({url, page, pairs: config.pairs, windows})}\n`);
+    if (this.jsonEnabled()) process.stdout.write(`${JSON.stringify({url, page, pairs: config.pairs, windows, fields: fields.map((f) => f.name)})}\n`);
     this.log(
       `mms serve on ${url}  (GET /{pair}/mms?from=&to=&range=, /{pair}/records?from=&to=, /pairs, /health, /openapi.json; pairs ${config.pairs.join(', ')}; windows ${windows.join(', ')})`,
     );

@@ -3,6 +3,7 @@ import {setTimeout as sleep} from 'node:timers/promises';
 import test from 'ava';
 import {buildApp} from '../../src/api/build-app.js';
 import type {SeriesCache} from '../../src/api/series-cache.js';
+import {SMA_FIELDS} from '../helpers/seeded-api.js';
 
 async function connected(url: string): Promise<{socket: Socket; received: () => string; closed: Promise<number>}> {
   const socket = connect(Number(new URL(url).port), '127.0.0.1');
@@ -16,7 +17,7 @@ async function connected(url: string): Promise<{socket: Socket; received: () => 
 test('closing finishes the answer under way and then its connection, closes idle ones at once, and silent ones within the connection timeout', async (t) => {
   // A store whose first load never came: /health answers 503 at once; a route added below stays under way.
   const cache = {health: () => ({reachable: false, refreshedAt: undefined, latest: new Map()})} as unknown as SeriesCache;
-  const app = await buildApp({pairs: ['BRLBTC'], windows: [20], cache, clock: {now: () => 0}, version: 'test', connectionTimeoutMs: 1000});
+  const app = await buildApp({pairs: ['BRLBTC'], fields: SMA_FIELDS.slice(0, 1), cache, clock: {now: () => 0}, version: 'test', connectionTimeoutMs: 1000});
   let answer!: (body: string) => void;
   const answered = new Promise<string>((resolve) => (answer = resolve));
   let started!: () => void;

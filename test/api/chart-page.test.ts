@@ -21,7 +21,14 @@ interface PageGlobals {
     {
       chart: {timeScale(): {timeToCoordinate(time: number): number | null}};
       plot: {getBoundingClientRect(): {left: number; top: number; height: number}};
-      series: Record<string, {data(): ReadonlyArray<{time: number; value?: number; color?: string}>; priceFormatter(): {format(price: number): string}}>;
+      series: Record<
+        string,
+        {
+          data(): ReadonlyArray<{time: number; value?: number; color?: string}>;
+          priceFormatter(): {format(price: number): string};
+          options(): {priceScaleId?: string};
+        }
+      >;
     }
   >;
 }
@@ -311,6 +318,34 @@ if (chromiumPath) {
     t.is(axis, '218.000,5');
     const legend = await legendOf(page, 'BTCUSDT');
     t.regex(legend.close!.text, /^Close[\d.]+,\d+$/, 'no currency symbol');
+    t.deepEqual(problems, []);
+  });
+
+  test("a user transform's field is charted too, as it describes itself: a signal on an axis of its own, in plain numbers", async (t) => {
+    const store = await servedStore(t, {
+      config: {
+        plugins: [join(ROOT, 'examples', 'crossover', 'crossover-transform.ts')],
+        transforms: [
+          {use: 'sma', windows: [20, 50, 200]},
+          {use: 'crossover', fast: 'mms_20', slow: 'mms_50'},
+        ],
+      },
+    });
+    // Gaps, but a value the newest day: the legend shows that one.
+    const records = recordedRecords().map((r, i) => ({...r, cross_20_50: i % 9 === 0 && r.timestamp < TODAY - DAY ? null : (i % 3) - 1}));
+    await store.seed(records);
+    const server = await store.serve({now: NOW});
+    const {page, problems} = await openPage(t, `${server.page}?pair=BRLBTC&days=90`);
+    await chartOf(page, 'BRLBTC').and(page.locator('[data-state="ready"]')).waitFor();
+    const item = chartOf(page, 'BRLBTC').locator('li[data-series="cross_20_50"]');
+    t.regex((await item.textContent()) ?? '', /^Cross mms_20\/mms_50-?[01]$/, 'its label, and its value as a plain number');
+    t.is(Number(await item.getAttribute('data-points')), expected(records, 'BRLBTC', 90, 'cross_20_50').points);
+    t.is(await item.getAttribute('data-last'), String(expected(records, 'BRLBTC', 90, 'cross_20_50').last));
+    const scales = await page.evaluate(() => {
+      const {series} = (globalThis as unknown as PageGlobals).mmsCharts.BRLBTC!;
+      return Object.fromEntries(Object.entries(series).map(([key, s]) => [key, s.options().priceScaleId]));
+    });
+    t.deepEqual(scales, {close: 'right', mms_20: 'right', mms_50: 'right', mms_200: 'right', cross_20_50: 'left'});
     t.deepEqual(problems, []);
   });
 

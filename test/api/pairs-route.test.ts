@@ -5,11 +5,11 @@ import {SeriesCache} from '../../src/api/series-cache.js';
 import {splitPair} from '../../src/api/split-pair.js';
 import {stderrLogger} from '../../src/logger/stderr-logger.js';
 import {JsonFileSink} from '../../plugins/json-file/json-file-sink.js';
-import {NOW, recordedRecords, seededApi} from '../helpers/seeded-api.js';
+import {NOW, recordedRecords, SMA_FIELDS, seededApi} from '../helpers/seeded-api.js';
 import {tempDir} from '../helpers/temp-dir.js';
 import {day} from '../helpers/utc-day.js';
 
-test("GET /pairs gives the pairs (quote, base, newest stored day), the windows and the server's today", async (t) => {
+test("GET /pairs gives the pairs (quote, base, newest stored day), the windows and fields and the server's today", async (t) => {
   const api = await seededApi(t, {records: recordedRecords().filter((r) => r.pair === 'BRLBTC')});
   const {status, body} = await api.get('/pairs');
   t.is(status, 200);
@@ -17,6 +17,12 @@ test("GET /pairs gives the pairs (quote, base, newest stored day), the windows a
     today: day('2022-04-27'),
     oldestFrom: day('2021-04-27'),
     windows: [20, 50, 200],
+    fields: [20, 50, 200].map((w) => ({
+      name: `mms_${w}`,
+      label: `MMS ${w}`,
+      description: `${w}-bar simple moving average of the close, the bar itself included; null without ${w} bars of history`,
+      unit: 'price',
+    })),
     pairs: [
       {pair: 'BRLBTC', quote: 'BRL', base: 'BTC', latest: day('2022-04-26')},
       {pair: 'BRLETH', quote: 'BRL', base: 'ETH', latest: null},
@@ -45,7 +51,7 @@ test('a pair is split into quote and base only when it starts with a known quote
   const pairs = ['BRLBTC', 'BTCUSDT', 'AB'];
   const cache = new SeriesCache(new JsonFileSink(join(dir, 'mms.json')), pairs, ['mms_20'], clock, stderrLogger('silent'));
   await cache.start(60_000);
-  const app = await buildApp({pairs, windows: [20], cache, clock, version: 'test'});
+  const app = await buildApp({pairs, fields: SMA_FIELDS.slice(0, 1), cache, clock, version: 'test'});
   t.teardown(async () => {
     cache.stop();
     await app.close();

@@ -2,7 +2,8 @@ import test from 'ava';
 import {MongodbSink} from '../../plugins/mongodb/mongodb-sink.js';
 import {mongodbConfigSchema} from '../../plugins/mongodb/config-schema.js';
 import type {MmsRecord} from '../../src/core/contracts/record.js';
-import {NOW, recordedRecords, seededApi} from '../helpers/seeded-api.js';
+import {servedFields} from '../../src/api/served-field.js';
+import {NOW, recordedRecords, SMA_FIELDS, seededApi} from '../helpers/seeded-api.js';
 import {DAY, day} from '../helpers/utc-day.js';
 
 const today = Math.floor(NOW / 1000 / DAY) * DAY;
@@ -85,4 +86,41 @@ test('while the store cannot be read, /:pair/records is a 503, not a 500', async
   const response = await api.get(`/BRLBTC/records?from=${day('2022-04-01')}`);
   t.is(response.status, 503);
   t.like(response.body, {error: 'store_unavailable'});
+});
+
+test("a user transform's fields are served like the averages: in /records, described in /openapi.json and /pairs, and stored values never made 0", async (t) => {
+  // A transform as a user writes it: one field, described; another it does not describe.
+  const signal = {name: 'signal', fields: ['cross_20_50', 'spread'], lookback: 51, apply: () => new Map()};
+  const described = {...signal, describe: {cross_20_50: {label: 'Cross 20/50', description: '+1 up, -1 down, 0 none', unit: 'number' as const}}};
+  const fields = [...SMA_FIELDS, ...servedFields([described])];
+  const records = recordedRecords().map((r, i) => ({...r, cross_20_50: i % 7 === 0 ? null : (i % 3) - 1, spread: i % 5 === 0 ? null : i / 4}));
+  const api = await seededApi(t, {records, fields});
+  const from = day('2022-04-01');
+
+  const rows = (await api.get(`/BRLBTC/records?from=${from}`)).body as Array<Record<string, unknown>>;
+  const stored = records.filter((r) => r.pair === 'BRLBTC' && r.timestamp >= from && r.timestamp <= yesterday);
+  t.is(rows.length, stored.length);
+  t.deepEqual(
+    rows.map((r) => [r.timestamp, r.cross_20_50, r.spread]),
+    stored.map((r) => [r.timestamp, r.cross_20_50, r.spread]),
+  );
+  t.deepEqual(Object.keys(rows[0]!), ['timestamp', 'close', 'mms_20', 'mms_50', 'mms_200', 'cross_20_50', 'spread']);
+
+  const openapi = (await api.get('/openapi.json')).body as {
+    paths: Record<
+      string,
+      {get: {responses: Record<string, {content: Record<string, {schema: {items: {required: string[]; properties: Record<string, {description: string}>}}}>}>}}
+    >;
+  };
+  const row = openapi.paths['/{pair}/records']!.get.responses['200']!.content['application/json']!.schema.items;
+  t.true(row.required.includes('cross_20_50') && row.required.includes('spread'));
+  t.is(row.properties.cross_20_50!.description, '+1 up, -1 down, 0 none');
+  t.is(row.properties.spread!.description, 'Written by the signal transform; null where it has no value');
+
+  const pairs = (await api.get('/pairs')).body as {windows: number[]; fields: unknown[]};
+  t.deepEqual(pairs.windows, [20, 50, 200], 'only the averages are windows of /{pair}/mms');
+  t.deepEqual(pairs.fields.slice(3), [
+    {name: 'cross_20_50', label: 'Cross 20/50', description: '+1 up, -1 down, 0 none', unit: 'number'},
+    {name: 'spread', label: 'spread', description: 'Written by the signal transform; null where it has no value', unit: 'number'},
+  ]);
 });

@@ -123,6 +123,7 @@ const PUBLIC_TYPES = [
   'Clock',
   'ExitCode',
   'FailedWindow',
+  'FieldDescription',
   'GapCause',
   'GapReport',
   'GapRun',

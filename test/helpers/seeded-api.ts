@@ -3,16 +3,21 @@ import {join} from 'node:path';
 import type {ExecutionContext} from 'ava';
 import {buildApp} from '../../src/api/build-app.js';
 import {RequestLog} from '../../src/api/request-log.js';
+import {type ServedField, servedFields} from '../../src/api/served-field.js';
 import {SeriesCache} from '../../src/api/series-cache.js';
 import type {MmsRecord} from '../../src/core/contracts/record.js';
 import type {Sink} from '../../src/core/contracts/sink.js';
 import {stderrLogger} from '../../src/logger/stderr-logger.js';
 import {JsonFileSink} from '../../plugins/json-file/json-file-sink.js';
 import {computeSmas} from '../../plugins/sma/compute-sma.js';
+import {SmaTransform} from '../../plugins/sma/sma-transform.js';
 import {recordedDays} from './recorded-closes.js';
 import {tempDir} from './temp-dir.js';
 
 export const NOW = Date.parse('2022-04-27T12:00:00Z');
+
+/** The fields `mms serve` serves for the bundled sma transform of windows 20, 50 and 200, described by it. */
+export const SMA_FIELDS = servedFields([new SmaTransform([20, 50, 200])]);
 
 /** Records of every recorded day of both pairs, with their 20/50/200-day averages (null without history). */
 export function recordedRecords(): MmsRecord[] {
@@ -35,14 +40,23 @@ export function recordedRecords(): MmsRecord[] {
 }
 
 /** `mms serve`'s app over a JSON sink seeded with `records`, listening on a loopback port. */
-export async function seededApi(t: ExecutionContext, options: {records?: MmsRecord[]; sink?: Sink; now?: number | (() => number); log?: RequestLog} = {}) {
+export async function seededApi(
+  t: ExecutionContext,
+  options: {records?: MmsRecord[]; sink?: Sink; now?: number | (() => number); log?: RequestLog; fields?: readonly ServedField[]} = {},
+) {
   const sink = options.sink ?? new JsonFileSink(join(await tempDir(t), 'mms.json'));
   if (!options.sink) await sink.upsert(options.records ?? recordedRecords());
-  const {now = NOW} = options;
+  const {now = NOW, fields = SMA_FIELDS} = options;
   const clock = {now: typeof now === 'function' ? now : () => now};
-  const cache = new SeriesCache(sink, ['BRLBTC', 'BRLETH'], ['mms_20', 'mms_50', 'mms_200'], clock, stderrLogger('silent'));
+  const cache = new SeriesCache(
+    sink,
+    ['BRLBTC', 'BRLETH'],
+    fields.map((f) => f.name),
+    clock,
+    stderrLogger('silent'),
+  );
   await cache.start(60_000);
-  const app = await buildApp({pairs: ['BRLBTC', 'BRLETH'], windows: [20, 50, 200], cache, clock, version: 'test', log: options.log});
+  const app = await buildApp({pairs: ['BRLBTC', 'BRLETH'], fields, cache, clock, version: 'test', log: options.log});
   const url = await app.listen({host: '127.0.0.1', port: 0});
   t.teardown(async () => {
     cache.stop();

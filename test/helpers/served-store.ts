@@ -58,14 +58,14 @@ export interface ServeProcess {
 
 /**
  * A project directory whose store the real `mms serve` process answers from: by default a new one with a
- * JSON-sink config (BRLBTC and BRLETH, or `pairs`; SMA 20/50/200), or an existing `project` (its config
- * found by path).
+ * JSON-sink config (BRLBTC and BRLETH, or `pairs`; SMA 20/50/200; `config`'s keys replace the defaults'),
+ * or an existing `project` (its config found by path).
  */
 export async function servedStore(
   t: ExecutionContext,
-  options: {pairs?: readonly string[]; project?: {dir: string; configPath: string; dataPath: string}} = {},
+  options: {pairs?: readonly string[]; config?: Record<string, unknown>; project?: {dir: string; configPath: string; dataPath: string}} = {},
 ): Promise<ServedStore> {
-  const project = options.project ?? (await newProject(t, options.pairs ?? ['BRLBTC', 'BRLETH']));
+  const project = options.project ?? (await newProject(t, options.pairs ?? ['BRLBTC', 'BRLETH'], options.config));
   const {dir, configPath, dataPath} = project;
   const invocation = ({now = '2022-04-27T12:00:00Z', refreshSeconds = 10, args = [], json = true, env = {}, packageRoot = ROOT}: ServeOptions = {}) => ({
     argv: [
@@ -120,10 +120,13 @@ export async function servedStore(
   };
 }
 
-async function newProject(t: ExecutionContext, pairs: readonly string[]) {
+async function newProject(t: ExecutionContext, pairs: readonly string[], config: Record<string, unknown> = {}) {
   const dir = await tempDir(t);
   const configPath = join(dir, 'mms.config.json');
-  await writeFile(configPath, JSON.stringify({pairs, transforms: [{use: 'sma', windows: [20, 50, 200]}], sink: {use: 'json-file', path: 'data/mms.json'}}));
+  await writeFile(
+    configPath,
+    JSON.stringify({pairs, transforms: [{use: 'sma', windows: [20, 50, 200]}], sink: {use: 'json-file', path: 'data/mms.json'}, ...config}),
+  );
   await mkdir(join(dir, 'data'));
   return {dir, configPath, dataPath: join(dir, 'data', 'mms.json')};
 }

@@ -4,22 +4,20 @@ import {type TimeRangeQuery, timeRangeQuery} from '../time-range-query.js';
 import {type DataRouteOptions, pairParams, seriesHandler} from './series-route.js';
 
 /**
- * GET /:pair/records?from=&to= — every stored day in the range with its close and the average of each
- * configured window (`null` where the window has no value that day, never 0): what a chart needs in one
- * request instead of one per window. Same bounds and errors as /:pair/mms.
+ * GET /:pair/records?from=&to= — every stored day in the range with its close and every field the configured
+ * transforms write (`null` where a field has no value that day, never 0): what a chart needs in one request
+ * instead of one per window. Same bounds and errors as /:pair/mms.
  */
 export function recordsRoute(app: FastifyInstance, options: DataRouteOptions): void {
-  const {pairs, windows, cache, clock} = options;
+  const {pairs, fields, cache, clock} = options;
   const value = {type: ['number', 'null']} as const;
   const row = {
     type: 'object',
-    required: ['timestamp', 'close', ...windows.map((w) => `mms_${w}`)],
+    required: ['timestamp', 'close', ...fields.map((f) => f.name)],
     properties: {
       timestamp: {type: 'integer', description: "The day's 00:00 UTC, Unix seconds"},
       close: {...value, description: 'Close of the day, in the quote currency'},
-      ...Object.fromEntries(
-        windows.map((w) => [`mms_${w}`, {...value, description: `${w}-day simple moving average of the close; null without ${w} days of history`}]),
-      ),
+      ...Object.fromEntries(fields.map((f) => [f.name, {...value, description: f.description}])),
     },
   };
   app.get<{Params: {pair: string}; Querystring: TimeRangeQuery}>(

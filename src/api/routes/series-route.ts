@@ -1,6 +1,7 @@
 import type {FastifyReply, FastifyRequest} from 'fastify';
 import type {Clock} from '../../core/contracts/clock.js';
 import {isApiError, STORE_UNAVAILABLE} from '../api-error.js';
+import type {ServedField} from '../served-field.js';
 import type {SeriesCache} from '../series-cache.js';
 import {resolveTimeRange, type TimeRangeQuery} from '../time-range-query.js';
 
@@ -11,7 +12,9 @@ export const JSON_TYPE = 'application/json; charset=utf-8';
 
 export interface DataRouteOptions {
   readonly pairs: readonly string[];
-  /** The windows `range` may name (the `mms_<n>` fields the transforms write). */
+  /** The fields the transforms write, as they describe them: `/{pair}/records` serves every one. */
+  readonly fields: readonly ServedField[];
+  /** The windows `range` may name (the `mms_<n>` fields among them). */
   readonly windows: readonly number[];
   readonly cache: SeriesCache;
   readonly clock: Clock;

@@ -19,14 +19,29 @@ export interface BarSeries {
   readonly fields: ReadonlyMap<string, Float64Array>;
 }
 
+/** How the HTTP API documents a field and the chart page draws it. */
+export interface FieldDescription {
+  /** A short name for a legend, e.g. `MMS 20`. */
+  readonly label: string;
+  /** What the value is (shown in `/openapi.json`), e.g. when it is null. */
+  readonly description: string;
+  /**
+   * `price` when the value is in the pair's quote currency, like the close (the chart draws it on the price
+   * axis); `number` for anything else, a signal or a ratio (drawn on an axis of its own).
+   */
+  readonly unit: 'price' | 'number';
+}
+
 /**
  * Turns bars into indicator columns. Each output column has one value per slot of the series; NaN means
  * "no value" and is stored as null.
  */
 export interface Transform {
   readonly name: string;
-  /** Field names this transform adds to each record. */
+  /** Field names this transform adds to each record: `mms serve` serves every one of them. */
   readonly fields: readonly string[];
+  /** How each field is documented and drawn; a field without one is shown by its name, on an axis of its own. */
+  readonly describe?: Readonly<Record<string, FieldDescription>>;
   /**
    * Bars of history (the current one included) needed before the first bar can have a complete value.
    * The pipeline fetches the largest lookback of all transforms; a transform that reads another's fields
