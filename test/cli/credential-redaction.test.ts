@@ -1,7 +1,7 @@
 import {writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
-import {runCli} from '../helpers/run-cli.js';
+import {runCommand} from '../helpers/run-command.js';
 import {tempDir} from '../helpers/temp-dir.js';
 
 // A seed list (not a WHATWG URL) whose password holds characters that end a URL in most patterns; the
@@ -13,7 +13,7 @@ for (const args of [['ingest'], ['ingest', '--json'], ['gaps', '--json']]) {
   test(`mms ${args.join(' ')} on an unreachable MongoDB seed list prints neither the password nor its encoding`, async (t) => {
     const dir = await tempDir(t);
     await writeFile(join(dir, 'mms.config.json'), JSON.stringify({sink: {use: 'mongodb', url: URL, serverSelectionTimeoutMs: 300}}));
-    const run = await runCli(args, {cwd: dir, env: {MMS_NOW: '2022-04-27T12:00:00Z', MMS_LOG_LEVEL: 'debug'}});
+    const run = await runCommand(args, {cwd: dir, env: {MMS_NOW: '2022-04-27T12:00:00Z', MMS_LOG_LEVEL: 'debug'}});
     t.is(run.code, 4, run.stderr);
     const output = run.stdout + run.stderr;
     t.regex(output, /mongodb:\/\/\*\*\*@127\.0\.0\.1:9,127\.0\.0\.1:10/);

@@ -1,7 +1,7 @@
 import {access, readFile, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
-import {runCli} from '../helpers/run-cli.js';
+import {runCommand} from '../helpers/run-command.js';
 import {tempDir} from '../helpers/temp-dir.js';
 
 /**
@@ -34,7 +34,7 @@ async function spyProject(t: import('ava').ExecutionContext): Promise<string> {
 for (const shard of ['4/4', '1/0', 'x', '0/2/1']) {
   test(`ingest --shard ${shard} is a usage error (exit 2) before the sink is built`, async (t) => {
     const dir = await spyProject(t);
-    const run = await runCli(['ingest', '--shard', shard], {cwd: dir, env: {MMS_NOW: '2022-04-27T12:00:00Z'}});
+    const run = await runCommand(['ingest', '--shard', shard], {cwd: dir, env: {MMS_NOW: '2022-04-27T12:00:00Z'}});
     t.is(run.code, 2, run.stderr);
     t.regex(run.stderr, /--shard: expected i\/n with 0 <= i < n/);
     await t.throwsAsync(access(join(dir, 'opened.log')), {code: 'ENOENT'}, 'the sink was never built');
@@ -43,7 +43,7 @@ for (const shard of ['4/4', '1/0', 'x', '0/2/1']) {
 
 test('with a valid --shard the same config builds its sink (the spy can see it)', async (t) => {
   const dir = await spyProject(t);
-  const run = await runCli(['ingest', '--shard', '0/1', '--dry-run'], {cwd: dir, env: {MMS_NOW: '2022-04-27T12:00:00Z'}});
+  const run = await runCommand(['ingest', '--shard', '0/1', '--dry-run'], {cwd: dir, env: {MMS_NOW: '2022-04-27T12:00:00Z'}});
   t.is(run.code, 0, run.stderr);
   t.is(await readFile(join(dir, 'opened.log'), 'utf8'), 'opened\n');
 });

@@ -286,6 +286,7 @@ test('intraday: hourly bars from the synthetic series get hourly records and exa
 test('a TypeScript config written with defineConfig from the package loads (as mms.config.ts does)', async (t) => {
   const project = await simulatedProject(t);
   const configPath = join(ROOT, 'test', 'fixtures', 'mms.config.ts');
+  // A process: how the binary imports a .ts file is under test, and this test process imports it through tsx.
   const run = await runCli(['ingest', '--config', configPath, '--pairs', 'BRLETH', '--json'], {
     cwd: project.dir,
     env: {MMS_NOW: NOW, MMS_SIMULATOR_URL: project.simulatorUrl, MMS_TEST_DATA_PATH: project.dataPath},

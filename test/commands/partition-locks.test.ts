@@ -49,7 +49,8 @@ test('the shards of an Indexed Job run in parallel against one MongoDB: each loc
   t.is((await reference.mms(['ingest'], NOW)).code, 0);
   const project = await mongoProject(t, mongo);
   // Three workers, as `completions: 3`: with these two pairs one share is empty, the others one pair each.
-  const workers = [0, 1, 2].map((i) => project.mms(['ingest', '--shard', `${i}/3`, '--json'], NOW));
+  // Processes, since they run at once (runs in this process take turns).
+  const workers = [0, 1, 2].map((i) => project.mmsProcess(['ingest', '--shard', `${i}/3`, '--json'], NOW));
   t.true(await seeLocks(mongo, ['lock:BRLBTC', 'lock:BRLETH']), `both pairs locked at once by two processes; saw ${lockIds(mongo).join(', ')}`);
   const runs = await Promise.all(workers);
   for (const run of runs) t.is(run.code, 0, run.stderr);
@@ -62,11 +63,11 @@ test('the shards of an Indexed Job run in parallel against one MongoDB: each loc
 
 test('a second run of a pair that is being written refuses with exit 5, while a run of another pair proceeds', async (t) => {
   const mongo = await startMockMongodb(t);
-  // Only the first request — the first run's — hangs, and long: the runs after it go at full speed, so the
-  // first still holds BRLBTC when they are done, however slowly processes start on a loaded machine.
-  const project = await mongoProject(t, mongo, [{type: 'slow', delayMs: 25_000, requests: 1}]);
+  // Only the first request — the first run's, a process — hangs: the runs after it, in this process, go at
+  // full speed (well under a second, even on a loaded machine), so the first still holds BRLBTC when they are done.
+  const project = await mongoProject(t, mongo, [{type: 'slow', delayMs: 12_000, requests: 1}]);
   let firstDone = false;
-  const first = project.mms(['ingest', '--pairs', 'BRLBTC'], NOW).finally(() => (firstDone = true));
+  const first = project.mmsProcess(['ingest', '--pairs', 'BRLBTC'], NOW).finally(() => (firstDone = true));
   t.true(await seeLocks(mongo, ['lock:BRLBTC']), 'the first run holds its lock');
   const same = await project.mms(['ingest', '--pairs', 'BRLBTC,BRLETH'], NOW);
   t.is(same.code, 5, same.stderr);
@@ -90,7 +91,8 @@ test('a run whose lock was taken over while it was stalled stops before writing 
   // The first request hangs: the run holds its lock and has written nothing yet.
   const project = await simulatedProject(t, {faults: [{type: 'slow', delayMs: 4000, requests: 1}]});
   const lockPath = join(project.dir, 'data', 'mms.json.lock');
-  const run = project.mms(['ingest'], NOW);
+  // A process: stalled for seconds, a run in this process would keep the other tests' runs waiting their turn.
+  const run = project.mmsProcess(['ingest'], NOW);
   let taken = false;
   for (let i = 0; i < 400 && !taken; i++) {
     taken = await readFile(lockPath, 'utf8').then(

@@ -4,7 +4,8 @@ import {createServer} from 'node:net';
 import {join} from 'node:path';
 import test from 'ava';
 import {type Fault, parseFault} from '../../simulator/fault-plan.js';
-import {ROOT, runCli} from '../helpers/run-cli.js';
+import {ROOT} from '../helpers/run-cli.js';
+import {runCommand} from '../helpers/run-command.js';
 import {tempDir} from '../helpers/temp-dir.js';
 
 const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 1000;
@@ -41,10 +42,10 @@ test('mms simulate refuses a busy port and an unknown fault with exit 2 and a pl
   t.teardown(() => busy.close());
   const port = (busy.address() as {port: number}).port;
   const cwd = await tempDir(t);
-  const taken = await runCli(['simulate', '--port', String(port)], {cwd});
+  const taken = await runCommand(['simulate', '--port', String(port)], {cwd});
   t.is(taken.code, 2);
   t.regex(taken.stderr, new RegExp(`--port ${port}: already in use on 127.0.0.1; pick another port, or --port 0`));
-  const fault = await runCli(['simulate', '--port', '0', '--fault', 'meteor-strike'], {cwd});
+  const fault = await runCommand(['simulate', '--port', '0', '--fault', 'meteor-strike'], {cwd});
   t.is(fault.code, 2);
   t.regex(fault.stderr, /--fault: unknown fault "meteor-strike"; known: down, down-after/);
 });

@@ -94,7 +94,8 @@ test('kill -9 at random moments of a long backfill: the file stays intact, holds
     );
   }
   t.true(kills >= 2, `killed ${kills} time(s) before the run could finish`);
-  const next = await project.mms(['ingest'], NOW);
+  // The run after a crash is a new process, as it is for real.
+  const next = await project.mmsProcess(['ingest'], NOW);
   t.is(next.code, 0, next.stderr);
   t.deepEqual(contents(t, project.dir), expected, 'the records and the ledger of a run never interrupted; no lock left');
 });
@@ -175,9 +176,11 @@ test('disjoint --shard workers write one SQLite file at once, and a second run o
       sink: {use: 'sqlite', path: 'data/mms.db'},
     }),
   });
-  const workers = [0, 1, 2].map((i) => project.mms(['ingest', '--shard', `${i}/3`, '--json'], '2022-04-27T12:00:00Z'));
+  // Processes, since they run at once; the second run too: in this process it could wait its turn behind
+  // another test's run until the workers are done.
+  const workers = [0, 1, 2].map((i) => project.mmsProcess(['ingest', '--shard', `${i}/3`, '--json'], '2022-04-27T12:00:00Z'));
   t.true(await seeLockRows(project.dir, 2), 'both pairs locked at once, by two processes');
-  const second = await project.mms(['ingest', '--pairs', 'BRLBTC'], '2022-04-27T12:00:00Z');
+  const second = await project.mmsProcess(['ingest', '--pairs', 'BRLBTC'], '2022-04-27T12:00:00Z');
   t.is(second.code, 5, second.stderr);
   t.regex(second.stderr, /pair BRLBTC of sqlite sink .*mms\.db is in use by another mms run \(`mms ingest`, pid \d+ on /);
   for (const run of await Promise.all(workers)) t.is(run.code, 0, run.stderr);

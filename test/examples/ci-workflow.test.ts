@@ -7,7 +7,8 @@ import {BUNDLED_DEFAULTS} from '../../src/container/bundled-plugins.js';
 import {checkPairs} from '../../src/core/pipeline/check-pairs.js';
 import {mmsLines} from '../helpers/mms-lines.js';
 import {parseMmsArgv} from '../helpers/parse-mms-argv.js';
-import {ROOT, runCli} from '../helpers/run-cli.js';
+import {ROOT} from '../helpers/run-cli.js';
+import {runCommand} from '../helpers/run-command.js';
 import {runProcess} from '../helpers/run-process.js';
 import {tempDir} from '../helpers/temp-dir.js';
 
@@ -258,7 +259,7 @@ test("the gate: retry 3 goes on to gaps, gaps 6 fails, and the gaps it runs chec
   await writeFile(join(dir, 'mms.config.json'), JSON.stringify({pairs: config.pairs, sink: {use: 'json-file', path: 'mms.json'}}));
   const local = argv.map((arg, i) => (argv[i - 1] === '--config' ? join(dir, 'mms.config.json') : arg));
   t.true(local.includes(join(dir, 'mms.config.json')));
-  const run = await runCli(local, {cwd: dir, env: {MMS_NOW: call!.mmsNow ?? undefined, MMS_LOG_LEVEL: 'silent'}});
+  const run = await runCommand(local, {cwd: dir, env: {MMS_NOW: call!.mmsNow ?? undefined, MMS_LOG_LEVEL: 'silent'}});
   t.is(run.code, 6, run.stderr);
   const report = JSON.parse(run.stdout) as {period: {from: string; to: string; days: number}};
   t.like(report.period, {from: `${workflowEnv.FIRST_YEAR}-01-01`, to: `${workflowEnv.LAST_YEAR}-12-31`, days: parsed.flags.days});

@@ -5,7 +5,8 @@ import {type Fault, FaultPlan} from '../../simulator/fault-plan.js';
 import {recordedDataset} from '../../simulator/recorded-dataset.js';
 import type {SimulatorDataset} from '../../simulator/simulator-dataset.js';
 import {startSimulator} from '../../simulator/start-simulator.js';
-import {runCli, type CliResult} from './run-cli.js';
+import {type CliResult, runCli} from './run-cli.js';
+import {type CommandResult, runCommand} from './run-command.js';
 import {tempDir} from './temp-dir.js';
 
 export interface StoredRecord {
@@ -24,8 +25,10 @@ export interface SimulatedProject {
   requests(): number;
   /** Replaces the simulator's faults (their request count restarts). */
   setFaults(faults: readonly Fault[]): void;
-  /** Runs `mms <args>` with MMS_NOW = `now`; the simulator's clock follows the same instant. */
-  mms(args: readonly string[], now: string, env?: Record<string, string>): Promise<CliResult>;
+  /** Runs `mms <args>` in this process (runCommand) with MMS_NOW = `now`; the simulator's clock follows the same instant. */
+  mms(args: readonly string[], now: string, env?: Record<string, string>): Promise<CommandResult>;
+  /** As mms(), as a real process (runCli): for a run that must overlap another, or that a test signals or kills. */
+  mmsProcess(args: readonly string[], now: string, env?: Record<string, string>): Promise<CliResult>;
   records(): Promise<StoredRecord[]>;
   rawData(): Promise<string>;
 }
@@ -71,6 +74,10 @@ export async function simulatedProject(
       faults.plan = new FaultPlan(list);
     },
     async mms(args, at, env = {}) {
+      now = Date.parse(at);
+      return runCommand(args, {cwd: dir, env: {MMS_NOW: at, ...env}});
+    },
+    async mmsProcess(args, at, env = {}) {
       now = Date.parse(at);
       return runCli(args, {cwd: dir, env: {MMS_NOW: at, ...env}});
     },
