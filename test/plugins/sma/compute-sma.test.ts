@@ -1,6 +1,10 @@
 import test from 'ava';
+import fc from 'fast-check';
 import {computeSma, computeSmas} from '../../../plugins/sma/compute-sma.js';
+import {InvalidPriceError} from '../../../plugins/sma/invalid-price-error.js';
 import {exactMean, recordedDays, relativeError} from '../../helpers/recorded-closes.js';
+import {firstDifference, referenceSma, sameBytes} from './exact-decimal-mean.js';
+import {asFloats, floatDecimals, priceSeries, windowAndSeries, windowSize} from './price-arbitraries.js';
 
 for (const pair of ['BRLBTC', 'BRLETH'] as const) {
   test(`computeSma matches exact decimal means of the recorded ${pair} closes within 1e-9 for windows 20, 50 and 200`, (t) => {
@@ -159,4 +163,78 @@ test('computeSma keeps a window without a value for as long as a missing bar is 
     t.true(Number.isNaN(sma[2000 + window - 1]!));
     t.is(sma[2000 + window], Array.from(values.subarray(2001, 2001 + window)).reduce((a, b) => a + b, 0) / window);
   }
+});
+
+test('computeSma of float prices is the exact mean of the decimals they print as, rounded once, at any magnitude up to 1e12', (t) => {
+  fc.assert(
+    fc.property(windowAndSeries, ([window, decimals]) => {
+      const closes = asFloats(decimals);
+      const difference = firstDifference(computeSma(closes, window), referenceSma(floatDecimals(closes), window));
+      if (difference) throw new Error(`window ${window}, ${difference}`);
+    }),
+    {numRuns: 300},
+  );
+  t.pass();
+});
+
+test('computeSma of floats with more than 8 decimals is exact too (the decimal each prints as), not approximated', (t) => {
+  const anyDouble = fc.oneof(
+    fc.double({min: 1e-8, max: 1e12, noNaN: true}),
+    fc.double({min: 1e-8, max: 1, noNaN: true}),
+    fc.constantFrom(0.1, 0.123456789, 1 / 3),
+  );
+  fc.assert(
+    fc.property(windowSize, fc.array(anyDouble, {maxLength: 400}), (window, values) => {
+      const closes = Float64Array.from(values);
+      const difference = firstDifference(computeSma(closes, window), referenceSma(floatDecimals(closes), window));
+      if (difference) throw new Error(`window ${window}, ${difference}`);
+    }),
+    {numRuns: 100},
+  );
+  t.is(computeSma(Float64Array.of(0.1, 0.2), 2)[1], 0.15);
+  t.is(computeSma(Float64Array.of(0.123456789, 0.123456788), 2)[1], 0.1234567885);
+});
+
+test('computeSma of float prices gives the same bytes in one run or cut into pieces, each with its look-back', (t) => {
+  fc.assert(
+    fc.property(windowSize, fc.integer({min: 1, max: 1200}).chain(priceSeries), fc.array(fc.nat(), {maxLength: 5}), (window, decimals, cuts) => {
+      const closes = asFloats(decimals);
+      const n = closes.length;
+      const whole = computeSma(closes, window);
+      const pieced = new Float64Array(n);
+      const bounds = [...new Set([0, ...cuts.map((c) => c % n), n])].sort((a, b) => a - b);
+      for (let p = 0; p + 1 < bounds.length; p++) {
+        const start = Math.max(0, bounds[p]! - window + 1);
+        pieced.set(computeSma(closes.slice(start, bounds[p + 1]), window).subarray(bounds[p]! - start), bounds[p]!);
+      }
+      return sameBytes(pieced, whole);
+    }),
+    {numRuns: 150},
+  );
+  t.pass();
+});
+
+test('computeSma rounds a mean exactly between two float64 values to the even one (integer prices near 2^44)', (t) => {
+  // Floats near 2^44 are 2^-8 apart. 512 closes of 2^44 + 1 with `extra` of them one higher average to
+  // 2^44 + 1 + extra × 2^-9: a tie for every odd `extra`.
+  const window = 512;
+  const base = 2 ** 44;
+  const mean = (extra: number) => {
+    const closes = new Float64Array(window).fill(base + 1);
+    closes.fill(base + 2, 0, extra);
+    return computeSma(closes, window)[window - 1];
+  };
+  t.is(mean(1), base + 1, '2^44 + 1 + 2^-9: tie, 2^44 + 1 has the even mantissa');
+  t.is(mean(3), base + 1 + 2 ** -7, '2^44 + 1 + 3 × 2^-9: tie, 2^44 + 1 + 2^-7 has the even mantissa');
+  t.is(mean(2), base + 1 + 2 ** -8, 'no tie: exact');
+  for (const extra of [5, 7, 255, 256, 257, 511]) {
+    // (2^44 + 1) × 512 + extra is between 2^53 and 2^54: Number() of it rounds to even, like the mean.
+    t.is(mean(extra), Number(BigInt(base + 1) * 512n + BigInt(extra)) / 512, `+${extra} × 2^-9`);
+  }
+});
+
+test('computeSma refuses an infinite close with its slot, rather than averaging it', (t) => {
+  const error = t.throws(() => computeSma(Float64Array.of(1, 2, Number.POSITIVE_INFINITY), 2), {instanceOf: InvalidPriceError});
+  t.is(error?.index, 2);
+  t.is(error?.value, 'Infinity');
 });
