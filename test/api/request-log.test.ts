@@ -24,13 +24,14 @@ test('every request line is one JSON object holding the exact id and URL, whatev
   );
 });
 
-test('a lone request line reaches the file at once, without waiting for more lines or the server to close', async (t) => {
+test('a lone request line reaches the file within about a second, without waiting for the buffer to fill or the server to close', async (t) => {
   const path = join(await tempDir(t), 'access.log');
   const fd = openSync(path, 'w');
   const log = new RequestLog({fd});
   t.teardown(() => log.close());
   log.request('req-1', 'GET', '/health', 200);
-  const deadline = Date.now() + 1000;
+  t.is(readFileSync(path, 'utf8'), '', 'buffered at first: one line is far below a write');
+  const deadline = Date.now() + 3000;
   while (readFileSync(path, 'utf8') === '' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
   t.like(JSON.parse(readFileSync(path, 'utf8')), {level: 'info', reqId: 'req-1', method: 'GET', url: '/health', status: 200});
 });
