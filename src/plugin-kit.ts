@@ -18,12 +18,13 @@ export {FileStateStore} from './core/state/file-state-store.js';
 // A lock kept in a store of its own (rows of a table, documents of a collection), by the rules every lock of
 // mms shares, so a refusal reads the same whatever the store. acquireAll takes one lock per pair, all or none,
 // in a stable order. A holder beats every LOCK_HEARTBEAT_MS; lockIsStale(holder, silentForMs) says whether its
-// lock may be taken over, by the limit the core names when a run finds its lock lost. lockedError and
-// unreadableLockError are the refusals (exit 5): one names the holder, the other a lock naming no holder mms
-// can read, and how to clear it.
+// lock may be taken over, by the limit the core names when a run finds its lock lost. parseHolder(schema,
+// value) reads a stored lock with the store's own schema (any synchronous Standard Schema) and says what is
+// wrong with one of another shape. lockedError and unreadableLockError are the refusals (exit 5): one names
+// the holder, the other a lock naming no holder mms can read, and how to clear it.
 export {acquireAll} from './core/state/acquire-all.js';
 export {lockedError, unreadableLockError} from './core/state/file-lock.js';
-export {LOCK_HEARTBEAT_MS, lockIsStale} from './core/state/lock-holder.js';
+export {LOCK_HEARTBEAT_MS, lockIsStale, parseHolder} from './core/state/lock-holder.js';
 
 // Reading records back. unwrittenValue(field, value) says what is wrong with a value mms could not have written
 // (a close of 0, an average that is a string), or undefined: a store a person can edit refuses such a record,

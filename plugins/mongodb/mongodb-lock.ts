@@ -2,7 +2,7 @@ import {randomUUID} from 'node:crypto';
 import type {Collection, Document} from 'mongodb';
 import {z} from 'zod';
 import type {HeldLock, LockOwner} from '../../src/index.js';
-import {acquireAll, LOCK_HEARTBEAT_MS, lockedError, lockIsStale, unreadableLockError} from '../../src/plugin-kit.js';
+import {acquireAll, LOCK_HEARTBEAT_MS, lockedError, lockIsStale, parseHolder, unreadableLockError} from '../../src/plugin-kit.js';
 
 const DUPLICATE_KEY = 11_000;
 
@@ -22,16 +22,6 @@ const lockDocumentSchema = z.object(
   },
   {error: 'expected an object naming the holder'},
 ) satisfies z.ZodType<LockOwner & {token: string; heartbeatAt: Date}>;
-
-/** `found` as a lock document, or what is wrong with it ("pid: expected a process id; token: ..."). */
-function parseLockDocument(found: unknown): {holder: z.output<typeof lockDocumentSchema>; problem?: undefined} | {holder?: undefined; problem: string} {
-  const result = lockDocumentSchema.safeParse(found);
-  if (result.success) return {holder: result.data};
-  const problem = result.error.issues
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message))
-    .join('; ');
-  return {problem};
-}
 
 /**
  * One lock document per pair, `{_id: "lock:<pair>"}`, in the state collection: inserting it is atomic (a
@@ -77,7 +67,7 @@ async function acquireOne(collection: Collection<Document>, lock: {owner: LockOw
     }
     const found = await collection.findOne({_id: id as never});
     if (!found) continue;
-    const {holder, problem} = parseLockDocument(found);
+    const {holder, problem} = parseHolder(lockDocumentSchema, found);
     if (problem !== undefined) {
       // Unlike a lock file's age, a document's sign of life (heartbeatAt) and the token that makes a takeover
       // safe are in the document itself: of another shape, it can be neither judged stale nor taken over.

@@ -163,6 +163,7 @@ const PLUGIN_KIT_VALUES = [
   'lockIsStale',
   'lockedError',
   'makeDirectory',
+  'parseHolder',
   'unreadableLockError',
   'unwrittenValue',
   'writeFileAtomic',

@@ -1,5 +1,6 @@
 import {hostname} from 'node:os';
 import {z} from 'zod';
+import type {StandardSchemaV1} from '../contracts/standard-schema.js';
 import type {LockOwner} from '../contracts/state-store.js';
 
 /** How often a lock holder proves it is alive, and how long silence makes its lock stale (any host). */
@@ -30,12 +31,22 @@ export const lockOwnerSchema = z.object(
   {error: 'expected an object naming the holder'},
 );
 
-/** `value` as a holder of `schema`, or what is wrong with it ("pid: expected a process id; host: ..."). */
-export function parseHolder<T>(schema: z.ZodType<T>, value: unknown): {holder: T; problem?: undefined} | {holder?: undefined; problem: string} {
-  const result = schema.safeParse(value);
-  if (result.success) return {holder: result.data};
-  const problem = result.error.issues
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message))
+/**
+ * `value` as a holder of `schema` (any Standard Schema that validates synchronously, as zod's do), or what
+ * is wrong with it ("pid: expected a process id; host: ...").
+ */
+export function parseHolder<S extends StandardSchemaV1>(
+  schema: S,
+  value: unknown,
+): {holder: StandardSchemaV1.InferOutput<S>; problem?: undefined} | {holder?: undefined; problem: string} {
+  const result = schema['~standard'].validate(value);
+  if (result instanceof Promise) throw new TypeError('parseHolder needs a schema that validates synchronously');
+  if (!result.issues) return {holder: result.value as StandardSchemaV1.InferOutput<S>};
+  const problem = result.issues
+    .map((issue) => {
+      const path = (issue.path ?? []).map((segment) => String(typeof segment === 'object' ? segment.key : segment));
+      return path.length > 0 ? `${path.join('.')}: ${issue.message}` : issue.message;
+    })
     .join('; ');
   return {problem};
 }
