@@ -3,7 +3,7 @@ import Fastify, {type FastifyError, type FastifyInstance} from 'fastify';
 import type {ApiErrorBody} from './api-error.js';
 import {clientErrorHandler} from './client-error-handler.js';
 import {connectHandler} from './connect-handler.js';
-import {parseQuery} from './parse-query.js';
+import {DECIMAL_INTEGER, parseQuery} from './parse-query.js';
 import {logFault, OneLinePerRequest, type RequestLog} from './request-log.js';
 import {requestIds} from './request-id.js';
 import {mmsWindows} from './served-field.js';
@@ -154,7 +154,7 @@ function validationError(error: FastifyError, query: unknown, known: readonly st
  */
 function typeMessage(key: string, value: unknown): string {
   if (Array.isArray(value)) return `${key} is given ${value.length} times; give it once.`;
-  if (typeof value === 'string' && !/^-?\d+$/.test(value))
+  if (typeof value === 'string' && !DECIMAL_INTEGER.test(value))
     return `${key} must be ${integerMeaning(key)} in decimal digits, got ${JSON.stringify(shorten(value))}.`;
   return `${key} must be ${integerMeaning(key)}`;
 }

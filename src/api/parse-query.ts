@@ -1,7 +1,7 @@
 import querystring from 'fast-querystring';
 
 /** An integer as a person writes it: decimal digits, a minus sign at most (the schema then refuses negatives). */
-const DECIMAL_INTEGER = /^-?\d+$/;
+export const DECIMAL_INTEGER = /^-?\d+$/;
 
 /**
  * The router's query parser (fastify's own, fast-querystring), with one rule added: a value written in
