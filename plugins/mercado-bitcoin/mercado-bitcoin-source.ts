@@ -78,7 +78,7 @@ export class MercadoBitcoinSource implements Source {
 
     let candles: Candle[];
     try {
-      const body = parseJsonBody(text);
+      const body = parseJsonBody(text, {exactNumbers: config.api !== 'v4'});
       candles = config.api === 'v4' ? parseV4Candles(body, step) : parseLegacyCandles(body, step);
     } catch (error) {
       if (!(error instanceof CandleFormatError)) throw error;

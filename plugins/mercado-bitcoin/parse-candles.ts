@@ -1,4 +1,4 @@
-import {type Candle, formatUtc} from '../../src/index.js';
+import {type Candle, type ExactDecimals, formatUtc} from '../../src/index.js';
 
 /** The body is not a valid candle response; the message says exactly what is wrong with it. */
 export class CandleFormatError extends Error {
@@ -16,14 +16,55 @@ export class CandleFormatError extends Error {
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const V4_COLUMNS = ['t', 'o', 'h', 'l', 'c', 'v'] as const;
 
-/** JSON text → value; an HTML page (Cloudflare) or broken JSON becomes a CandleFormatError. */
-export function parseJsonBody(text: string): unknown {
+/** A run of digits (a point among them) long enough to hold more significant digits than a float64 keeps. */
+const LONG_NUMBER = /\d[\d.]{15}/;
+/** Smallest positive normal float64: below it a float keeps fewer digits still. */
+const MIN_NORMAL = 2.2250738585072014e-308;
+
+/**
+ * JSON text → value; an HTML page (Cloudflare) or broken JSON becomes a CandleFormatError. With
+ * `exactNumbers`, a JSON number a float64 cannot hold exactly is returned as its source text instead (as
+ * the v4 API sends every price), so that no digit the exchange sent is lost.
+ */
+export function parseJsonBody(text: string, options: {exactNumbers?: boolean} = {}): unknown {
   if (/^\s*</.test(text)) throw new CandleFormatError('the body is an HTML page, not JSON (a Cloudflare block or an error page)', true);
   try {
+    // Reading each number's source text is slower: only when some number may need it.
+    if (options.exactNumbers && LONG_NUMBER.test(text)) return JSON.parse(text, exactNumber as Parameters<typeof JSON.parse>[1]);
     return JSON.parse(text);
   } catch (error) {
     throw new CandleFormatError(`the body is not valid JSON (${(error as Error).message})`);
   }
+}
+
+/** A JSON.parse reviver (with the source text Node passes it): numbers a float64 does not hold, as text. */
+function exactNumber(_key: string, value: unknown, context?: {source?: string}): unknown {
+  const source = context?.source;
+  return typeof value === 'number' && source !== undefined && !heldExactly(source, value) ? source : value;
+}
+
+/**
+ * Whether `value` (the number `text` parses to) surely states the decimal `text` exactly, so that
+ * `String(value)` gives it back: at most 15 significant digits within float64's normal range. A longer
+ * decimal whose float happens to hold it too is kept as text all the same: cheap to keep, costly to prove.
+ */
+export function heldExactly(text: string, value: number): boolean {
+  if (!Number.isFinite(value) || (value !== 0 && Math.abs(value) < MIN_NORMAL)) return false;
+  let digit = 0;
+  let first = -1;
+  let last = -1;
+  for (let k = 0; k < text.length; k++) {
+    const code = text.charCodeAt(k);
+    if (code === 101 || code === 69) break; // the exponent: its digits are not significant ones
+    if (code < 48 || code > 57) continue; // a sign or the point
+    if (code !== 48) {
+      if (first < 0) first = digit;
+      last = digit;
+    }
+    digit++;
+  }
+  if (first < 0) return value === 0;
+  return value !== 0 && last - first < 15;
 }
 
 /** API v4 column arrays `{t:[...], o:["..."], ...}` → candles, strictly validated. */
@@ -41,20 +82,8 @@ export function parseV4Candles(body: unknown, step: number): Candle[] {
   }
   const candles: Candle[] = [];
   for (let i = 0; i < length; i++) {
-    candles.push(
-      checkCandle(
-        {
-          timestamp: timestampAt(columns.t[i], V4_LABEL, i, 't', step),
-          open: decimalAt(columns.o[i], V4_LABEL, i, 'o'),
-          high: decimalAt(columns.h[i], V4_LABEL, i, 'h'),
-          low: decimalAt(columns.l[i], V4_LABEL, i, 'l'),
-          close: decimalAt(columns.c[i], V4_LABEL, i, 'c'),
-          volume: decimalAt(columns.v[i], V4_LABEL, i, 'v'),
-        },
-        V4_LABEL,
-        i,
-      ),
-    );
+    const values = {open: columns.o[i], high: columns.h[i], low: columns.l[i], close: columns.c[i], volume: columns.v[i]};
+    candles.push(candleAt(timestampAt(columns.t[i], V4_LABEL, i, 't', step), values, V4_LABEL, i, V4_NAMES));
   }
   return sortUnique(candles);
 }
@@ -68,18 +97,7 @@ export function parseLegacyCandles(body: unknown, step: number): Candle[] {
   if (!Array.isArray(body.candles)) throw new CandleFormatError(`"candles" must be an array, got ${describe(body.candles)}`);
   const candles = body.candles.map((raw: unknown, i: number) => {
     if (!isObject(raw)) throw new CandleFormatError(`candles[${i}] must be an object, got ${describe(raw)}`);
-    return checkCandle(
-      {
-        timestamp: timestampAt(raw.timestamp, LEGACY_LABEL, i, 'timestamp', step),
-        open: decimalAt(raw.open, LEGACY_LABEL, i, 'open'),
-        high: decimalAt(raw.high, LEGACY_LABEL, i, 'high'),
-        low: decimalAt(raw.low, LEGACY_LABEL, i, 'low'),
-        close: decimalAt(raw.close, LEGACY_LABEL, i, 'close'),
-        volume: decimalAt(raw.volume, LEGACY_LABEL, i, 'volume'),
-      },
-      LEGACY_LABEL,
-      i,
-    );
+    return candleAt(timestampAt(raw.timestamp, LEGACY_LABEL, i, 'timestamp', step), raw, LEGACY_LABEL, i, LEGACY_NAMES);
   });
   return sortUnique(candles);
 }
@@ -91,6 +109,29 @@ export function parseLegacyCandles(body: unknown, step: number): Candle[] {
 type Label = (i: number, field?: string) => string;
 const V4_LABEL: Label = (i, field) => (field === undefined ? `bar ${i}` : `${field}[${i}]`);
 const LEGACY_LABEL: Label = (i, field) => (field === undefined ? `candles[${i}]` : `candles[${i}].${field}`);
+
+type Value = keyof ExactDecimals;
+const VALUES: readonly Value[] = ['open', 'high', 'low', 'close', 'volume'];
+/** How each API names a candle's values, for messages. */
+const V4_NAMES: Readonly<Record<Value, string>> = {open: 'o', high: 'h', low: 'l', close: 'c', volume: 'v'};
+const LEGACY_NAMES: Readonly<Record<Value, string>> = {open: 'open', high: 'high', low: 'low', close: 'close', volume: 'volume'};
+
+/** One validated candle; a value a float64 does not hold exactly keeps its text in `exact`. */
+function candleAt(timestamp: number, raw: Readonly<Record<string, unknown>>, label: Label, i: number, names: Readonly<Record<Value, string>>): Candle {
+  const candle: {-readonly [K in keyof Candle]: Candle[K]} = {timestamp, open: 0, high: 0, low: 0, close: 0, volume: 0};
+  let exact: Partial<Record<Value, string>> | undefined;
+  for (const key of VALUES) {
+    const value = raw[key];
+    const parsed = decimalAt(value, label, i, names[key]);
+    candle[key] = parsed;
+    if (typeof value === 'string' && !heldExactly(value, parsed)) {
+      exact ??= {};
+      exact[key] = value.trim();
+    }
+  }
+  if (exact) candle.exact = exact;
+  return checkCandle(candle, label, i);
+}
 
 function timestampAt(value: unknown, label: Label, i: number, field: string, step: number): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
@@ -115,7 +156,9 @@ function decimalAt(value: unknown, label: Label, i: number, field: string): numb
 
 function checkCandle(candle: Candle, label: Label, i: number): Candle {
   for (const key of ['open', 'high', 'low', 'close'] as const) {
-    if (candle[key] <= 0) throw new CandleFormatError(`${label(i)} (${formatUtc(candle.timestamp)}): ${key} must be positive, got ${candle[key]}`);
+    if (candle[key] <= 0) {
+      throw new CandleFormatError(`${label(i)} (${formatUtc(candle.timestamp)}): ${key} must be positive, got ${candle.exact?.[key] ?? candle[key]}`);
+    }
   }
   if (candle.volume < 0) throw new CandleFormatError(`${label(i)} (${formatUtc(candle.timestamp)}): volume must not be negative, got ${candle.volume}`);
   return candle;
@@ -139,7 +182,7 @@ function sortUnique(candles: Candle[]): Candle[] {
 }
 
 function sameCandle(a: Candle, b: Candle): boolean {
-  return a.open === b.open && a.high === b.high && a.low === b.low && a.close === b.close && a.volume === b.volume;
+  return VALUES.every((key) => a[key] === b[key] && a.exact?.[key] === b.exact?.[key]);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,5 +1,5 @@
 import type {BarSeries, FieldDescription, Transform} from '../../src/index.js';
-import {computeSmas} from './compute-sma.js';
+import {computeSmas, computeSmasFromDecimals} from './compute-sma.js';
 
 export class SmaTransform implements Transform {
   readonly name = 'sma';
@@ -23,7 +23,8 @@ export class SmaTransform implements Transform {
   }
 
   apply(series: BarSeries): ReadonlyMap<string, Float64Array> {
-    const columns = computeSmas(series.close, this.windows);
+    // Closes beyond a float64's precision come as text: the averages stay exact at any price.
+    const columns = series.closeDecimals ? computeSmasFromDecimals(series.closeDecimals, this.windows) : computeSmas(series.close, this.windows);
     return new Map(this.fields.map((field, i) => [field, columns[i]!]));
   }
 }

@@ -15,6 +15,12 @@ export interface BarSeries {
   readonly low: Float64Array;
   readonly close: Float64Array;
   readonly volume: Float64Array;
+  /**
+   * The close of every slot as exact decimal text (undefined at a missing bar), present only when a candle
+   * of the series carried a close a float64 does not hold exactly (see `Candle.exact`): a transform that
+   * must be exact at any price reads it when present, `close` otherwise.
+   */
+  readonly closeDecimals?: readonly (string | undefined)[];
   /** Columns produced by the transforms configured before this one, by field name. */
   readonly fields: ReadonlyMap<string, Float64Array>;
 }

@@ -1,4 +1,4 @@
-import type {Candle} from '../contracts/candle.js';
+import {type Candle, exactDecimal} from '../contracts/candle.js';
 import type {Resolution} from '../contracts/resolution.js';
 import type {BarSeries} from '../contracts/transform.js';
 
@@ -20,5 +20,8 @@ export function buildBarSeries(pair: string, resolution: Resolution, start: numb
     series.close[slot] = candle.close;
     series.volume[slot] = candle.volume;
   }
-  return series;
+  if (!candles.some((candle) => candle.exact?.close !== undefined)) return series;
+  const closeDecimals: (string | undefined)[] = new Array(length).fill(undefined);
+  for (const candle of candles) closeDecimals[(candle.timestamp - start) / step] = exactDecimal(candle, 'close');
+  return {...series, closeDecimals};
 }

@@ -1,8 +1,11 @@
 import {readFileSync} from 'node:fs';
 import test from 'ava';
-import type {Candle} from '../../../src/core/contracts/candle.js';
-import {CandleFormatError, parseJsonBody, parseLegacyCandles, parseV4Candles} from '../../../plugins/mercado-bitcoin/parse-candles.js';
+import fc from 'fast-check';
+import {CandleFormatError, heldExactly, parseJsonBody, parseLegacyCandles, parseV4Candles} from '../../../plugins/mercado-bitcoin/parse-candles.js';
+import {type Candle, exactDecimal} from '../../../src/core/contracts/candle.js';
 import {RECORDED_FILE} from '../../../simulator/recorded-dataset.js';
+import {decimalFraction} from '../sma/exact-decimal-mean.js';
+import {priceDecimal} from '../sma/price-arbitraries.js';
 
 const DAY = 86_400;
 /** 2022-04-26T00:00:00Z, the last complete recorded day. */
@@ -343,4 +346,54 @@ test('a JSON number that overflows to Infinity is quoted as Infinity in the mess
   const error = t.throws(() => parseLegacyCandles(parseJsonBody(text), DAY), {instanceOf: CandleFormatError});
   t.notRegex(error.message, /got null/);
   t.regex(error.message, /Infinity/);
+});
+
+/** Whether two decimal texts are the same number, exactly (the reference for `heldExactly`). */
+function sameDecimal(a: string, b: string): boolean {
+  const x = decimalFraction(a);
+  const y = decimalFraction(b);
+  const scale = Math.max(x.scale, y.scale);
+  return x.numerator * 10n ** BigInt(scale - x.scale) === y.numerator * 10n ** BigInt(scale - y.scale);
+}
+
+/** Significant digits of a decimal text, counted independently of the code under test. */
+function significantDigits(text: string): number {
+  return decimalFraction(text).numerator.toString().replace(/^-/, '').replace(/0+$/, '').replace(/^0+/, '').length;
+}
+
+test('heldExactly is true only when the float64 of a decimal gives that decimal back, and always for at most 15 significant digits', (t) => {
+  fc.assert(
+    fc.property(
+      fc.oneof(priceDecimal, fc.constantFrom('0', '0.0', '1e-400', '1e400', '123456789012345', '1234567890123456', '0.1000000000000000', '+5')),
+      (text) => {
+        const value = Number(text);
+        const exact = Number.isFinite(value) && (value === 0 ? sameDecimal(text, '0') : sameDecimal(text, String(value)));
+        const held = heldExactly(text, value);
+        if (held && !exact) throw new Error(`${text} is not held exactly by ${value}`);
+        if (!held && exact && significantDigits(text) <= 15) throw new Error(`${text} has at most 15 significant digits`);
+      },
+    ),
+    {numRuns: 5000},
+  );
+  t.pass();
+});
+
+test('parseV4Candles keeps the text of every value a float64 cannot hold exactly, and only of those', (t) => {
+  const body = {t: [T0], o: ['123456789012.12345678'], h: ['999999999999.99999999'], l: ['191411.11707'], c: ['123456789012.1'], v: ['0.00000001']};
+  const [parsed] = parseV4Candles(body, DAY);
+  t.deepEqual(parsed!.exact, {open: '123456789012.12345678', high: '999999999999.99999999'});
+  t.is(parsed!.close, 123456789012.1);
+  t.is(exactDecimal(parsed!, 'open'), '123456789012.12345678');
+  t.is(exactDecimal(parsed!, 'low'), '191411.11707');
+  t.is(parseV4Candles(v4Body(threeBars()), DAY)[0]!.exact, undefined, 'prices a float64 holds carry no text');
+});
+
+test('a legacy body read with exactNumbers keeps the source text of JSON numbers a float64 cannot hold, the rest as numbers', (t) => {
+  const text = `{"status_code":100,"candles":[{"timestamp":${T0},"open":123456789012.12345678,"high":123456789012.12345679,"low":5,"close":123456789012.12345678,"volume":1.5}]}`;
+  const [exact] = parseLegacyCandles(parseJsonBody(text, {exactNumbers: true}), DAY);
+  t.deepEqual(exact!.exact, {open: '123456789012.12345678', high: '123456789012.12345679', close: '123456789012.12345678'});
+  t.is(exact!.low, 5);
+  const [rounded] = parseLegacyCandles(parseJsonBody(text), DAY);
+  t.is(rounded!.exact, undefined, 'without exactNumbers, JSON numbers are float64s');
+  t.is(rounded!.high, rounded!.open, 'two decimals a float64 cannot tell apart');
 });
