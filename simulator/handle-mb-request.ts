@@ -1,4 +1,4 @@
-import type {Candle} from '../src/core/contracts/candle.js';
+import {type Candle, type ExactDecimals, exactDecimal} from '../src/core/contracts/candle.js';
 import {RESOLUTIONS, resolutionSeconds} from '../src/core/contracts/resolution.js';
 import {type FaultDecision, FaultPlan} from './fault-plan.js';
 import type {SimulatorDataset} from './simulator-dataset.js';
@@ -93,11 +93,11 @@ function v4Candles(pair: string, params: URLSearchParams, {dataset, now}: Simula
   if (countback !== undefined) candles = candles.slice(-countback);
   const columns = {
     t: candles.map((c) => c.timestamp),
-    o: candles.map((c) => decimal(c.open)),
-    h: candles.map((c) => decimal(c.high)),
-    l: candles.map((c) => decimal(c.low)),
-    c: candles.map((c) => decimal(c.close)),
-    v: candles.map((c) => decimal(c.volume)),
+    o: candles.map((c) => exactDecimal(c, 'open')),
+    h: candles.map((c) => exactDecimal(c, 'high')),
+    l: candles.map((c) => exactDecimal(c, 'low')),
+    c: candles.map((c) => exactDecimal(c, 'close')),
+    v: candles.map((c) => exactDecimal(c, 'volume')),
   };
   if (decision.corrupt === 'unequal-columns') columns.c = columns.c.slice(0, -1);
   const response = json(200, columns);
@@ -114,7 +114,14 @@ function legacyCandles(pair: string, params: URLSearchParams, {dataset, now}: Si
   }
   const nowSeconds = Math.floor(now() / 1000);
   const candles = servedCandles(dataset, pair, step, from, to, nowSeconds, decision);
-  const rows = candles.map((c) => ({close: c.close, high: c.high, low: c.low, open: c.open, timestamp: c.timestamp, volume: c.volume}));
+  const rows = candles.map((c) => ({
+    close: legacyNumber(c, 'close'),
+    high: legacyNumber(c, 'high'),
+    low: legacyNumber(c, 'low'),
+    open: legacyNumber(c, 'open'),
+    timestamp: c.timestamp,
+    volume: legacyNumber(c, 'volume'),
+  }));
   // The legacy shape has no columns; its "unequal" corruption is a bar with a field missing.
   if (decision.corrupt === 'unequal-columns' && rows.length > 0) delete (rows[0] as Partial<(typeof rows)[number]>).close;
   const response = json(200, {status_code: 100, status_message: 'Success', server_unix_timestamp: nowSeconds, candles: rows});
@@ -126,9 +133,13 @@ function integerParam(params: URLSearchParams, name: string): number | undefined
   return value !== null && /^\d+$/.test(value) ? Number(value) : undefined;
 }
 
-/** MB v4 sends prices and volumes as decimal strings; keep every digit the recording had. */
-function decimal(value: number): string {
-  return String(value);
+/**
+ * A legacy JSON number with every digit of a value a float64 cannot hold (JSON.stringify would round it),
+ * written from its exact text.
+ */
+function legacyNumber(candle: Candle, field: keyof ExactDecimals): unknown {
+  const text = candle.exact?.[field];
+  return text === undefined ? candle[field] : (JSON as unknown as {rawJSON(text: string): unknown}).rawJSON(text);
 }
 
 function mbError(status: number, code: string, message: string): SimulatedResponse {
