@@ -2,7 +2,8 @@
 // test/examples/public-api.test.ts pins these names: adding or removing one is a deliberate (semver) change.
 export {defineConfig, type MmsConfig} from './config/define-config.js';
 export type {Alarm, GapCause, GapReport, GapRun, PairGaps} from './core/contracts/alarm.js';
-export {type Candle, type ExactDecimals, exactDecimal} from './core/contracts/candle.js';
+export {type Candle, candleFromDecimals, type ExactDecimals, exactDecimal, heldExactly} from './core/contracts/candle.js';
+export type {CandleStore} from './core/contracts/candle-store.js';
 export type {Clock} from './core/contracts/clock.js';
 export type {HttpClient, HttpClientFactory, HttpClientOptions} from './core/contracts/http-client.js';
 export type {Logger} from './core/contracts/logger.js';

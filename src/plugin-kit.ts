@@ -30,3 +30,8 @@ export {LOCK_HEARTBEAT_MS, lockIsStale, parseHolder} from './core/state/lock-hol
 // (a close of 0, an average that is a string), or undefined: a store a person can edit refuses such a record,
 // naming it, rather than serve it.
 export {unwrittenValue} from './core/unwritten-value.js';
+// A sink's CandleStore: storedValue(candle, key) is what to keep of a value (the number, or the decimal text a
+// float64 cannot hold), candleFromStored(timestamp, values) the candle again, and unwrittenCandle(timestamp,
+// values, step) what is wrong with a stored candle mms could not have written (a value that is no decimal, a
+// price of 0, a day off the grid).
+export {candleFromStored, storedValue, unwrittenCandle} from './core/stored-candle.js';

@@ -1,4 +1,4 @@
-import {type Candle, type ExactDecimals, formatUtc} from '../../src/index.js';
+import {type Candle, type ExactDecimals, formatUtc, heldExactly} from '../../src/index.js';
 
 /** The body is not a valid candle response; the message says exactly what is wrong with it. */
 export class CandleFormatError extends Error {
@@ -18,8 +18,6 @@ const V4_COLUMNS = ['t', 'o', 'h', 'l', 'c', 'v'] as const;
 
 /** A run of digits (a point among them) long enough to hold more significant digits than a float64 keeps. */
 const LONG_NUMBER = /\d[\d.]{15}/;
-/** Smallest positive normal float64: below it a float keeps fewer digits still. */
-const MIN_NORMAL = 2.2250738585072014e-308;
 
 /**
  * JSON text → value; an HTML page (Cloudflare) or broken JSON becomes a CandleFormatError. With
@@ -41,30 +39,6 @@ export function parseJsonBody(text: string, options: {exactNumbers?: boolean} = 
 function exactNumber(_key: string, value: unknown, context?: {source?: string}): unknown {
   const source = context?.source;
   return typeof value === 'number' && source !== undefined && !heldExactly(source, value) ? source : value;
-}
-
-/**
- * Whether `value` (the number `text` parses to) surely states the decimal `text` exactly, so that
- * `String(value)` gives it back: at most 15 significant digits within float64's normal range. A longer
- * decimal whose float happens to hold it too is kept as text all the same: cheap to keep, costly to prove.
- */
-export function heldExactly(text: string, value: number): boolean {
-  if (!Number.isFinite(value) || (value !== 0 && Math.abs(value) < MIN_NORMAL)) return false;
-  let digit = 0;
-  let first = -1;
-  let last = -1;
-  for (let k = 0; k < text.length; k++) {
-    const code = text.charCodeAt(k);
-    if (code === 101 || code === 69) break; // the exponent: its digits are not significant ones
-    if (code < 48 || code > 57) continue; // a sign or the point
-    if (code !== 48) {
-      if (first < 0) first = digit;
-      last = digit;
-    }
-    digit++;
-  }
-  if (first < 0) return value === 0;
-  return value !== 0 && last - first < 15;
 }
 
 /** API v4 column arrays `{t:[...], o:["..."], ...}` → candles, strictly validated. */

@@ -20,10 +20,13 @@ export const mongodbConfigSchema = z.strictObject({
   stateCollection: name
     .optional()
     .meta({description: 'The ledger (one document per pair, ledger:<pair>) and the run locks (lock:<pair>). Default: <collection>_state.'}),
+  candlesCollection: name
+    .optional()
+    .meta({description: 'The raw candles (one document per pair and bar, values as decimal strings). Default: <collection>_candles.'}),
   batchSize: positiveInt('a positive integer')
     .max(100_000, {error: 'expected at most 100000'})
     .default(1000)
-    .meta({description: 'Upserts per unordered bulkWrite.'}),
+    .meta({description: 'Upserts (records or candles) per unordered bulkWrite.'}),
   serverSelectionTimeoutMs: positiveInt('a positive integer (milliseconds)')
     .default(5000)
     .meta({description: 'Bounded wait for a server, in milliseconds: an unreachable one fails the run in seconds (exit 4).'}),

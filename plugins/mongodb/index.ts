@@ -7,5 +7,5 @@ export default definePlugin({
   kind: 'sink',
   description: 'One document per pair and day in a MongoDB collection, upserted on a unique {pair, timestamp} index',
   configSchema: mongodbConfigSchema,
-  create: ({config}) => new MongodbSink(config),
+  create: ({config, resolution}) => new MongodbSink(config, resolution),
 });

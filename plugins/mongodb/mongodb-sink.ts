@@ -1,9 +1,27 @@
 import {type AnyBulkWriteOperation, type Collection, type Document, MongoClient} from 'mongodb';
-import {type HeldLock, type LockOwner, type MmsRecord, redactUrl, type Sink, type StateStore, type TimeRange} from '../../src/index.js';
+import {
+  type CandleStore,
+  type HeldLock,
+  type LockOwner,
+  type MmsRecord,
+  type Resolution,
+  redactUrl,
+  resolutionSeconds,
+  type Sink,
+  type StateStore,
+  type TimeRange,
+} from '../../src/index.js';
 import type {MongodbConfig} from './config-schema.js';
 import {describeMongoError} from './describe-mongo-error.js';
+import {MongodbCandleStore} from './mongodb-candle-store.js';
 import {acquireMongodbLocks} from './mongodb-lock.js';
 import {MongodbStateStore} from './mongodb-state-store.js';
+
+interface Collections {
+  readonly data: Collection<Document>;
+  readonly state: Collection<Document>;
+  readonly candles: Collection<Document>;
+}
 
 /** Fields the sink adds for people querying by date, and strips again on the way out. */
 const INTERNAL_FIELDS = {_id: 0, date: 0} as const;
@@ -17,10 +35,14 @@ const INTERNAL_FIELDS = {_id: 0, date: 0} as const;
 export class MongodbSink implements Sink {
   readonly name = 'mongodb';
   private client: MongoClient | undefined;
-  private ready: Promise<{data: Collection<Document>; state: Collection<Document>}> | undefined;
+  private ready: Promise<Collections> | undefined;
   private indexed: Promise<string> | undefined;
 
-  constructor(readonly config: MongodbConfig) {}
+  constructor(
+    readonly config: MongodbConfig,
+    /** The bar size of the store: stored candles must sit on its grid. */
+    private readonly resolution: Resolution = '1d',
+  ) {}
 
   async upsert(records: readonly MmsRecord[]): Promise<void> {
     if (records.length === 0) return;
@@ -89,6 +111,15 @@ export class MongodbSink implements Sink {
     return new MongodbStateStore(`${this.where()} collection ${this.stateCollectionName()}`, () => this.run('read the run state', async ({state}) => state));
   }
 
+  candleStore(): CandleStore {
+    return new MongodbCandleStore(
+      `${this.where()} collection ${this.candlesCollectionName()}`,
+      resolutionSeconds(this.resolution),
+      this.config.batchSize,
+      (action, work) => this.run(action, ({candles}) => work(candles)),
+    );
+  }
+
   async lock(owner: LockOwner, pairs: readonly string[]): Promise<HeldLock> {
     const lock = await this.run('take the run locks', ({state}) => acquireMongodbLocks(state, owner, pairs, `mongodb sink ${this.where()}`));
     return {
@@ -113,8 +144,12 @@ export class MongodbSink implements Sink {
     return this.config.stateCollection ?? `${this.config.collection}_state`;
   }
 
+  private candlesCollectionName(): string {
+    return this.config.candlesCollection ?? `${this.config.collection}_candles`;
+  }
+
   /** Runs `work` on the collections, connecting (and indexing) on first use; errors become SinkErrors. */
-  private async run<T>(action: string, work: (collections: {data: Collection<Document>; state: Collection<Document>}) => Promise<T>): Promise<T> {
+  private async run<T>(action: string, work: (collections: Collections) => Promise<T>): Promise<T> {
     try {
       this.ready ??= this.connect();
       return await work(await this.ready);
@@ -123,7 +158,7 @@ export class MongodbSink implements Sink {
     }
   }
 
-  private async connect(): Promise<{data: Collection<Document>; state: Collection<Document>}> {
+  private async connect(): Promise<Collections> {
     this.client = new MongoClient(this.config.url, {
       appName: 'mms',
       serverSelectionTimeoutMS: this.config.serverSelectionTimeoutMs,
@@ -133,7 +168,11 @@ export class MongodbSink implements Sink {
     try {
       await this.client.connect();
       const db = this.client.db(this.config.database);
-      return {data: db.collection(this.config.collection), state: db.collection(this.stateCollectionName())};
+      return {
+        data: db.collection(this.config.collection),
+        state: db.collection(this.stateCollectionName()),
+        candles: db.collection(this.candlesCollectionName()),
+      };
     } catch (error) {
       this.ready = undefined;
       await this.client.close().catch(() => undefined);

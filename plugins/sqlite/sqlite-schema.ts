@@ -11,6 +11,9 @@ import type {Resolution} from '../../src/index.js';
  * - `mms_failures`, `mms_holes`: the ledger (windows queued for `mms retry`, days the source has no candle
  *   for), `from_ts`/`to_ts` in Unix seconds.
  * - `mms_locks`: one row per pair a run is writing.
+ * - `candles`: every candle a run fetched (look-back included), one row per (pair, timestamp): `open`,
+ *   `high`, `low`, `close`, `volume`, each a REAL, or the decimal TEXT the exchange sent when a REAL cannot
+ *   hold every digit of it (a price such as 123456789012.12345678); `CAST(close AS REAL)` reads either.
  *
  * `PRAGMA user_version` is the schema version: the number of steps of MIGRATIONS applied.
  */
@@ -61,6 +64,22 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `);
     db.prepare("INSERT INTO mms_meta (key, value) VALUES ('resolution', ?)").run(resolution);
+  },
+  // 1 → 2: the raw candles beside the records. The value columns have no type: each keeps what is written,
+  // a REAL, or TEXT for the digits a REAL would lose.
+  (db) => {
+    db.exec(`
+      CREATE TABLE candles (
+        pair TEXT NOT NULL,
+        timestamp INTEGER NOT NULL,
+        open NOT NULL,
+        high NOT NULL,
+        low NOT NULL,
+        close NOT NULL,
+        volume NOT NULL,
+        PRIMARY KEY (pair, timestamp)
+      ) WITHOUT ROWID;
+    `);
   },
 ];
 

@@ -1,8 +1,20 @@
 import type {DatabaseSync, SQLInputValue, StatementSync} from 'node:sqlite';
-import {formatUtc, type HeldLock, type LockOwner, type MmsRecord, type Sink, SinkError, type StateStore, type TimeRange} from '../../src/index.js';
+import {
+  type CandleStore,
+  formatUtc,
+  type HeldLock,
+  type LockOwner,
+  type MmsRecord,
+  resolutionSeconds,
+  type Sink,
+  SinkError,
+  type StateStore,
+  type TimeRange,
+} from '../../src/index.js';
 import {unwrittenValue} from '../../src/plugin-kit.js';
 import {inTransaction} from './in-transaction.js';
 import {type OpenOptions, openSqliteStore} from './open-sqlite-store.js';
+import {SqliteCandleStore} from './sqlite-candle-store.js';
 import {acquireSqliteLocks} from './sqlite-lock.js';
 import {SqliteStateStore} from './sqlite-state-store.js';
 import {withSqliteErrors} from './with-sqlite-errors.js';
@@ -120,6 +132,10 @@ export class SqliteSink implements Sink {
 
   stateStore(): StateStore {
     return new SqliteStateStore(this.path, () => this.open());
+  }
+
+  candleStore(): CandleStore {
+    return new SqliteCandleStore(this.path, resolutionSeconds(this.options.resolution), () => this.open());
   }
 
   async lock(owner: LockOwner, pairs: readonly string[]): Promise<HeldLock> {

@@ -1,4 +1,5 @@
 import type {ExecutionContext, TestFn} from 'ava';
+import {candleFromDecimals} from '../core/contracts/candle.js';
 import type {MmsRecord} from '../core/contracts/record.js';
 import type {Sink} from '../core/contracts/sink.js';
 import {EMPTY_LEDGER, type LedgerState, type LockOwner} from '../core/contracts/state-store.js';
@@ -228,6 +229,26 @@ export function sinkConformance(test: TestFn, name: string, options: SinkConform
       );
     });
   }
+
+  test(title('the raw candles it keeps (if any) read back exact, every digit of wide prices too, a restated one replacing the stored one'), async (t) => {
+    const sink = await options.create(t);
+    const store = sink.candleStore?.();
+    if (!store) {
+      t.pass('this sink keeps no candles');
+      return;
+    }
+    const candle = (day: number, close: string) =>
+      candleFromDecimals(T0 + day * DAY, {open: '191411.11707', high: '123456789013.00000001', low: '0.00000001', close, volume: `${day}.5`});
+    const written = Array.from({length: 30}, (_, day) => candle(day, day % 2 === 0 ? `123456789012.${String(day).padStart(8, '0')}` : `${191_000 + day}.25`));
+    await store.upsertCandles('BRLBTC', [...written].reverse());
+    await store.upsertCandles('BRLETH', written.slice(0, 3));
+    t.deepEqual(await store.readCandles('BRLBTC', range(5, 9)), written.slice(5, 10));
+    const restated = candle(7, '191999.99999999');
+    await store.upsertCandles('BRLBTC', [restated]);
+    t.deepEqual(await store.readCandles('BRLBTC', range(0, 29)), [...written.slice(0, 7), restated, ...written.slice(8)]);
+    t.deepEqual(await store.readCandles('BRLETH', range(0, 29)), written.slice(0, 3));
+    t.deepEqual(await store.readCandles('BRLXRP', range(0, 29)), []);
+  });
 
   test(title('the run state it keeps (if any) reads back as saved'), async (t) => {
     const sink = await options.create(t);

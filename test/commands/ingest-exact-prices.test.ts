@@ -1,3 +1,5 @@
+import {join} from 'node:path';
+import {DatabaseSync} from 'node:sqlite';
 import test from 'ava';
 import {exactDecimal} from '../../src/core/contracts/candle.js';
 import {recordedDataset} from '../../simulator/recorded-dataset.js';
@@ -49,5 +51,37 @@ test('at those prices, days loaded in three runs are the same bytes as in one', 
   t.deepEqual(
     all.map((r) => byDay.get(`${r.pair} ${r.timestamp}`)),
     all.map((r) => JSON.stringify(r)),
+  );
+});
+
+test('every candle a run fetched, the look-back before the first record included, is stored in the SQLite store as the exchange sent it', async (t) => {
+  const dataset = widePriceDataset(recordedDataset());
+  const project = await simulatedProject(t, {
+    dataset,
+    config: (url) => ({
+      pairs: ['BRLBTC'],
+      source: {use: 'mercado-bitcoin', api: 'v4', baseUrl: `${url}/api/v4`, minIntervalMs: 0},
+      transforms: [{use: 'sma', windows: WINDOWS}],
+      sink: {use: 'sqlite', path: 'data/mms.db'},
+    }),
+  });
+  t.is((await project.mms(['ingest'], NOW)).code, 0);
+  const db = new DatabaseSync(join(project.dir, 'data', 'mms.db'), {readOnly: true});
+  t.teardown(() => db.close());
+  const stored = db.prepare("SELECT timestamp, open, high, low, close, volume FROM candles WHERE pair = 'BRLBTC' ORDER BY timestamp").all();
+  const [first] = db.prepare("SELECT min(timestamp) AS first FROM records WHERE pair = 'BRLBTC'").all() as Array<{first: number}>;
+  const now = Date.parse(NOW) / 1000;
+  const served = dataset
+    .candles('BRLBTC', DAY, first!.first - 199 * DAY, now - (now % DAY) - DAY, now)
+    .map((c) => ({timestamp: c.timestamp, ...Object.fromEntries((['open', 'high', 'low', 'close', 'volume'] as const).map((k) => [k, exactDecimal(c, k)]))}));
+  t.is(served.length, 365 + 199);
+  // Each value a REAL, or the TEXT a REAL cannot hold: the decimal either way is the one served.
+  t.deepEqual(
+    stored.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, key === 'timestamp' ? value : String(value)]))),
+    served,
+  );
+  t.true(
+    stored.every((row) => typeof row.close === 'string'),
+    'closes of 20 digits are kept as text',
   );
 });

@@ -1,3 +1,4 @@
+import type {CandleStore} from './candle-store.js';
 import type {MmsRecord, TimeRange} from './record.js';
 import type {HeldLock, LockOwner, StateStore} from './state-store.js';
 
@@ -27,6 +28,12 @@ export interface Sink {
    * state in `mms.state.json` next to the config file (shared safely by runs of disjoint pairs).
    */
   stateStore?(): StateStore;
+  /**
+   * Where the raw candles live beside the records (optional): every run stores the candles it fetched
+   * there, before the records made from them. A sink without it keeps records only, and `mms verify` and
+   * `mms recompute` say they cannot run on it.
+   */
+  candleStore?(): CandleStore;
   /**
    * A value that changes whenever the stored data may have changed, by any writer (optional). Readers that
    * keep a copy — `mms serve` reloads every few seconds — skip the reload while it stays the same.

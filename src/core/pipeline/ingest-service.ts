@@ -1,5 +1,6 @@
 import {inject, injectable} from 'inversify';
 import type {Candle} from '../contracts/candle.js';
+import type {CandleStore} from '../contracts/candle-store.js';
 import type {Clock} from '../contracts/clock.js';
 import type {Logger} from '../contracts/logger.js';
 import type {PipelineSettings} from '../contracts/pipeline-settings.js';
@@ -61,6 +62,7 @@ export interface IngestResult {
 export class IngestService {
   private readonly step: number;
   private readonly lookback: number;
+  private readonly candles: CandleStore | undefined;
 
   constructor(
     @inject(TOKENS.PipelineSettings) private readonly settings: PipelineSettings,
@@ -74,6 +76,7 @@ export class IngestService {
   ) {
     this.step = resolutionSeconds(settings.resolution);
     this.lookback = Math.max(1, ...transforms.map((t) => t.lookback));
+    this.candles = sink.candleStore?.();
   }
 
   async plan(options: IngestOptions = {}): Promise<PairPlan[]> {
@@ -185,6 +188,8 @@ export class IngestService {
         const records = buildRecords({pair: w.pair, resolution: this.settings.resolution, step, from: w.from, gridStart}, this.transforms, candles, fresh);
         await assertStillHeld(lock, w.pair);
         await this.saveHoles(w, tally);
+        // The candles first: a record is never stored without the candles it was made from.
+        await this.candles?.upsertCandles(w.pair, fresh);
         await this.sink.upsert(records);
         tally.wrote(records);
         lastSeen = fresh.at(-1)!.timestamp;

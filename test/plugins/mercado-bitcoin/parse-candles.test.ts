@@ -1,8 +1,8 @@
 import {readFileSync} from 'node:fs';
 import test from 'ava';
 import fc from 'fast-check';
-import {CandleFormatError, heldExactly, parseJsonBody, parseLegacyCandles, parseV4Candles} from '../../../plugins/mercado-bitcoin/parse-candles.js';
-import {type Candle, exactDecimal} from '../../../src/core/contracts/candle.js';
+import {CandleFormatError, parseJsonBody, parseLegacyCandles, parseV4Candles} from '../../../plugins/mercado-bitcoin/parse-candles.js';
+import {type Candle, exactDecimal, heldExactly} from '../../../src/core/contracts/candle.js';
 import {RECORDED_FILE} from '../../../simulator/recorded-dataset.js';
 import {decimalFraction} from '../sma/exact-decimal-mean.js';
 import {priceDecimal} from '../sma/price-arbitraries.js';

@@ -3,7 +3,9 @@ import {hostname} from 'node:os';
 import {join} from 'node:path';
 import {DatabaseSync} from 'node:sqlite';
 import test, {type ExecutionContext} from 'ava';
+import {MIGRATIONS, SCHEMA_VERSION} from '../../../plugins/sqlite/sqlite-schema.js';
 import {SqliteSink} from '../../../plugins/sqlite/sqlite-sink.js';
+import {candleFromDecimals} from '../../../src/core/contracts/candle.js';
 import type {Resolution} from '../../../src/core/contracts/resolution.js';
 import {isMmsError} from '../../../src/core/errors/mms-error.js';
 import {tempDir} from '../../helpers/temp-dir.js';
@@ -51,7 +53,7 @@ test('the records table has the documented schema: pair TEXT, timestamp INTEGER,
     {ts: 'integer', close: 'real', m20: 'real', m50: 'null'},
   ]);
   t.deepEqual(query(t, sink.path, "SELECT value FROM mms_meta WHERE key = 'resolution'"), [{value: '1d'}]);
-  t.deepEqual(query(t, sink.path, 'PRAGMA user_version'), [{user_version: 1}]);
+  t.deepEqual(query(t, sink.path, 'PRAGMA user_version'), [{user_version: SCHEMA_VERSION}]);
   t.deepEqual(query(t, sink.path, 'PRAGMA journal_mode'), [{journal_mode: 'wal'}]);
 });
 
@@ -149,7 +151,7 @@ test('a file written by a newer schema version is refused with exit 4, not guess
   db.exec('PRAGMA user_version = 7');
   db.close();
   const message = await refused(t, async () => (await sinkAt(t, sink.path)).readRange('BRLBTC', {from: T0, to: T0}), 4);
-  t.regex(message, /written by a newer mms \(schema version 7; this mms knows up to 1\)\. It was not modified: upgrade mms/);
+  t.regex(message, new RegExp(`written by a newer mms \\(schema version 7; this mms knows up to ${SCHEMA_VERSION}\\)\\. It was not modified: upgrade mms`));
 });
 
 test("a config whose resolution differs from the store's is refused with exit 2, naming both", async (t) => {
@@ -288,4 +290,55 @@ test('an SQLite database of another program that numbers its schema too is refus
     /not an mms store \(schema version 3, no mms_meta table; it has notes\); it was not modified/,
   );
   t.deepEqual(await readFile(path), before);
+});
+
+test('candles keep every digit as received in the candles table (a REAL, or TEXT where a REAL falls short), and a restated candle replaces the stored one', async (t) => {
+  const sink = await sinkAt(t);
+  const store = sink.candleStore();
+  const wide = candleFromDecimals(T0, {
+    open: '123456789012.12345678',
+    high: '123456789013.5',
+    low: '123456789011.00000001',
+    close: '123456789012.87654321',
+    volume: '0.5',
+  });
+  const plain = candleFromDecimals(T0 + DAY, {open: '191411.11707', high: '192000', low: '190000', close: '191500.5', volume: '12.25'});
+  await store.upsertCandles('BRLBTC', [wide, plain]);
+  t.deepEqual(await store.readCandles('BRLBTC', {from: T0, to: T0 + DAY}), [wide, plain]);
+  t.deepEqual(query(t, sink.path, 'SELECT close FROM candles ORDER BY timestamp'), [{close: '123456789012.87654321'}, {close: 191500.5}]);
+  const restated = candleFromDecimals(T0 + DAY, {open: '191411.11707', high: '192000', low: '190000', close: '191600', volume: '13'});
+  await store.upsertCandles('BRLBTC', [restated]);
+  t.deepEqual(await store.readCandles('BRLBTC', {from: T0, to: T0 + DAY}), [wide, restated]);
+  t.deepEqual(await store.readCandles('BRLETH', {from: T0, to: T0 + DAY}), []);
+});
+
+test('a candle edited by hand into something mms never writes is refused on reading, naming pair, day and value', async (t) => {
+  const sink = await sinkAt(t);
+  await sink.candleStore().upsertCandles('BRLBTC', [candleFromDecimals(T0, {open: '1', high: '2', low: '1', close: '1.5', volume: '3'})]);
+  for (const [edit, wrong] of [
+    ["close = 'n/a'", '"close": "n/a"'],
+    ["close = '0'", '"close": "0", where mms writes a positive decimal'],
+    [`timestamp = ${T0 + 60}`, `timestamp ${T0 + 60}, where mms writes the Unix seconds of a bar on the 86400-second grid`],
+  ] as const) {
+    const db = new DatabaseSync(sink.path);
+    db.exec(`UPDATE candles SET ${edit}`);
+    db.close();
+    const message = await refused(t, () => sink.candleStore().readCandles('BRLBTC', {from: T0, to: T0 + DAY}), 4);
+    t.true(message.includes(wrong) && message.includes('BRLBTC'), message);
+    const restore = new DatabaseSync(sink.path);
+    restore.exec(`UPDATE candles SET timestamp = ${T0}, close = '1.5'`);
+    restore.close();
+  }
+});
+
+test('a store of schema version 1 gains the candles table on opening, its records untouched', async (t) => {
+  const path = join(await tempDir(t), 'v1.db');
+  const db = new DatabaseSync(path);
+  MIGRATIONS[0]!(db, {resolution: '1d'});
+  db.exec(`PRAGMA user_version = 1; INSERT INTO records (pair, timestamp, close) VALUES ('BRLBTC', ${T0}, 5)`);
+  db.close();
+  const sink = await sinkAt(t, path);
+  t.deepEqual(await sink.readRange('BRLBTC', {from: T0, to: T0}), [{pair: 'BRLBTC', timestamp: T0, close: 5}]);
+  t.deepEqual(await sink.candleStore().readCandles('BRLBTC', {from: T0, to: T0}), []);
+  t.deepEqual(query(t, path, 'PRAGMA user_version'), [{user_version: SCHEMA_VERSION}]);
 });
