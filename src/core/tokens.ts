@@ -30,6 +30,7 @@ export const TOKENS = {
   /** Alarm[], in config order */
   Alarms: Symbol.for('mms.Alarms'),
   GapsService: Symbol.for('mms.GapsService'),
+  VerifyService: Symbol.for('mms.VerifyService'),
   IngestService: Symbol.for('mms.IngestService'),
 } as const;
 

@@ -249,3 +249,25 @@ for (const scenario of ['refused', 'silent', 'auth'] as const) {
     t.is(project.requests(), 0, 'nothing was fetched for a store that cannot be written');
   });
 }
+
+test('on MongoDB every candle fetched is kept, mms verify finds every value equal to what they give, with the digest of the JSON-file store', async (t) => {
+  const mongo = await startMockMongodb(t);
+  const db = await mongoProject(t, mongo);
+  const json = await simulatedProject(t);
+  for (const project of [db, json]) t.is((await project.mms(['ingest'], NOW)).code, 0);
+  // A year of records per pair, and the 199 days of look-back before them.
+  t.is(mongo.documents('mms', 'mms_candles').length, 2 * (365 + 199));
+  const verified = await db.mms(['verify', '--json'], NOW);
+  t.is(verified.code, 0, verified.stderr);
+  const result = JSON.parse(verified.stdout) as {ok: boolean; pairs: Array<{values: number; digest: string}>};
+  t.true(result.ok);
+  t.deepEqual(
+    result.pairs.map((p) => p.values),
+    [365 * 4, 365 * 4],
+  );
+  const digests = JSON.parse((await json.mms(['verify', '--json', '--digest-only'], NOW)).stdout) as {pairs: Array<{digest: string}>};
+  t.deepEqual(
+    digests.pairs.map((p) => p.digest),
+    result.pairs.map((p) => p.digest),
+  );
+});

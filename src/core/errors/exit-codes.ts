@@ -15,6 +15,11 @@ export const EXIT_CODES = {
   gaps: 6,
   /** `mms gaps`: bars are missing, and at least one alarm could not be delivered. */
   alarmFailed: 7,
+  /**
+   * `mms verify`: a stored value differs from what its stored candles give, a record has no stored candle,
+   * or a stored value is not one mms could have written.
+   */
+  mismatch: 8,
   /** Stopped by SIGINT or SIGTERM (128 + 2, as shells report it); what was written stays. */
   interrupted: 130,
 } as const;
