@@ -12,6 +12,7 @@ import type {Sink} from '../core/contracts/sink.js';
 import type {StateStore} from '../core/contracts/state-store.js';
 import {type AcquireRunLock, IngestService} from '../core/pipeline/ingest-service.js';
 import {GapsService} from '../core/pipeline/gaps-service.js';
+import {RecomputeService} from '../core/pipeline/recompute-service.js';
 import {VerifyService} from '../core/pipeline/verify-service.js';
 import {RetryService} from '../core/pipeline/retry-service.js';
 import {resolutionSeconds} from '../core/contracts/resolution.js';
@@ -108,6 +109,7 @@ export async function buildContainer(options: ContainerOptions): Promise<Contain
   container.bind(TOKENS.RetryService).to(RetryService).inSingletonScope();
   container.bind(TOKENS.GapsService).to(GapsService).inSingletonScope();
   container.bind(TOKENS.VerifyService).to(VerifyService).inSingletonScope();
+  container.bind(TOKENS.RecomputeService).to(RecomputeService).inSingletonScope();
   await container.get<PluginRegistry>(TOKENS.PluginRegistry).validateConfigured();
   return container;
 }

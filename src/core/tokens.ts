@@ -31,6 +31,7 @@ export const TOKENS = {
   Alarms: Symbol.for('mms.Alarms'),
   GapsService: Symbol.for('mms.GapsService'),
   VerifyService: Symbol.for('mms.VerifyService'),
+  RecomputeService: Symbol.for('mms.RecomputeService'),
   IngestService: Symbol.for('mms.IngestService'),
 } as const;
 

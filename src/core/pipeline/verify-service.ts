@@ -1,18 +1,15 @@
 import {inject, injectable} from 'inversify';
 import type {CandleStore} from '../contracts/candle-store.js';
 import type {PipelineSettings} from '../contracts/pipeline-settings.js';
-import type {MmsRecord} from '../contracts/record.js';
-import {resolutionSeconds} from '../contracts/resolution.js';
 import type {Sink} from '../contracts/sink.js';
 import type {Transform} from '../contracts/transform.js';
 import {isMmsError} from '../errors/mms-error.js';
-import {UsageError} from '../errors/usage-error.js';
 import {TOKENS} from '../tokens.js';
 import {formatUtc} from '../time/format-utc.js';
-import {buildRecords} from './build-records.js';
 import {checkPairs} from './check-pairs.js';
 import {compareRecords, type Mismatch} from './compare-records.js';
 import {RecordsDigest} from './records-digest.js';
+import {candleStoreOf, StoredDerivation} from './stored-derivation.js';
 import {throwIfInterrupted} from './run-guards.js';
 
 export interface VerifyOptions {
@@ -71,18 +68,14 @@ const MAX_LISTED = 1000;
  */
 @injectable()
 export class VerifyService {
-  private readonly step: number;
-  private readonly lookback: number;
-  private readonly fields: readonly string[];
+  private readonly derivation: StoredDerivation;
 
   constructor(
     @inject(TOKENS.PipelineSettings) private readonly settings: PipelineSettings,
-    @inject(TOKENS.Transforms) private readonly transforms: readonly Transform[],
+    @inject(TOKENS.Transforms) transforms: readonly Transform[],
     @inject(TOKENS.Sink) private readonly sink: Sink,
   ) {
-    this.step = resolutionSeconds(settings.resolution);
-    this.lookback = Math.max(1, ...transforms.map((t) => t.lookback));
-    this.fields = transforms.flatMap((t) => t.fields);
+    this.derivation = new StoredDerivation(settings, transforms, sink);
   }
 
   async verify(options: VerifyOptions = {}): Promise<VerifyResult> {
@@ -95,9 +88,10 @@ export class VerifyService {
   }
 
   private async verifyPair(pair: string, candles: CandleStore | undefined, options: VerifyOptions): Promise<PairVerification> {
+    const {fields} = this.derivation;
     // Outside the value reads: a store that cannot be reached at all is exit 4, not a finding about its data.
-    const newest = await this.sink.latestTimestamp(pair);
-    const digest = new RecordsDigest(pair, this.fields);
+    const pages = await this.derivation.pages(pair, options, options.pageBars ?? PAGE_BARS);
+    const digest = new RecordsDigest(pair, fields);
     const mismatches: ReportedMismatch[] = [];
     const withoutCandle: string[] = [];
     let mismatchCount = 0;
@@ -106,20 +100,16 @@ export class VerifyService {
     let first: number | undefined;
     let last: number | undefined;
     let unreadable: string | undefined;
-    const from = options.from ?? (newest === undefined ? undefined : await this.oldest(pair, newest));
-    const to = Math.min(options.to ?? Number.POSITIVE_INFINITY, newest ?? Number.NEGATIVE_INFINITY);
-    const span = (options.pageBars ?? PAGE_BARS) * this.step;
     try {
-      for (let start = from ?? 0; from !== undefined && start <= to; start += span) {
+      for (const page of pages) {
         throwIfInterrupted(options.signal, 'nothing was written');
-        const end = Math.min(to, start + span - 1);
-        const records = await this.sink.readRange(pair, {from: start, to: end});
+        const records = await this.sink.readRange(pair, page);
         if (records.length === 0) continue;
         digest.add(records);
         first ??= records[0]!.timestamp;
         last = records.at(-1)!.timestamp;
         if (candles === undefined) continue;
-        const comparison = compareRecords(records, await this.derive(pair, candles, start, end), this.fields);
+        const comparison = compareRecords(records, await this.derivation.derive(pair, candles, page), fields);
         values += comparison.values;
         mismatchCount += comparison.mismatches.length;
         withoutCandleCount += comparison.withoutCandle.length;
@@ -145,28 +135,4 @@ export class VerifyService {
       ...(unreadable === undefined ? {} : {unreadable}),
     };
   }
-
-  /** The records the stored candles give for the bars `start..end` (their look-back read too), by timestamp. */
-  private async derive(pair: string, candles: CandleStore, start: number, end: number): Promise<Map<number, MmsRecord>> {
-    const gridStart = start - (this.lookback - 1) * this.step;
-    const stored = await candles.readCandles(pair, {from: gridStart, to: end});
-    const grid = {pair, resolution: this.settings.resolution, step: this.step, from: start, gridStart};
-    return new Map(buildRecords(grid, this.transforms, stored, stored).map((r) => [r.timestamp, r]));
-  }
-
-  private async oldest(pair: string, newest: number): Promise<number | undefined> {
-    if (this.sink.earliestTimestamp) return this.sink.earliestTimestamp(pair);
-    return (await this.sink.listTimestamps(pair, {from: 0, to: newest}))[0];
-  }
-}
-
-/** The sink's candle store, or the error that says `command` needs one and which sinks keep one. */
-export function candleStoreOf(sink: Sink, command: string, alternative?: string): CandleStore {
-  const store = sink.candleStore?.();
-  if (!store) {
-    throw new UsageError(
-      `${command} re-derives the averages from the stored candles, and the ${sink.name} sink keeps none. Use a sink that keeps them (sqlite, the default, or mongodb): \`mms copy --to <config>\` moves the records, and a backfill (\`mms ingest --from <day>\`) stores their candles${alternative ? `; ${alternative}` : ''}.`,
-    );
-  }
-  return store;
 }
