@@ -23,7 +23,12 @@ export type Fault =
   /** A 200 whose column arrays (v4) have different lengths. */
   | {readonly type: 'unequal-columns'; readonly requests?: number; readonly pair?: string}
   /** The still-running bucket of "now" is included, with a close that is not final. */
-  | {readonly type: 'partial-day'};
+  | {readonly type: 'partial-day'}
+  /**
+   * The bar of `pair` at `at` is served with its close 1% higher (and its high raised to match): the exchange
+   * restating a candle it served before (a late trade folded in, a correction).
+   */
+  | {readonly type: 'restate'; readonly pair: string; readonly at: number};
 
 export interface FaultDecision {
   /** Answer with this status and body instead of candles. */
@@ -32,6 +37,8 @@ export interface FaultDecision {
   readonly holes: readonly TimeRange[];
   readonly corrupt?: 'malformed-json' | 'unequal-columns';
   readonly partialDay: boolean;
+  /** Open times of the bars served restated. */
+  readonly restated: readonly number[];
 }
 
 const CLOUDFLARE_PAGE =
@@ -52,6 +59,7 @@ export class FaultPlan {
     let corrupt: FaultDecision['corrupt'];
     let partialDay = false;
     const holes: TimeRange[] = [];
+    const restated: number[] = [];
     for (const fault of this.faults) {
       switch (fault.type) {
         case 'down':
@@ -83,14 +91,17 @@ export class FaultPlan {
         case 'partial-day':
           partialDay = true;
           break;
+        case 'restate':
+          if (fault.pair === pair) restated.push(fault.at);
+          break;
       }
     }
-    return {delayMs, holes, corrupt, partialDay};
+    return {delayMs, holes, corrupt, partialDay, restated};
   }
 }
 
 function failWith(delayMs: number, status: number, body: string, contentType = 'application/json', headers: Record<string, string> = {}): FaultDecision {
-  return {delayMs, holes: [], partialDay: false, fail: {status, body, contentType, headers}};
+  return {delayMs, holes: [], partialDay: false, restated: [], fail: {status, body, contentType, headers}};
 }
 
 function mbError(code: string, message: string): string {
@@ -101,7 +112,7 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * `mms simulate --fault <spec>`: `down[:N]`, `down-after:N`, `fail-pair:PAIR`, `cloudflare[:N]`, `rate-limit[:N[:SECONDS]]`,
- * `slow:MS[:N]`, `hole:PAIR:DAY[..DAY]`, `malformed-json[:N]`, `unequal-columns[:N]`, `partial-day`.
+ * `slow:MS[:N]`, `hole:PAIR:DAY[..DAY]`, `malformed-json[:N]`, `unequal-columns[:N]`, `partial-day`, `restate:PAIR:DAY`.
  */
 export function parseFault(spec: string): Fault {
   const [type, ...args] = spec.split(':');
@@ -140,9 +151,14 @@ export function parseFault(spec: string): Fault {
     }
     case 'partial-day':
       return {type};
+    case 'restate': {
+      const [pair, day] = args;
+      if (!pair || !day || !DAY.test(day)) throw new Error(`fault "${spec}": expected restate:PAIR:YYYY-MM-DD`);
+      return {type, pair, at: Date.parse(`${day}T00:00:00Z`) / 1000};
+    }
     default:
       throw new Error(
-        `unknown fault "${spec}"; known: down, down-after, fail-pair, cloudflare, rate-limit, slow, hole, malformed-json, unequal-columns, partial-day`,
+        `unknown fault "${spec}"; known: down, down-after, fail-pair, cloudflare, rate-limit, slow, hole, malformed-json, unequal-columns, partial-day, restate`,
       );
   }
 }

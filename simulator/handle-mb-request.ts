@@ -52,10 +52,11 @@ export function handleMbRequest(url: URL, options: SimulatorOptions): SimulatedR
   return decision.delayMs > 0 ? {...response, delayMs: decision.delayMs} : response;
 }
 
-/** The dataset's answer, with the faults that change data applied: holes, and a not-yet-final running bar. */
+/** The dataset's answer, with the faults that change data applied: holes, restated bars, and a not-yet-final running bar. */
 function servedCandles(dataset: SimulatorDataset, pair: string, step: number, from: number, to: number, nowSeconds: number, decision: FaultDecision): Candle[] {
   let candles = dataset.candles(pair, step, from, to, nowSeconds);
   if (decision.holes.length > 0) candles = candles.filter((c) => !decision.holes.some((h) => c.timestamp >= h.from && c.timestamp <= h.to));
+  if (decision.restated.length > 0) candles = candles.map((c) => (decision.restated.includes(c.timestamp) ? restated(c) : c));
   const running = Math.floor(nowSeconds / step) * step;
   if (decision.partialDay && running >= from && running <= to && !candles.some((c) => c.timestamp === running)) {
     const final = dataset.candles(pair, step, running, running, running + step)[0];
@@ -63,6 +64,12 @@ function servedCandles(dataset: SimulatorDataset, pair: string, step: number, fr
     if (final) candles = [...candles, {...final, close: Number((final.close * 1.01).toFixed(8))}];
   }
   return candles;
+}
+
+/** The candle with its close 1% higher (eight decimals) and its high at least that: a later trade folded in. */
+function restated(candle: Candle): Candle {
+  const close = Number((candle.close * 1.01).toFixed(8));
+  return {timestamp: candle.timestamp, open: candle.open, high: Math.max(candle.high, close), low: candle.low, close, volume: candle.volume};
 }
 
 function corrupted(body: string, decision: FaultDecision): string {

@@ -73,6 +73,9 @@ export default class Ingest extends MmsCommand<IngestOutput> {
       else if (r.status === 'written') {
         const missing = r.missingBars > 0 ? `, ${r.missingBars} bar(s) without a candle at the source` : '';
         this.log(`${r.pair}  wrote ${r.written} record(s) ${r.firstWritten ?? ''}..${r.lastWritten ?? ''} (${r.requests} request(s)${missing})`);
+        if (r.restated) {
+          this.log(`${r.pair}  restated by the source: ${r.restated.join(', ')}; stored anew, ${r.recomputed} earlier record(s) recomputed`);
+        }
       } else this.log(`${r.pair}  FAILED after writing ${r.written} record(s); ${r.queued?.from}..${r.queued?.to} queued for retry`);
     }
     if (!result.ok) {

@@ -26,7 +26,7 @@ export default class Simulate extends MmsCommand<undefined> {
     quiet: Flags.boolean({summary: 'Do not log each request.'}),
     fault: Flags.string({
       summary:
-        'Inject a fault (repeatable): down[:N], down-after:N, fail-pair:PAIR, cloudflare[:N], rate-limit[:N[:SECONDS]], slow:MS[:N], hole:PAIR:DAY[..DAY], malformed-json[:N], unequal-columns[:N], partial-day. N counts requests from the first.',
+        'Inject a fault (repeatable): down[:N], down-after:N, fail-pair:PAIR, cloudflare[:N], rate-limit[:N[:SECONDS]], slow:MS[:N], hole:PAIR:DAY[..DAY], malformed-json[:N], unequal-columns[:N], partial-day, restate:PAIR:DAY. N counts requests from the first.',
       multiple: true,
       helpValue: '<spec>',
     }),

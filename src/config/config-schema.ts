@@ -34,6 +34,16 @@ export const configSchema = z.strictObject({
     .max(10_000_000, {error: 'expected at most 10000000 bars'})
     .default(365)
     .meta({description: 'Bars the first run loads into an empty store (365 days for the daily job); at most 10,000,000.'}),
+  recheckBars: z
+    .number({error: 'expected an integer from 0 to 1000'})
+    .int({error: 'expected an integer from 0 to 1000'})
+    .min(0, {error: 'expected an integer from 0 to 1000'})
+    .max(1000, {error: 'expected an integer from 0 to 1000'})
+    .default(7)
+    .meta({
+      description:
+        'Bars before the first one a run writes that it fetches again at least (besides the look-back its windows need) and compares with the stored candles, in sinks that keep candles: a candle the exchange restated is stored anew and every average over it recomputed.',
+    }),
   source: pluginRef.meta({description: 'Where candles come from: a source plugin and its keys.'}),
   transforms: z
     .array(pluginRef, {error: 'expected an array of transforms, e.g. [{"use": "sma", "windows": [20, 50, 200]}]'})

@@ -44,7 +44,13 @@ export async function buildContainer(options: ContainerOptions): Promise<Contain
   const container = new Container();
   container.bind(TOKENS.Config).toConstantValue(config);
   // The pipeline services are given their own contract, only what they read, so the core needs no config type.
-  const settings: PipelineSettings = {pairs: config.pairs, resolution: config.resolution, initialBars: config.initialBars, file: config.file};
+  const settings: PipelineSettings = {
+    pairs: config.pairs,
+    resolution: config.resolution,
+    initialBars: config.initialBars,
+    recheckBars: config.recheckBars,
+    file: config.file,
+  };
   container.bind(TOKENS.PipelineSettings).toConstantValue(settings);
   container.bind(TOKENS.Clock).toConstantValue(options.clock);
   container.bind(TOKENS.Logger).toConstantValue(options.logger);

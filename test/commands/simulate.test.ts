@@ -70,6 +70,7 @@ const FAULT_SPECS: ReadonlyArray<readonly [string, Fault]> = [
   ['unequal-columns', {type: 'unequal-columns', requests: undefined}],
   ['unequal-columns:1', {type: 'unequal-columns', requests: 1}],
   ['partial-day', {type: 'partial-day'}],
+  ['restate:BRLBTC:2022-04-20', {type: 'restate', pair: 'BRLBTC', at: day('2022-04-20')}],
 ];
 
 test('--fault accepts every spec docs/commands.md documents, in each of its forms', async (t) => {
@@ -77,7 +78,19 @@ test('--fault accepts every spec docs/commands.md documents, in each of its form
   // The fault table of `mms simulate`: a documented fault without an example here fails.
   const readme = await readFile(join(ROOT, 'docs', 'commands.md'), 'utf8');
   const documented = [...readme.matchAll(/^\| `([a-z-]+)[^`]*` \| (?:answers|serves|leaves|cuts|includes)\b/gm)].map((m) => m[1]!);
-  t.deepEqual(documented, ['down', 'down-after', 'fail-pair', 'cloudflare', 'rate-limit', 'slow', 'hole', 'malformed-json', 'unequal-columns', 'partial-day']);
+  t.deepEqual(documented, [
+    'down',
+    'down-after',
+    'fail-pair',
+    'cloudflare',
+    'rate-limit',
+    'slow',
+    'hole',
+    'malformed-json',
+    'unequal-columns',
+    'partial-day',
+    'restate',
+  ]);
   const tested = new Set(FAULT_SPECS.map(([spec]) => spec.split(':')[0]));
   t.deepEqual(
     documented.filter((name) => !tested.has(name)),

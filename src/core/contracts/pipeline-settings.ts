@@ -9,6 +9,8 @@ export interface PipelineSettings {
   readonly resolution: Resolution;
   /** Bars the first run loads into an empty store. */
   readonly initialBars: number;
+  /** Bars before a run's first that it fetches again to catch candles the exchange restated. */
+  readonly recheckBars: number;
   /** The config file as messages name it (e.g. "add it to "pairs" in <file>"), or "defaults". */
   readonly file: string;
 }

@@ -1,5 +1,5 @@
 import {inject, injectable} from 'inversify';
-import type {Candle} from '../contracts/candle.js';
+import {type Candle, exactDecimal} from '../contracts/candle.js';
 import type {CandleStore} from '../contracts/candle-store.js';
 import type {Clock} from '../contracts/clock.js';
 import type {Logger} from '../contracts/logger.js';
@@ -17,6 +17,7 @@ import type {Ledger} from '../state/ledger.js';
 import {formatUtc} from '../time/format-utc.js';
 import {lastCompleteBar} from '../time/last-complete-bar.js';
 import {buildRecords} from './build-records.js';
+import {StoredDerivation} from './stored-derivation.js';
 import {checkPairs} from './check-pairs.js';
 import {type PairResult, PairTally} from './pair-tally.js';
 import {type PairWindow, planIngest} from './plan-ingest.js';
@@ -57,12 +58,26 @@ export interface IngestResult {
   readonly pairs: PairResult[];
 }
 
+/** A stored candle and the one the source gives for the same bar now. */
+interface Restatement {
+  readonly before: Candle;
+  readonly after: Candle;
+}
+
+/** Whether two candles hold the same values, to the last digit received. */
+function sameCandle(a: Candle, b: Candle): boolean {
+  return (['open', 'high', 'low', 'close', 'volume'] as const).every((key) => exactDecimal(a, key) === exactDecimal(b, key));
+}
+
 /** The ingest pipeline: source → transforms → sink, pair by pair, streaming page by page. */
 @injectable()
 export class IngestService {
   private readonly step: number;
   private readonly lookback: number;
   private readonly candles: CandleStore | undefined;
+  private readonly derivation: StoredDerivation;
+  /** The look-back fetched before a window: the transforms' need, or the bars rechecked if more. */
+  private readonly fetchLookback: number;
 
   constructor(
     @inject(TOKENS.PipelineSettings) private readonly settings: PipelineSettings,
@@ -77,6 +92,8 @@ export class IngestService {
     this.step = resolutionSeconds(settings.resolution);
     this.lookback = Math.max(1, ...transforms.map((t) => t.lookback));
     this.candles = sink.candleStore?.();
+    this.derivation = new StoredDerivation(settings, transforms, sink);
+    this.fetchLookback = Math.max(this.lookback, settings.recheckBars + 1);
   }
 
   async plan(options: IngestOptions = {}): Promise<PairPlan[]> {
@@ -109,7 +126,7 @@ export class IngestService {
     return planIngest({
       pair,
       step: this.step,
-      lookback: this.lookback,
+      lookback: this.fetchLookback,
       lastComplete: lastCompleteBar(this.clock.now(), this.step),
       latestStored: undefined,
       initialBars: this.settings.initialBars,
@@ -137,7 +154,7 @@ export class IngestService {
       const w = planIngest({
         pair,
         step: this.step,
-        lookback: this.lookback,
+        lookback: this.fetchLookback,
         lastComplete,
         latestStored: options.from === undefined ? latestStored : undefined,
         initialBars: this.settings.initialBars,
@@ -153,6 +170,42 @@ export class IngestService {
       windows.push(w);
     }
     return windows;
+  }
+
+  /**
+   * The candles of `fresh` before the window (its look-back, at least `recheckBars` of them) that differ from
+   * the stored ones: the exchange restated them since they were stored (a late trade, a correction). Every
+   * one is compared, as each is stored anew: one left unchecked would change under averages never redone.
+   */
+  private async restatements(w: PairWindow, fresh: readonly Candle[]): Promise<Restatement[]> {
+    const rechecked = fresh.filter((c) => c.timestamp < w.from);
+    if (this.candles === undefined || rechecked.length === 0) return [];
+    const stored = await this.candles.readCandles(w.pair, {from: rechecked[0]!.timestamp, to: rechecked.at(-1)!.timestamp});
+    const before = new Map(stored.map((c) => [c.timestamp, c]));
+    return rechecked.flatMap((after) => {
+      const was = before.get(after.timestamp);
+      return was === undefined || sameCandle(was, after) ? [] : [{before: was, after}];
+    });
+  }
+
+  /**
+   * Once restated candles are stored, rewrites the stored records before the window whose averages reach
+   * them (those in the window are computed from the new candles already), and reports each restatement.
+   */
+  private async repair(w: PairWindow, restated: readonly Restatement[], tally: PairTally): Promise<void> {
+    const first = restated[0]!.after.timestamp;
+    const last = restated.at(-1)!.after.timestamp;
+    const page = {from: first, to: Math.min(w.from - this.step, last + (this.lookback - 1) * this.step)};
+    const done = await this.derivation.rewrite(w.pair, this.candles!, page, true);
+    for (const {before, after} of restated) {
+      this.logger.warn(
+        `${w.pair} ${formatUtc(after.timestamp)}: the ${this.source.name} source restated this candle (close ${exactDecimal(before, 'close')} → ${exactDecimal(after, 'close')}); it is stored anew and the averages over it recomputed.`,
+      );
+    }
+    tally.restated(
+      restated.map((r) => r.after.timestamp),
+      done.changed,
+    );
   }
 
   private query(w: PairWindow) {
@@ -186,12 +239,14 @@ export class IngestService {
         tally.saw(fresh);
         const candles = carry.length > 0 ? carry.concat(fresh) : fresh;
         const records = buildRecords({pair: w.pair, resolution: this.settings.resolution, step, from: w.from, gridStart}, this.transforms, candles, fresh);
+        const restated = await this.restatements(w, fresh);
         await assertStillHeld(lock, w.pair);
         await this.saveHoles(w, tally);
         // The candles first: a record is never stored without the candles it was made from.
         await this.candles?.upsertCandles(w.pair, fresh);
         await this.sink.upsert(records);
         tally.wrote(records);
+        if (restated.length > 0) await this.repair(w, restated, tally);
         lastSeen = fresh.at(-1)!.timestamp;
         // Keep just the bars the next page's windows reach back to.
         gridStart = Math.max(w.fetchFrom, lastSeen - (lookback - 2) * step);

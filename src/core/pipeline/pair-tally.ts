@@ -23,6 +23,10 @@ export interface PairResult {
   readonly error?: {readonly kind: SourceErrorKind; readonly message: string};
   /** The window queued for `mms retry` when the pair failed. */
   readonly queued?: {readonly from: string; readonly to: string};
+  /** Bars the source restated since they were stored (see recheckBars): stored anew, their averages recomputed. */
+  readonly restated?: readonly string[];
+  /** Stored records before the window rewritten because a restated candle changed their averages. */
+  readonly recomputed?: number;
 }
 
 export interface MissingRun {
@@ -44,6 +48,8 @@ export class PairTally {
   /** The newest bar the source returned, or the one it is known to have no candle through. */
   private seenTo: number | undefined;
   private readonly gaps: Array<[number, number]> = [];
+  private readonly restatedBars: number[] = [];
+  private recomputed = 0;
   private savedGaps = 0;
 
   constructor(
@@ -87,6 +93,12 @@ export class PairTally {
     this.written += records.length;
   }
 
+  /** Bars the source restated, and the stored records before the window rewritten for them. */
+  restated(bars: readonly number[], recomputed: number): void {
+    this.restatedBars.push(...bars);
+    this.recomputed += recomputed;
+  }
+
   /** The bars the source has answered for: from the first fetched to the newest seen. */
   seen(): TimeRange | undefined {
     return this.seenTo === undefined ? undefined : {from: this.w.fetchFrom, to: this.seenTo};
@@ -122,6 +134,7 @@ export class PairTally {
       requests: this.requests,
       ...(error ? {error} : {}),
       ...(queued ? {queued: {from: formatUtc(queued.from), to: formatUtc(queued.to)}} : {}),
+      ...(this.restatedBars.length > 0 ? {restated: this.restatedBars.map(formatUtc), recomputed: this.recomputed} : {}),
     };
   }
 }

@@ -5,7 +5,6 @@ import type {Transform} from '../contracts/transform.js';
 import {TOKENS} from '../tokens.js';
 import {formatUtc} from '../time/format-utc.js';
 import {checkPairs} from './check-pairs.js';
-import {compareRecords} from './compare-records.js';
 import type {AcquireRunLock} from './ingest-service.js';
 import {assertHeld, throwIfInterrupted} from './run-guards.js';
 import {candleStoreOf, StoredDerivation} from './stored-derivation.js';
@@ -85,23 +84,16 @@ export class RecomputeService {
         let withoutCandleCount = 0;
         for (const page of pages) {
           throwIfInterrupted(options.signal, RESUMES);
-          const stored = await this.sink.readRange(pair, page);
-          if (stored.length === 0) continue;
-          first ??= stored[0]!.timestamp;
-          last = stored.at(-1)!.timestamp;
-          records += stored.length;
-          const derived = await this.derivation.derive(pair, candles, page);
-          const comparison = compareRecords(stored, derived, this.derivation.fields);
-          const days = new Set(comparison.mismatches.map((m) => m.timestamp));
-          const rewrite = [...days].map((day) => derived.get(day)!);
-          if (lock && rewrite.length > 0) {
-            await assertHeld(lock, pair, 'its lock', RESUMES);
-            await this.sink.upsert(rewrite);
-          }
-          changed += rewrite.length;
-          values += comparison.mismatches.length;
-          withoutCandleCount += comparison.withoutCandle.length;
-          for (const t of comparison.withoutCandle.slice(0, MAX_LISTED - withoutCandle.length)) withoutCandle.push(formatUtc(t));
+          if (lock) await assertHeld(lock, pair, 'its lock', RESUMES);
+          const done = await this.derivation.rewrite(pair, candles, page, lock !== undefined);
+          if (done.records === 0) continue;
+          first ??= done.first;
+          last = done.last;
+          records += done.records;
+          changed += done.changed;
+          values += done.values;
+          withoutCandleCount += done.withoutCandle.length;
+          for (const t of done.withoutCandle.slice(0, MAX_LISTED - withoutCandle.length)) withoutCandle.push(formatUtc(t));
         }
         results.push({
           pair,

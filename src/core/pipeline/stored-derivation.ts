@@ -6,9 +6,23 @@ import type {Sink} from '../contracts/sink.js';
 import type {Transform} from '../contracts/transform.js';
 import {UsageError} from '../errors/usage-error.js';
 import {buildRecords} from './build-records.js';
+import {compareRecords} from './compare-records.js';
+
+/** What a rewrite of a page did (or, not writing, would do). */
+export interface Rewrite {
+  /** Stored records in the page, and the first and last of them. */
+  readonly records: number;
+  readonly first?: number;
+  readonly last?: number;
+  /** Records whose values differed from what their candles give, and the values that did. */
+  readonly changed: number;
+  readonly values: number;
+  /** Records without a stored candle, left as they are. */
+  readonly withoutCandle: readonly number[];
+}
 
 /**
- * What `mms verify` and `mms recompute` share: the records the stored candles give, exactly as a run
+ * What `mms verify`, `mms recompute` and the repair of restated candles share: the records the stored candles give, exactly as a run
  * computes them, for a store's range of bars read page by page.
  */
 export class StoredDerivation {
@@ -48,6 +62,28 @@ export class StoredDerivation {
     const stored = await candles.readCandles(pair, {from: gridStart, to: page.to});
     const grid = {pair, resolution: this.settings.resolution, step: this.step, from: page.from, gridStart};
     return new Map(buildRecords(grid, this.transforms, stored, stored).map((r) => [r.timestamp, r]));
+  }
+
+  /**
+   * Rewrites the records of `pair` in `page` whose values differ from what the stored candles give (never a
+   * day without a record); `write` false only counts them.
+   */
+  async rewrite(pair: string, candles: CandleStore, page: TimeRange, write: boolean): Promise<Rewrite> {
+    const stored = await this.sink.readRange(pair, page);
+    if (stored.length === 0) return {records: 0, changed: 0, values: 0, withoutCandle: []};
+    const derived = await this.derive(pair, candles, page);
+    const comparison = compareRecords(stored, derived, this.fields);
+    const days = new Set(comparison.mismatches.map((m) => m.timestamp));
+    const records = [...days].map((day) => derived.get(day)!);
+    if (write && records.length > 0) await this.sink.upsert(records);
+    return {
+      records: stored.length,
+      first: stored[0]!.timestamp,
+      last: stored.at(-1)!.timestamp,
+      changed: records.length,
+      values: comparison.mismatches.length,
+      withoutCandle: comparison.withoutCandle,
+    };
   }
 
   private async oldest(pair: string, newest: number): Promise<number | undefined> {
