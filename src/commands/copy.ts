@@ -8,7 +8,7 @@ import {parseTimeFlag} from '../core/time/parse-time-flag.js';
 
 export default class Copy extends MmsCommand<CopyResult> {
   static override smallHeap = true;
-  static override summary = "Copy this config's store into another config's sink: records, pending windows and source holes.";
+  static override summary = "Copy this config's store into another config's sink: records, raw candles, pending windows and source holes.";
   static override description =
     'Moves a store without refetching its history: JSON file → SQLite → MongoDB and back. Reads the source page by page (memory does not grow with the store), upserts into the target (running it again changes nothing), holding the locks of both stores. The two configs must agree on the resolution and on the fields their transforms write. At the end, checks that the target holds every record read, per pair. Exit 0 when it does, 4 when it does not.';
   static override examples = [
@@ -33,7 +33,7 @@ export default class Copy extends MmsCommand<CopyResult> {
     const result = await new CopyService(source, target).run({pairs: flags.pairs, from, to, dryRun: flags['dry-run'], signal: this.signal});
     for (const p of result.pairs) {
       const span = p.first === null ? 'no record' : `${p.records} record(s) ${p.first}..${p.last}`;
-      const ledger = `${p.pending} pending window(s), ${p.holes} source hole(s)`;
+      const ledger = `${p.pending} pending window(s), ${p.holes} source hole(s)${p.candles === null ? '' : `, ${p.candles} candle(s)`}`;
       if (result.dryRun) this.log(`${p.pair}  would copy ${span}, ${ledger}`);
       else this.log(`${p.pair}  copied ${span}, ${ledger}; the target holds ${p.inTarget} of ${p.records}${p.inTarget === p.records ? '' : ' — MISSING'}`);
     }

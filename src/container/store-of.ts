@@ -16,5 +16,6 @@ export async function storeOf(container: Container): Promise<Store> {
     ledger: await container.getAsync<Ledger>(TOKENS.Ledger),
     lock: await container.getAsync<AcquireRunLock>(TOKENS.RunLock),
     fields: transforms.flatMap((t) => t.fields),
+    lookback: Math.max(1, ...transforms.map((t) => t.lookback)),
   };
 }

@@ -133,3 +133,32 @@ test('the digest is the same for the same records in SQLite and in a JSON file, 
   t.is(refused.code, 2);
   t.regex(refused.stderr, /mms verify re-derives the averages from the stored candles, and the json-file sink keeps none.*--digest-only/);
 });
+
+test('mms copy carries the candles into a store that keeps them: mms verify passes there, with the same digests', async (t) => {
+  const {project} = await loadedSqlite(t);
+  await writeFile(join(project.dir, 'copy.config.json'), JSON.stringify({transforms, sink: {use: 'sqlite', path: 'data/copy.db'}}));
+  const copy = await project.mms(['copy', '--to', 'copy.config.json'], NOW);
+  t.is(copy.code, 0, copy.stderr);
+  t.regex(
+    copy.stdout,
+    /^BRLBTC {2}copied 365 record\(s\) 2021-04-27\.\.2022-04-26, 0 pending window\(s\), 0 source hole\(s\), 564 candle\(s\); the target holds 365 of 365$/m,
+  );
+  const verified = async (args: string[]) => {
+    const run = await project.mms(['verify', '--json', ...args], NOW);
+    t.is(run.code, 0, run.stdout + run.stderr);
+    return (JSON.parse(run.stdout) as Verified).pairs.map((p) => [p.pair, p.values, p.digest]);
+  };
+  t.deepEqual(await verified(['--config', 'copy.config.json']), await verified([]));
+});
+
+test('a record edited by hand into something mms never writes is reported by verify and refused by recompute, naming pair, day and field', async (t) => {
+  const {project, sql} = await loadedSqlite(t);
+  sql(`UPDATE records SET mms_20 = 'oops' WHERE pair = 'BRLBTC' AND timestamp = ${Date.parse('2022-02-02T00:00:00Z') / 1000}`);
+  const verify = await project.mms(['verify'], NOW);
+  t.is(verify.code, 8);
+  t.regex(verify.stdout, /BRLBTC .*\n {2}UNREADABLE: .*the row of BRLBTC 2022-02-02 in table records has "mms_20": "oops"/);
+  const recompute = await project.mms(['recompute'], NOW);
+  t.is(recompute.code, 4);
+  t.regex(recompute.stderr, /the row of BRLBTC 2022-02-02 in table records has "mms_20": "oops"/);
+  t.notRegex(recompute.stderr, /\n\s+at /);
+});

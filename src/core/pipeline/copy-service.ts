@@ -19,6 +19,8 @@ export interface Store {
   readonly lock: AcquireRunLock;
   /** The fields its transforms write, e.g. mms_20: two stores must agree on them. */
   readonly fields: readonly string[];
+  /** Bars of history its transforms need: the candles copied reach back that far before the first record. */
+  readonly lookback: number;
 }
 
 export interface CopyOptions {
@@ -42,6 +44,8 @@ export interface CopyPairResult {
   readonly holes: number;
   /** The source's records the target holds afterwards (not counted in a dry run). */
   readonly inTarget: number | null;
+  /** Raw candles copied (those of the records and their look-back); null when either sink keeps none. */
+  readonly candles: number | null;
 }
 
 export interface CopyResult {
@@ -146,13 +150,36 @@ export class CopyService {
         inTarget += rows.filter((row) => stored.has(row.timestamp)).length;
       }
     }
+    const from = first === undefined ? undefined : first - (this.source.lookback - 1) * step;
+    const candles = from === undefined ? 0 : await this.copyCandles(pair, {from, to: last!}, span, options, targetLock);
     return {
       pair,
       records,
       first: first === undefined ? null : formatUtc(first),
       last: last === undefined ? null : formatUtc(last),
       inTarget: options.dryRun ? null : inTarget,
+      candles,
     };
+  }
+
+  /**
+   * The raw candles of `range` (the records copied and their look-back), page by page, when both sinks keep
+   * candles (null otherwise): the target can then prove its averages with `mms verify` as the source could.
+   */
+  private async copyCandles(pair: string, range: TimeRange, span: number, options: CopyOptions, targetLock: HeldLock | undefined): Promise<number | null> {
+    const source = this.source.sink.candleStore?.();
+    const target = this.target.sink.candleStore?.();
+    if (source === undefined || target === undefined) return null;
+    let copied = 0;
+    for (let from = range.from; from <= range.to; from += span) {
+      throwIfInterrupted(options.signal, RUN_AGAIN);
+      const candles = await source.readCandles(pair, {from, to: Math.min(range.to, from + span - 1)});
+      copied += candles.length;
+      if (options.dryRun || candles.length === 0) continue;
+      await assertHeld(targetLock!, pair, "the target store's lock while this copy was stalled", 'What was copied is kept; run the copy again.');
+      await target.upsertCandles(pair, candles);
+    }
+    return copied;
   }
 }
 
