@@ -1,5 +1,5 @@
 import type {Collection, Document} from 'mongodb';
-import {type FailedWindow, type LedgerState, SinkError, type SourceHole, type StateStore} from '../../src/index.js';
+import {type FailedWindow, type LedgerState, type RestatedBar, SinkError, type SourceHole, type StateStore} from '../../src/index.js';
 
 const KIND = 'ledger';
 
@@ -9,6 +9,7 @@ interface PairLedgerDocument {
   readonly pair: string;
   readonly failures: readonly FailedWindow[];
   readonly holes: readonly SourceHole[];
+  readonly restated?: readonly RestatedBar[];
 }
 
 /**
@@ -27,6 +28,7 @@ export class MongodbStateStore implements StateStore {
     const documents = (await collection.find({kind: KIND}, {projection: {_id: 0}}).toArray()) as unknown as Array<Partial<PairLedgerDocument>>;
     const failures: FailedWindow[] = [];
     const holes: SourceHole[] = [];
+    const restated: RestatedBar[] = [];
     for (const document of documents.sort((a, b) => String(a.pair).localeCompare(String(b.pair)))) {
       if (document.version !== 1 || typeof document.pair !== 'string' || !Array.isArray(document.failures) || !Array.isArray(document.holes)) {
         throw new SinkError(
@@ -35,8 +37,9 @@ export class MongodbStateStore implements StateStore {
       }
       failures.push(...document.failures);
       holes.push(...document.holes);
+      restated.push(...(Array.isArray(document.restated) ? document.restated : []));
     }
-    return {version: 1, failures, holes};
+    return {version: 1, failures, holes, ...(restated.length > 0 ? {restated} : {})};
   }
 
   async save(state: LedgerState, pairs: readonly string[]): Promise<void> {
@@ -48,6 +51,7 @@ export class MongodbStateStore implements StateStore {
         pair,
         failures: state.failures.filter((f) => f.pair === pair),
         holes: state.holes.filter((h) => h.pair === pair),
+        restated: (state.restated ?? []).filter((r) => r.pair === pair),
       };
       await collection.replaceOne({_id: `ledger:${pair}` as never}, document, {upsert: true});
     }

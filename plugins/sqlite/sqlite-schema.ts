@@ -8,8 +8,8 @@ import type {Resolution} from '../../src/index.js';
  *   seconds, UTC), `close REAL`, and one `REAL` column per transform field (`mms_20`, …), NULL where the
  *   field has no value. A field new to the store adds its column on the first write that carries it.
  * - `mms_meta`: `key`/`value` pairs; `resolution` is the bar size the store holds.
- * - `mms_failures`, `mms_holes`: the ledger (windows queued for `mms retry`, days the source has no candle
- *   for), `from_ts`/`to_ts` in Unix seconds.
+ * - `mms_failures`, `mms_holes`, `mms_restated`: the ledger (windows queued for `mms retry`, days the source has no candle
+ *   for, bars the source restated after they were stored), `from_ts`/`to_ts`/`at_ts` in Unix seconds.
  * - `mms_locks`: one row per pair a run is writing.
  * - `candles`: every candle a run fetched (look-back included), one row per (pair, timestamp): `open`,
  *   `high`, `low`, `close`, `volume`, each a REAL, or the decimal TEXT the exchange sent when a REAL cannot
@@ -79,6 +79,20 @@ export const MIGRATIONS: readonly Migration[] = [
         volume NOT NULL,
         PRIMARY KEY (pair, timestamp)
       ) WITHOUT ROWID;
+    `);
+  },
+  // 2 → 3: the bars the source restated, for `mms gaps` to report.
+  (db) => {
+    db.exec(`
+      CREATE TABLE mms_restated (
+        pair TEXT NOT NULL,
+        resolution TEXT NOT NULL,
+        at_ts INTEGER NOT NULL,
+        close_before TEXT NOT NULL,
+        close_after TEXT NOT NULL,
+        seen_at TEXT NOT NULL
+      );
+      CREATE INDEX mms_restated_pair ON mms_restated (pair);
     `);
   },
 ];

@@ -1,5 +1,5 @@
 import type {DatabaseSync} from 'node:sqlite';
-import type {FailedWindow, LedgerState, SourceHole, StateStore} from '../../src/index.js';
+import type {FailedWindow, LedgerState, RestatedBar, SourceHole, StateStore} from '../../src/index.js';
 import {inTransaction} from './in-transaction.js';
 import {withSqliteErrors} from './with-sqlite-errors.js';
 
@@ -17,6 +17,15 @@ interface FailureRow {
   resolved_at: string | null;
 }
 
+interface RestatedRow {
+  pair: string;
+  resolution: RestatedBar['resolution'];
+  at_ts: number;
+  close_before: string;
+  close_after: string;
+  seen_at: string;
+}
+
 interface HoleRow {
   pair: string;
   resolution: SourceHole['resolution'];
@@ -26,7 +35,7 @@ interface HoleRow {
 }
 
 /**
- * The ledger in the `mms_failures` and `mms_holes` tables of the store, so it lives and is backed up with
+ * The ledger in the `mms_failures`, `mms_holes` and `mms_restated` tables of the store, so it lives and is backed up with
  * the data. A save replaces the rows of the pairs it names in one transaction; other pairs' rows stay.
  */
 export class SqliteStateStore implements StateStore {
@@ -36,7 +45,7 @@ export class SqliteStateStore implements StateStore {
     private readonly path: string,
     private readonly db: () => DatabaseSync,
   ) {
-    this.location = `${path} (tables mms_failures, mms_holes)`;
+    this.location = `${path} (tables mms_failures, mms_holes, mms_restated)`;
   }
 
   async load(): Promise<LedgerState> {
@@ -45,7 +54,13 @@ export class SqliteStateStore implements StateStore {
       // rowid keeps each pair's entries in the order they were saved.
       const failures = db.prepare('SELECT * FROM mms_failures ORDER BY pair, rowid').all() as unknown as FailureRow[];
       const holes = db.prepare('SELECT * FROM mms_holes ORDER BY pair, rowid').all() as unknown as HoleRow[];
-      return {version: 1 as const, failures: failures.map(toFailure), holes: holes.map(toHole)};
+      const restated = db.prepare('SELECT * FROM mms_restated ORDER BY pair, rowid').all() as unknown as RestatedRow[];
+      return {
+        version: 1 as const,
+        failures: failures.map(toFailure),
+        holes: holes.map(toHole),
+        ...(restated.length > 0 ? {restated: restated.map(toRestated)} : {}),
+      };
     });
   }
 
@@ -57,9 +72,11 @@ export class SqliteStateStore implements StateStore {
           'INSERT INTO mms_failures (pair, resolution, from_ts, to_ts, kind, message, attempts, first_failed_at, last_tried_at, status, resolved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         );
         const insertHole = db.prepare('INSERT INTO mms_holes (pair, resolution, from_ts, to_ts, seen_at) VALUES (?, ?, ?, ?, ?)');
+        const insertRestated = db.prepare('INSERT INTO mms_restated (pair, resolution, at_ts, close_before, close_after, seen_at) VALUES (?, ?, ?, ?, ?, ?)');
         for (const pair of pairs) {
           db.prepare('DELETE FROM mms_failures WHERE pair = ?').run(pair);
           db.prepare('DELETE FROM mms_holes WHERE pair = ?').run(pair);
+          db.prepare('DELETE FROM mms_restated WHERE pair = ?').run(pair);
           for (const f of state.failures) {
             if (f.pair === pair)
               insertFailure.run(
@@ -77,6 +94,9 @@ export class SqliteStateStore implements StateStore {
               );
           }
           for (const h of state.holes) if (h.pair === pair) insertHole.run(h.pair, h.resolution, h.from, h.to, h.seenAt);
+          for (const r of state.restated ?? []) {
+            if (r.pair === pair) insertRestated.run(r.pair, r.resolution, r.at, r.closeBefore, r.closeAfter, r.seenAt);
+          }
         }
       });
     });
@@ -101,4 +121,8 @@ function toFailure(row: FailureRow): FailedWindow {
 
 function toHole(row: HoleRow): SourceHole {
   return {pair: row.pair, resolution: row.resolution, from: row.from_ts, to: row.to_ts, seenAt: row.seen_at};
+}
+
+function toRestated(row: RestatedRow): RestatedBar {
+  return {pair: row.pair, resolution: row.resolution, at: row.at_ts, closeBefore: row.close_before, closeAfter: row.close_after, seenAt: row.seen_at};
 }

@@ -47,3 +47,22 @@ test('the text output of the daily run names the restated day and the records re
   const run = await project.mms(['ingest'], '2022-04-21T12:00:00Z');
   t.regex(run.stdout, /^BRLBTC {2}restated by the source: 2022-04-17; stored anew, 3 earlier record\(s\) recomputed$/m);
 });
+
+test('mms gaps reports the restated day of its period (close before and after), without failing for it', async (t) => {
+  const project = await sqliteProject(t);
+  t.is((await project.mms(['ingest'], '2022-04-20T12:00:00Z')).code, 0);
+  project.setFaults([restate]);
+  t.is((await project.mms(['ingest'], '2022-04-21T12:00:00Z')).code, 0);
+  const gaps = await project.mms(['gaps', '--days', '30', '--json'], '2022-04-21T12:00:00Z');
+  t.is(gaps.code, 0, gaps.stdout);
+  const report = JSON.parse(gaps.stdout) as {ok: boolean; pairs: Array<{pair: string; restated?: Array<Record<string, string>>}>};
+  const [btc, eth] = report.pairs;
+  t.is(btc!.restated?.length, 1);
+  t.like(btc!.restated![0], {day: '2022-04-17'});
+  t.true(Number(btc!.restated![0]!.closeAfter) > Number(btc!.restated![0]!.closeBefore));
+  t.is(eth!.restated, undefined);
+  const text = await project.mms(['gaps', '--days', '30'], '2022-04-21T12:00:00Z');
+  t.regex(text.stdout, /^• BRLBTC: 2022-04-17 restated by the source \(close [\d.]+ → [\d.]+, seen [^)]+\); stored anew, its averages recomputed$/m);
+  const old = await project.mms(['gaps', '--days', '3', '--json'], '2022-04-21T12:00:00Z');
+  t.is((JSON.parse(old.stdout) as typeof report).pairs[0]!.restated, undefined, 'outside the period checked');
+});

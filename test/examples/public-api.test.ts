@@ -147,6 +147,7 @@ const PUBLIC_TYPES = [
   'PluginKind',
   'PluginManifest',
   'Resolution',
+  'RestatedBar',
   'Sink',
   'SinkConformanceOptions',
   'Source',

@@ -31,6 +31,11 @@ export interface PairGaps {
   readonly accepted?: ReadonlyArray<GapRun & {readonly kind: 'missing' | 'incomplete'; readonly cause: 'no-candle-at-source'}>;
   /** Bars in `accepted`. */
   readonly acceptedBars?: number;
+  /**
+   * Bars of the period the source restated after they were stored (a late trade, a correction): stored
+   * anew, their averages recomputed by the run that saw it. Reported, never alarming by themselves.
+   */
+  readonly restated?: ReadonlyArray<{readonly day: string; readonly closeBefore: string; readonly closeAfter: string; readonly seenAt: string}>;
 }
 
 /** What `mms gaps` found, and what an alarm receives. */

@@ -28,10 +28,24 @@ export interface SourceHole {
   readonly seenAt: string;
 }
 
+/** A bar the source restated after it was stored (a late trade, a correction): stored anew, its averages recomputed. */
+export interface RestatedBar {
+  readonly pair: string;
+  readonly resolution: Resolution;
+  /** The bar's open time (Unix seconds). */
+  readonly at: number;
+  /** Its close as stored before, and as the source gives it now (decimal text). */
+  readonly closeBefore: string;
+  readonly closeAfter: string;
+  readonly seenAt: string;
+}
+
 export interface LedgerState {
   readonly version: 1;
   readonly failures: readonly FailedWindow[];
   readonly holes: readonly SourceHole[];
+  /** The restatements seen, newest kept (`mms gaps` reports those of its period). A store may leave it out. */
+  readonly restated?: readonly RestatedBar[];
 }
 
 export const EMPTY_LEDGER: LedgerState = {version: 1, failures: [], holes: []};

@@ -84,14 +84,19 @@ export class GapsService {
         queued: mine(state.failures).filter((f) => f.status === 'pending'),
         lookback: Math.max(1, ...this.transforms.map((t) => t.lookback)),
       });
-      found.push({pair, runs});
+      const restated = mine(state.restated ?? []).filter((r) => r.at >= range.from && r.at <= range.to);
+      found.push({pair, runs, restated});
     }
 
     const report = this.report(
       range,
       options.days,
       fields,
-      found.map(({pair, runs}) => this.pairGaps(pair, runs, options.acceptSourceHoles === true)),
+      found.map(({pair, runs, restated}) => {
+        const gaps = this.pairGaps(pair, runs, options.acceptSourceHoles === true);
+        if (restated.length === 0) return gaps;
+        return {...gaps, restated: restated.map((r) => ({day: formatUtc(r.at), closeBefore: r.closeBefore, closeAfter: r.closeAfter, seenAt: r.seenAt}))};
+      }),
     );
     // Alarms first: a busy store must not swallow the report. Queueing then waits for nothing.
     const alarms = report.ok ? [] : await this.raise(report);
@@ -138,13 +143,17 @@ export class GapsService {
         ...p.missing.map((r) => `• ${p.pair}: missing ${runText(r)}, ${CAUSES[r.cause]}`),
         ...p.incomplete.map((r) => `• ${p.pair}: incomplete ${runText(r)}, ${INCOMPLETE[r.cause]}`),
         ...(p.accepted ?? []).map((r) => `• ${p.pair}: ${r.kind} ${runText(r)}, accepted: ${r.kind === 'missing' ? CAUSES[r.cause] : INCOMPLETE[r.cause]}`),
+        ...(p.restated ?? []).map(
+          (r) =>
+            `• ${p.pair}: ${r.day} restated by the source (close ${r.closeBefore} → ${r.closeAfter}, seen ${r.seenAt}); stored anew, its averages recomputed`,
+        ),
       ]),
     ];
     return {ok, checkedAt: new Date(this.clock.now()).toISOString(), resolution: this.settings.resolution, period, fields, pairs, text: lines.join('\n')};
   }
 
   /** Queues what a retry can repair: bars never written or written incomplete, not the source's own holes. */
-  private async enqueue(found: Array<{pair: string; runs: ReturnType<typeof findGaps>}>): Promise<number> {
+  private async enqueue(found: ReadonlyArray<{pair: string; runs: ReturnType<typeof findGaps>}>): Promise<number> {
     const lock = await this.lock(
       'mms gaps --enqueue',
       found.map((f) => f.pair),

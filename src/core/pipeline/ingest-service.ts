@@ -203,7 +203,7 @@ export class IngestService {
       );
     }
     tally.restated(
-      restated.map((r) => r.after.timestamp),
+      restated.map(({before, after}) => ({at: after.timestamp, closeBefore: exactDecimal(before, 'close'), closeAfter: exactDecimal(after, 'close')})),
       done.changed,
     );
   }
@@ -297,11 +297,19 @@ export class IngestService {
         seen: tally.seen(),
         holes: tally.holes(),
         failure: {range: queued, kind: error.kind, message},
+        restated: tally.restatements(),
       });
       return tally.result('failed', {kind: error.kind, message}, queued);
     }
     await assertStillHeld(lock, w.pair);
-    await this.ledger.settle({pair: w.pair, resolution: this.settings.resolution, written: {from: w.from, to: w.to}, seen: tally.seen(), holes: tally.holes()});
+    await this.ledger.settle({
+      pair: w.pair,
+      resolution: this.settings.resolution,
+      written: {from: w.from, to: w.to},
+      seen: tally.seen(),
+      holes: tally.holes(),
+      restated: tally.restatements(),
+    });
     const result = tally.result('written');
     if (result.missingBars > 0) {
       const shown = result.missing.slice(0, 5).map((m) => (m.bars === 1 ? m.from : `${m.from}..${m.to}`));

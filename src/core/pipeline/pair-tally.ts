@@ -48,7 +48,7 @@ export class PairTally {
   /** The newest bar the source returned, or the one it is known to have no candle through. */
   private seenTo: number | undefined;
   private readonly gaps: Array<[number, number]> = [];
-  private readonly restatedBars: number[] = [];
+  private readonly restatedBars: Array<{at: number; closeBefore: string; closeAfter: string}> = [];
   private recomputed = 0;
   private savedGaps = 0;
 
@@ -93,10 +93,15 @@ export class PairTally {
     this.written += records.length;
   }
 
-  /** Bars the source restated, and the stored records before the window rewritten for them. */
-  restated(bars: readonly number[], recomputed: number): void {
+  /** Bars the source restated (open time, close before and after), and the stored records before the window rewritten for them. */
+  restated(bars: ReadonlyArray<{at: number; closeBefore: string; closeAfter: string}>, recomputed: number): void {
     this.restatedBars.push(...bars);
     this.recomputed += recomputed;
+  }
+
+  /** The restatements seen so far, for the ledger. */
+  restatements(): ReadonlyArray<{at: number; closeBefore: string; closeAfter: string}> {
+    return this.restatedBars;
   }
 
   /** The bars the source has answered for: from the first fetched to the newest seen. */
@@ -134,7 +139,7 @@ export class PairTally {
       requests: this.requests,
       ...(error ? {error} : {}),
       ...(queued ? {queued: {from: formatUtc(queued.from), to: formatUtc(queued.to)}} : {}),
-      ...(this.restatedBars.length > 0 ? {restated: this.restatedBars.map(formatUtc), recomputed: this.recomputed} : {}),
+      ...(this.restatedBars.length > 0 ? {restated: this.restatedBars.map((r) => formatUtc(r.at)), recomputed: this.recomputed} : {}),
     };
   }
 }

@@ -35,7 +35,12 @@ export class FileStateStore implements StateStore {
         {cause: error},
       );
     }
-    if (state.version !== 1 || !Array.isArray(state.failures) || !Array.isArray(state.holes)) {
+    if (
+      state.version !== 1 ||
+      !Array.isArray(state.failures) ||
+      !Array.isArray(state.holes) ||
+      !(state.restated === undefined || Array.isArray(state.restated))
+    ) {
       throw new SinkError(`state file ${this.location} is not an mms state file (version 1 with "failures" and "holes"); fix it, or move it away.`);
     }
     return state as LedgerState;
@@ -71,11 +76,13 @@ export class FileStateStore implements StateStore {
 /** `stored` with the entries of `pairs` replaced by those in `update`. */
 function mergePairs(stored: LedgerState, update: LedgerState, pairs: readonly string[]): LedgerState {
   const mine = new Set(pairs);
-  return {
+  const merged: LedgerState = {
     version: 1,
     failures: [...stored.failures.filter((f) => !mine.has(f.pair)), ...update.failures.filter((f) => mine.has(f.pair))],
     holes: [...stored.holes.filter((h) => !mine.has(h.pair)), ...update.holes.filter((h) => mine.has(h.pair))].sort(
       (a, b) => a.pair.localeCompare(b.pair) || a.from - b.from,
     ),
   };
+  const restated = [...(stored.restated ?? []).filter((r) => !mine.has(r.pair)), ...(update.restated ?? []).filter((r) => mine.has(r.pair))];
+  return restated.length > 0 ? {...merged, restated} : merged;
 }

@@ -1,10 +1,23 @@
-import type {FailedWindow, LedgerState, SourceHole} from '../contracts/state-store.js';
+import type {FailedWindow, LedgerState, RestatedBar, SourceHole} from '../contracts/state-store.js';
 import type {TimeRange} from '../contracts/record.js';
 import type {Resolution} from '../contracts/resolution.js';
 import type {SourceErrorKind} from '../errors/source-error.js';
 
 /** Resolved entries kept as history (newest first wins); pending ones are never dropped. */
 const RESOLVED_KEPT = 200;
+/** Restatements kept per pair, the newest. */
+const RESTATED_KEPT = 200;
+
+/** Adds restatements of one pair: a bar restated again keeps only its newest entry; the oldest go past 200. */
+export function recordRestated(state: LedgerState, bars: readonly RestatedBar[]): LedgerState {
+  if (bars.length === 0) return state;
+  const key = (b: RestatedBar) => `${b.pair} ${b.resolution} ${b.at}`;
+  const added = new Set(bars.map(key));
+  const kept = (state.restated ?? []).filter((b) => !added.has(key(b)));
+  const pair = bars[0]!.pair;
+  const mine = [...kept.filter((b) => b.pair === pair), ...bars].sort((a, b) => a.seenAt.localeCompare(b.seenAt) || a.at - b.at).slice(-RESTATED_KEPT);
+  return {...state, restated: [...kept.filter((b) => b.pair !== pair), ...mine]};
+}
 
 export interface Failure {
   readonly pair: string;

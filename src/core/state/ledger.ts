@@ -1,7 +1,7 @@
 import type {TimeRange} from '../contracts/record.js';
 import type {Resolution} from '../contracts/resolution.js';
 import type {FailedWindow, LedgerState, StateStore} from '../contracts/state-store.js';
-import {adoptEntries, clearFailures, type Failure, pendingFailures, recordFailure, recordHoles, resolveRange} from './ledger-operations.js';
+import {adoptEntries, clearFailures, type Failure, pendingFailures, recordFailure, recordHoles, recordRestated, resolveRange} from './ledger-operations.js';
 
 /**
  * The failed-window ledger and the source holes, kept in the sink's state store. Every change is a
@@ -38,6 +38,8 @@ export class Ledger {
     seen?: TimeRange;
     holes: readonly TimeRange[];
     failure?: Omit<Failure, 'pair' | 'resolution'>;
+    /** Bars the source restated, stored anew: their open time and close before and after. */
+    restated?: ReadonlyArray<{at: number; closeBefore: string; closeAfter: string}>;
   }): Promise<void> {
     const {pair, resolution} = outcome;
     const now = this.now();
@@ -46,6 +48,11 @@ export class Ledger {
     if (outcome.written) state = resolveRange(state, pair, resolution, outcome.written, this.step, now);
     if (outcome.seen) state = recordHoles(state, pair, resolution, outcome.seen, outcome.holes, this.step, now);
     if (outcome.failure) state = recordFailure(state, {pair, resolution, ...outcome.failure}, this.step, now);
+    if (outcome.restated)
+      state = recordRestated(
+        state,
+        outcome.restated.map((r) => ({pair, resolution, ...r, seenAt: now})),
+      );
     if (state !== before) await this.store.save(state, [pair]);
   }
 

@@ -1,6 +1,6 @@
 import test from 'ava';
 import {EMPTY_LEDGER, type LedgerState} from '../../../src/core/contracts/state-store.js';
-import {clearFailures, pendingFailures, recordFailure, recordHoles, resolveRange} from '../../../src/core/state/ledger-operations.js';
+import {clearFailures, pendingFailures, recordFailure, recordHoles, recordRestated, resolveRange} from '../../../src/core/state/ledger-operations.js';
 
 const DAY = 86_400;
 const d = (n: number) => n * DAY;
@@ -121,4 +121,20 @@ test("recording one resolution's holes leaves another resolution's holes of the 
       ['1d', d(3), d(3)],
     ],
   );
+});
+
+test('restatements: a bar restated again keeps only its newest entry, other pairs stay, and a pair keeps its newest 200', (t) => {
+  const bar = (pair: string, at: number, seenAt: string, closeAfter = '2') => ({pair, resolution: '1d' as const, at, closeBefore: '1', closeAfter, seenAt});
+  let state = recordRestated(EMPTY_LEDGER, [bar('BRLETH', 0, '2022-01-01')]);
+  state = recordRestated(state, [bar('BRLBTC', DAY, '2022-01-02')]);
+  state = recordRestated(state, [bar('BRLBTC', DAY, '2022-01-03', '3'), bar('BRLBTC', 2 * DAY, '2022-01-03')]);
+  t.deepEqual(state.restated, [bar('BRLETH', 0, '2022-01-01'), bar('BRLBTC', DAY, '2022-01-03', '3'), bar('BRLBTC', 2 * DAY, '2022-01-03')]);
+  t.is(recordRestated(state, []), state, 'nothing to add: the same state');
+  const many = recordRestated(
+    state,
+    Array.from({length: 250}, (_, i) => bar('BRLBTC', (10 + i) * DAY, `2022-02-${String(1 + (i % 28)).padStart(2, '0')}T${String(i).padStart(3, '0')}`)),
+  );
+  const btc = many.restated!.filter((r) => r.pair === 'BRLBTC');
+  t.is(btc.length, 200);
+  t.true(many.restated!.some((r) => r.pair === 'BRLETH'));
 });
