@@ -3,11 +3,12 @@ import type {SimulatorDataset} from './simulator-dataset.js';
 
 /**
  * Another dataset's candles at prices a float64 cannot hold: each price moved `shift` decimal places up
- * (191411.11707 → 191411117070 with shift 6) and given eight decimals of its own, e.g. 191411117070.13870523
- * — 20 significant digits. Served as text (v4 strings, legacy JSON numbers with every digit), this is the
- * exchange at a price where only exact decimal arithmetic gives every average right.
+ * (191411.11707 → 1914111170700 with shift 7) and given eight decimals of its own, e.g.
+ * 1914111170700.13870523 — 21 significant digits; the recorded prices then span 5e9 to 4e12. Served as
+ * text (v4 strings, legacy JSON numbers with every digit), this is the exchange at a price where only exact
+ * decimal arithmetic gives every average right.
  */
-export function widePriceDataset(inner: SimulatorDataset, shift = 6): SimulatorDataset {
+export function widePriceDataset(inner: SimulatorDataset, shift = 7): SimulatorDataset {
   return {
     description: `${inner.description}, prices × 10^${shift} with eight decimals`,
     hasPair: (pair) => inner.hasPair(pair),

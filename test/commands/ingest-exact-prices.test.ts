@@ -11,7 +11,7 @@ const DAY = 86_400;
 const NOW = '2022-04-27T12:00:00Z';
 const WINDOWS = [20, 50, 200];
 
-test('at prices near 2e11 with eight decimals (20 digits), every stored average is the exact decimal mean of the served closes, rounded once', async (t) => {
+test('at prices from 5e9 to 4e12 with eight decimals (18 to 21 digits), every stored average is the exact decimal mean of the served closes, rounded once', async (t) => {
   const dataset = widePriceDataset(recordedDataset());
   const project = await simulatedProject(t, {dataset});
   t.is((await project.mms(['ingest'], NOW)).code, 0);
