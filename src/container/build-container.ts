@@ -12,6 +12,7 @@ import type {Sink} from '../core/contracts/sink.js';
 import type {StateStore} from '../core/contracts/state-store.js';
 import {type AcquireRunLock, IngestService} from '../core/pipeline/ingest-service.js';
 import {GapsService} from '../core/pipeline/gaps-service.js';
+import {ExportService} from '../core/pipeline/export-service.js';
 import {RecomputeService} from '../core/pipeline/recompute-service.js';
 import {VerifyService} from '../core/pipeline/verify-service.js';
 import {RetryService} from '../core/pipeline/retry-service.js';
@@ -116,6 +117,7 @@ export async function buildContainer(options: ContainerOptions): Promise<Contain
   container.bind(TOKENS.GapsService).to(GapsService).inSingletonScope();
   container.bind(TOKENS.VerifyService).to(VerifyService).inSingletonScope();
   container.bind(TOKENS.RecomputeService).to(RecomputeService).inSingletonScope();
+  container.bind(TOKENS.ExportService).to(ExportService).inSingletonScope();
   await container.get<PluginRegistry>(TOKENS.PluginRegistry).validateConfigured();
   return container;
 }

@@ -32,6 +32,7 @@ export const TOKENS = {
   GapsService: Symbol.for('mms.GapsService'),
   VerifyService: Symbol.for('mms.VerifyService'),
   RecomputeService: Symbol.for('mms.RecomputeService'),
+  ExportService: Symbol.for('mms.ExportService'),
   IngestService: Symbol.for('mms.IngestService'),
 } as const;
 

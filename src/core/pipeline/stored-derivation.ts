@@ -30,6 +30,11 @@ export class StoredDerivation {
   readonly fields: readonly string[];
   private readonly lookback: number;
 
+  /** Bars of history the transforms need before a bar (the look-back the stored candles reach). */
+  get lookbackBars(): number {
+    return this.lookback - 1;
+  }
+
   constructor(
     private readonly settings: PipelineSettings,
     private readonly transforms: readonly Transform[],
@@ -47,7 +52,7 @@ export class StoredDerivation {
   async pages(pair: string, options: {from?: number; to?: number}, pageBars: number): Promise<TimeRange[]> {
     const newest = await this.sink.latestTimestamp(pair);
     if (newest === undefined) return [];
-    const from = options.from ?? (await this.oldest(pair, newest));
+    const from = options.from ?? (await this.firstRecord(pair, newest));
     if (from === undefined) return [];
     const to = Math.min(options.to ?? newest, newest);
     const span = pageBars * this.step;
@@ -86,7 +91,8 @@ export class StoredDerivation {
     };
   }
 
-  private async oldest(pair: string, newest: number): Promise<number | undefined> {
+  /** The open time of the first stored record of `pair` (`newest`: of its last). */
+  async firstRecord(pair: string, newest: number): Promise<number | undefined> {
     if (this.sink.earliestTimestamp) return this.sink.earliestTimestamp(pair);
     return (await this.sink.listTimestamps(pair, {from: 0, to: newest}))[0];
   }
