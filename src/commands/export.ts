@@ -6,6 +6,7 @@ import {MmsCommand} from '../cli/mms-command.js';
 import {pairsFlag} from '../cli/pairs-flag.js';
 import {UsageError} from '../core/errors/usage-error.js';
 import {EXPORT_FORMATS} from '../core/export/export-format.js';
+import {writeParquet} from '../core/export/write-parquet.js';
 import {writeThenRename} from '../core/fs/write-then-rename.js';
 import type {ExportPairResult, ExportService} from '../core/pipeline/export-service.js';
 import {parseTimeFlag} from '../core/time/parse-time-flag.js';
@@ -21,7 +22,7 @@ export interface ExportResult {
 
 export default class Export extends MmsCommand<ExportResult> {
   static override smallHeap = true;
-  static override summary = 'Write the stored records (or, with --candles, the raw candles) of a range as CSV or NDJSON.';
+  static override summary = 'Write the stored records (or, with --candles, the raw candles) of a range as CSV, NDJSON or Parquet.';
   static override description =
     'Sorted by pair and time, with the columns named as in the store and a `date` column (ISO, UTC) after `timestamp` (Unix seconds); no value is an empty CSV field or JSON null. Streams a page at a time, so memory does not grow with the store. With --out, the file is written beside its final name and renamed when complete: an interrupted export leaves no half-written file.';
   static override examples = [
@@ -30,7 +31,7 @@ export default class Export extends MmsCommand<ExportResult> {
     '<%= config.bin %> export --format csv --candles --out candles.csv --force',
   ];
   static override flags = {
-    format: Flags.string({summary: 'csv or ndjson.', options: [...EXPORT_FORMATS], required: true}),
+    format: Flags.string({summary: 'csv, ndjson or parquet (parquet needs --out).', options: [...EXPORT_FORMATS, 'parquet'], required: true}),
     pairs: pairsFlag(),
     from: Flags.string({summary: 'First bar: YYYY-MM-DD (UTC) or Unix seconds (default: the oldest stored).', helpValue: '<day>'}),
     to: Flags.string({summary: 'Last bar, inclusive (default: the newest stored).', helpValue: '<day>'}),
@@ -41,12 +42,13 @@ export default class Export extends MmsCommand<ExportResult> {
 
   async run(): Promise<ExportResult> {
     const {flags} = await this.parse(Export);
-    const format = flags.format as (typeof EXPORT_FORMATS)[number];
+    const format = flags.format as (typeof EXPORT_FORMATS)[number] | 'parquet';
     const from = flags.from === undefined ? undefined : parseTimeFlag('from', flags.from);
     const to = flags.to === undefined ? undefined : parseTimeFlag('to', flags.to);
     if (from !== undefined && to !== undefined && from > to) throw new UsageError(`--from ${flags.from} is after --to ${flags.to}.`);
     const toStdout = flags.out === '-';
     if (toStdout && this.jsonEnabled()) throw new UsageError('--json prints the summary on standard output: give --out <file> for the data.');
+    if (toStdout && format === 'parquet') throw new UsageError('--format parquet writes a file: give --out <file>.');
     const out = toStdout ? '-' : resolve(flags.out);
     if (!toStdout) checkOut(out, flags.force);
     const {container} = await this.openContainer(flags.config);
@@ -54,14 +56,13 @@ export default class Export extends MmsCommand<ExportResult> {
     const options = {format, pairs: flags.pairs, from, to, candles: flags.candles, signal: this.signal};
     service.check(options);
     let pairs: ExportPairResult[] = [];
-    const chunks = service.chunks(options, (done) => {
-      pairs = done;
-    });
-    if (toStdout) {
-      for await (const chunk of chunks) if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
-    } else {
-      await writeThenRename(out, chunks);
-    }
+    const done = (result: ExportPairResult[]) => {
+      pairs = result;
+    };
+    if (format === 'parquet') await writeParquet(out, service.columns(options), service.rows(options, done));
+    else if (toStdout) {
+      for await (const chunk of service.chunks(options, done)) if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+    } else await writeThenRename(out, service.chunks(options, done));
     const what = flags.candles ? 'candle(s)' : 'record(s)';
     for (const p of pairs) this.logToStderr(`${p.pair}  ${p.rows} ${what}`);
     if (!toStdout) this.logToStderr(`Wrote ${out}`);

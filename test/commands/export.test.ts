@@ -136,3 +136,63 @@ test('bad flags exit 2 naming the flag, and write nothing: unknown format, missi
   t.deepEqual(await readdir(join(project.dir, 'out')), []);
   t.false(existsSync(join(project.dir, 'nowhere')));
 });
+
+/** Every row of a Parquet file, read by DuckDB (a reader independent of the writer), with its column types. */
+async function readParquet(path: string): Promise<{types: Record<string, string>; rows: Array<Record<string, unknown>>}> {
+  const {DuckDBInstance} = await import('@duckdb/node-api');
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    const file = path.replaceAll("'", "''");
+    const described = await connection.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${file}')`);
+    const types = Object.fromEntries(described.getRowObjects().map((r) => [String(r.column_name), String(r.column_type)]));
+    const read = await connection.runAndReadAll(`SELECT * FROM read_parquet('${file}')`);
+    return {types, rows: read.getRowObjectsJS() as Array<Record<string, unknown>>};
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+test('export --format parquet: int64 timestamps, doubles, text, null where no value — every value read back equal by DuckDB', async (t) => {
+  const {project, records} = await loaded(t);
+  // A window without its history: a store whose first days have no mms_200.
+  const db = join(project.dir, 'data', 'mms.db');
+  const {DatabaseSync} = await import('node:sqlite');
+  const sqlite = new DatabaseSync(db);
+  sqlite.exec(`UPDATE records SET mms_200 = NULL WHERE timestamp < ${Date.UTC(2021, 5, 1) / 1000}`);
+  sqlite.close();
+  const run = await project.mms(['export', '--format', 'parquet', '--out', 'mms.parquet'], NOW);
+  t.is(run.code, 0, run.stderr);
+  const {types, rows} = await readParquet(join(project.dir, 'mms.parquet'));
+  t.deepEqual(types, {pair: 'VARCHAR', timestamp: 'BIGINT', date: 'VARCHAR', close: 'DOUBLE', mms_20: 'DOUBLE', mms_50: 'DOUBLE', mms_200: 'DOUBLE'});
+  const expected = sqliteRecords(db).map((r) => ({
+    pair: r.pair,
+    timestamp: BigInt(r.timestamp),
+    date: isoDay(r.timestamp),
+    close: r.close,
+    mms_20: r.mms_20,
+    mms_50: r.mms_50,
+    mms_200: r.mms_200,
+  }));
+  t.is(rows.length, records.length);
+  t.deepEqual(rows, expected);
+  t.true(rows.some((r) => r.mms_200 === null));
+});
+
+test('export --format parquet --candles keeps every digit of 20-digit prices as text; parquet needs --out', async (t) => {
+  const dataset = widePriceDataset(recordedDataset());
+  const {project} = await loaded(t, dataset);
+  t.is((await project.mms(['export', '--format', 'parquet', '--candles', '--pairs', 'BRLETH', '--out', 'c.parquet'], NOW)).code, 0);
+  const {rows} = await readParquet(join(project.dir, 'c.parquet'));
+  const now = Date.parse(NOW) / 1000;
+  const yesterday = now - (now % DAY) - DAY;
+  const served = dataset.candles('BRLETH', DAY, yesterday - (365 + 198) * DAY, yesterday, now);
+  t.deepEqual(
+    rows.map((r) => [Number(r.timestamp), r.close]),
+    served.map((c) => [c.timestamp, exactDecimal(c, 'close')]),
+  );
+  const refused = await project.mms(['export', '--format', 'parquet'], NOW);
+  t.is(refused.code, 2);
+  t.regex(refused.stderr, /--format parquet writes a file: give --out <file>/);
+});

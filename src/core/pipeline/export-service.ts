@@ -10,7 +10,7 @@ import {throwIfInterrupted} from './run-guards.js';
 import {candleStoreOf, StoredDerivation} from './stored-derivation.js';
 
 export interface ExportOptions {
-  readonly format: ExportFormat;
+  readonly format: ExportFormat | 'parquet';
   readonly pairs?: readonly string[];
   readonly from?: number;
   readonly to?: number;
@@ -62,19 +62,28 @@ export class ExportService {
     if (options.candles) candleStoreOf(this.sink, 'mms export --candles', 'export the records without --candles');
   }
 
-  /** The file, chunk by chunk; `done` receives the rows per pair once the last chunk is out. */
+  /** The file as text (CSV, NDJSON), chunk by chunk; `done` receives the rows per pair once the last chunk is out. */
   async *chunks(options: ExportOptions, done: (pairs: ExportPairResult[]) => void): AsyncGenerator<string> {
-    this.check(options);
+    const format = options.format === 'parquet' ? 'csv' : options.format;
     const columns = this.columns(options);
+    yield exportHeader(format, columns);
+    for await (const rows of this.rows(options, done)) yield exportLines(format, columns, rows);
+  }
+
+  /**
+   * The rows of the export, a page at a time (never an empty one), by pair then time; `done` receives the
+   * rows per pair after the last page.
+   */
+  async *rows(options: ExportOptions, done: (pairs: ExportPairResult[]) => void): AsyncGenerator<Array<Record<string, ExportValue>>> {
+    this.check(options);
     const candles = options.candles ? candleStoreOf(this.sink, 'mms export --candles') : undefined;
     const date = this.settings.resolution === '1d' ? (t: number) => isoDay(t) : (t: number) => isoTime(t);
     const results: ExportPairResult[] = [];
-    yield exportHeader(options.format, columns);
     for (const pair of checkPairs(this.settings, options.pairs)) {
-      let rows = 0;
+      let count = 0;
       for (const page of await this.pages(pair, options)) {
         throwIfInterrupted(options.signal, 'nothing was written at --out.');
-        const values: Array<Record<string, ExportValue>> = candles
+        const rows: Array<Record<string, ExportValue>> = candles
           ? (await candles.readCandles(pair, page)).map((c) => ({
               pair,
               timestamp: c.timestamp,
@@ -82,11 +91,11 @@ export class ExportService {
               ...Object.fromEntries(VALUES.map((key) => [key, exactDecimal(c, key)])),
             }))
           : (await this.sink.readRange(pair, page)).map((r) => ({...r, date: date(r.timestamp)}) as Record<string, ExportValue>);
-        if (values.length === 0) continue;
-        rows += values.length;
-        yield exportLines(options.format, columns, values);
+        if (rows.length === 0) continue;
+        count += rows.length;
+        yield rows;
       }
-      results.push({pair, rows});
+      results.push({pair, rows: count});
     }
     done(results);
   }
