@@ -22,7 +22,17 @@ export {SinkError} from './core/errors/sink-error.js';
 export {isSourceError, SourceError, type SourceErrorKind} from './core/errors/source-error.js';
 export {LockedError} from './core/errors/locked-error.js';
 export {UsageError} from './core/errors/usage-error.js';
-export type {FailedWindow, HeldLock, LedgerState, LockOwner, RestatedBar, SourceHole, StateStore} from './core/contracts/state-store.js';
+export {
+  type FailedWindow,
+  type HeldLock,
+  type LedgerState,
+  type LockOwner,
+  type RestatedBar,
+  RUNS_KEPT,
+  type RunRecord,
+  type SourceHole,
+  type StateStore,
+} from './core/contracts/state-store.js';
 export {redactCredentials, redactUrl} from './core/redact-url.js';
 export {formatUtc} from './core/time/format-utc.js';
 // Only the tokens of the services plugins are given; the container's other tokens are internal.

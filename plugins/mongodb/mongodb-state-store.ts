@@ -1,7 +1,17 @@
 import type {Collection, Document} from 'mongodb';
-import {type FailedWindow, type LedgerState, type RestatedBar, SinkError, type SourceHole, type StateStore} from '../../src/index.js';
+import {
+  type FailedWindow,
+  type LedgerState,
+  type RestatedBar,
+  RUNS_KEPT,
+  type RunRecord,
+  SinkError,
+  type SourceHole,
+  type StateStore,
+} from '../../src/index.js';
 
 const KIND = 'ledger';
+const RUN_KIND = 'run';
 
 interface PairLedgerDocument {
   readonly kind: typeof KIND;
@@ -40,6 +50,28 @@ export class MongodbStateStore implements StateStore {
       restated.push(...(Array.isArray(document.restated) ? document.restated : []));
     }
     return {version: 1, failures, holes, ...(restated.length > 0 ? {restated} : {})};
+  }
+
+  /** A run is a document `{_id: "run:<id>", kind: "run", ...}`; past the newest RUNS_KEPT, the oldest go. */
+  async recordRun(run: RunRecord): Promise<void> {
+    const collection = await this.collection();
+    await collection.replaceOne({_id: `run:${run.id}` as never}, {kind: RUN_KIND, ...run}, {upsert: true});
+    const old = await collection
+      .find({kind: RUN_KIND}, {projection: {_id: 1}})
+      .sort({startedAt: -1, id: -1})
+      .skip(RUNS_KEPT)
+      .toArray();
+    if (old.length > 0) await collection.deleteMany({_id: {$in: old.map((d) => d._id)}});
+  }
+
+  async runs(limit: number): Promise<RunRecord[]> {
+    const collection = await this.collection();
+    const documents = await collection
+      .find({kind: RUN_KIND}, {projection: {_id: 0, kind: 0}})
+      .sort({startedAt: -1, id: -1})
+      .limit(limit)
+      .toArray();
+    return documents as unknown as RunRecord[];
   }
 
   async save(state: LedgerState, pairs: readonly string[]): Promise<void> {

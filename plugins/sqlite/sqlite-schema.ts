@@ -11,6 +11,9 @@ import type {Resolution} from '../../src/index.js';
  * - `mms_failures`, `mms_holes`, `mms_restated`: the ledger (windows queued for `mms retry`, days the source has no candle
  *   for, bars the source restated after they were stored), `from_ts`/`to_ts`/`at_ts` in Unix seconds.
  * - `mms_locks`: one row per pair a run is writing.
+ * - `mms_runs`: the newest 1,000 runs of the commands that write the store (`mms status` shows them):
+ *   `command`, `args` and `pairs` (JSON arrays), `started_at`, `ended_at` (NULL while running, or for a
+ *   run killed before it ended), `outcome`, `exit_code`, `written`, `requests`, `error`.
  * - `candles`: every candle a run fetched (look-back included), one row per (pair, timestamp): `open`,
  *   `high`, `low`, `close`, `volume`, each a REAL, or the decimal TEXT the exchange sent when a REAL cannot
  *   hold every digit of it (a price such as 123456789012.12345678); `CAST(close AS REAL)` reads either.
@@ -93,6 +96,27 @@ export const MIGRATIONS: readonly Migration[] = [
         seen_at TEXT NOT NULL
       );
       CREATE INDEX mms_restated_pair ON mms_restated (pair);
+    `);
+  },
+  // 3 → 4: the run history.
+  (db) => {
+    db.exec(`
+      CREATE TABLE mms_runs (
+        id TEXT PRIMARY KEY,
+        command TEXT NOT NULL,
+        args TEXT NOT NULL,
+        pairs TEXT NOT NULL,
+        host TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        started_at TEXT NOT NULL,
+        ended_at TEXT,
+        outcome TEXT,
+        exit_code INTEGER,
+        written INTEGER,
+        requests INTEGER,
+        error TEXT
+      );
+      CREATE INDEX mms_runs_started ON mms_runs (started_at);
     `);
   },
 ];

@@ -1,5 +1,5 @@
 import type {DatabaseSync} from 'node:sqlite';
-import type {FailedWindow, LedgerState, RestatedBar, SourceHole, StateStore} from '../../src/index.js';
+import {type FailedWindow, type LedgerState, type RestatedBar, RUNS_KEPT, type RunRecord, type SourceHole, type StateStore} from '../../src/index.js';
 import {inTransaction} from './in-transaction.js';
 import {withSqliteErrors} from './with-sqlite-errors.js';
 
@@ -64,6 +64,40 @@ export class SqliteStateStore implements StateStore {
     });
   }
 
+  async recordRun(run: RunRecord): Promise<void> {
+    withSqliteErrors(this.path, 'record the run', () => {
+      const db = this.db();
+      inTransaction(db, () => {
+        db.prepare(
+          'INSERT INTO mms_runs (id, command, args, pairs, host, pid, started_at, ended_at, outcome, exit_code, written, requests, error) ' +
+            'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET ended_at = excluded.ended_at, outcome = excluded.outcome, ' +
+            'exit_code = excluded.exit_code, written = excluded.written, requests = excluded.requests, error = excluded.error',
+        ).run(
+          run.id,
+          run.command,
+          JSON.stringify(run.args),
+          JSON.stringify(run.pairs),
+          run.host,
+          run.pid,
+          run.startedAt,
+          run.endedAt ?? null,
+          run.outcome ?? null,
+          run.exitCode ?? null,
+          run.written ?? null,
+          run.requests ?? null,
+          run.error ?? null,
+        );
+        db.prepare('DELETE FROM mms_runs WHERE id NOT IN (SELECT id FROM mms_runs ORDER BY started_at DESC, id DESC LIMIT ?)').run(RUNS_KEPT);
+      });
+    });
+  }
+
+  async runs(limit: number): Promise<RunRecord[]> {
+    return withSqliteErrors(this.path, 'read the run history', () =>
+      (this.db().prepare('SELECT * FROM mms_runs ORDER BY started_at DESC, id DESC LIMIT ?').all(limit) as unknown as RunRow[]).map(toRun),
+    );
+  }
+
   async save(state: LedgerState, pairs: readonly string[]): Promise<void> {
     withSqliteErrors(this.path, 'save the ledger', () => {
       const db = this.db();
@@ -101,6 +135,36 @@ export class SqliteStateStore implements StateStore {
       });
     });
   }
+}
+
+interface RunRow {
+  id: string;
+  command: string;
+  args: string;
+  pairs: string;
+  host: string;
+  pid: number;
+  started_at: string;
+  ended_at: string | null;
+  outcome: RunRecord['outcome'] | null;
+  exit_code: number | null;
+  written: number | null;
+  requests: number | null;
+  error: string | null;
+}
+
+function toRun(row: RunRow): RunRecord {
+  const optional = {endedAt: row.ended_at, outcome: row.outcome, exitCode: row.exit_code, written: row.written, requests: row.requests, error: row.error};
+  return {
+    id: row.id,
+    command: row.command,
+    args: JSON.parse(row.args) as string[],
+    pairs: JSON.parse(row.pairs) as string[],
+    host: row.host,
+    pid: row.pid,
+    startedAt: row.started_at,
+    ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== null)),
+  };
 }
 
 function toFailure(row: FailureRow): FailedWindow {

@@ -1,3 +1,5 @@
+import {randomUUID} from 'node:crypto';
+import {hostname} from 'node:os';
 import {Command} from '@oclif/core';
 import type {Container} from 'inversify';
 import {systemClock} from '../clock/system-clock.js';
@@ -7,12 +9,22 @@ import {buildContainer, closeContainer} from '../container/build-container.js';
 import {BUNDLED_DEFAULTS} from '../container/bundled-plugins.js';
 import type {Clock} from '../core/contracts/clock.js';
 import type {Logger} from '../core/contracts/logger.js';
+import type {RunRecord, StateStore} from '../core/contracts/state-store.js';
 import {EXIT_CODES} from '../core/errors/exit-codes.js';
 import {isMmsError} from '../core/errors/mms-error.js';
 import {redactCredentials, redactDeep, redactSecrets} from '../core/redact-url.js';
+import {TOKENS} from '../core/tokens.js';
 import {parseLogLevel, stderrLogger} from '../logger/stderr-logger.js';
 import {preferSmallHeap} from './prefer-small-heap.js';
 import {configFlag} from './shared-flags.js';
+
+/** What a run wrote and sent, for the run history. */
+export interface RunTotals {
+  readonly written?: number;
+  readonly requests?: number;
+  /** What failed, for a run that ended without throwing (a pair that could not be fetched). */
+  readonly error?: string;
+}
 
 /**
  * Base of every mms command: `--json` and `--config`, one container per run (closed in `finally`), and
@@ -25,6 +37,10 @@ export abstract class MmsCommand<T> extends Command {
   static smallHeap = false;
 
   private readonly containers: Container[] = [];
+  /** This run in the store's run history, once started (commands that write the store). */
+  private history: {store: StateStore; record: RunRecord; totals?: RunTotals; error?: string} | undefined;
+  /** Why this run could not be recorded in the run history. */
+  private historyError: string | undefined;
   private readonly stop = new AbortController();
   private readonly onSignal = (signal: NodeJS.Signals) => {
     // First signal: stop at the next safe point, release the lock, close connections. Second: now.
@@ -61,7 +77,58 @@ export abstract class MmsCommand<T> extends Command {
     return {container, config};
   }
 
+  /**
+   * Records the start of this run in the run history of the store `container` writes (when its state store
+   * keeps one); its end is recorded when the command ends, whatever the outcome. A run killed before that
+   * stays without an end: `mms status` shows it unfinished.
+   */
+  protected async startRun(container: Container, pairs: readonly string[]): Promise<void> {
+    const store = await container.getAsync<StateStore>(TOKENS.StateStore);
+    if (!store.recordRun) return;
+    const startedAt = new Date().toISOString();
+    const record: RunRecord = {
+      id: `${startedAt}-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+      command: this.id ?? 'unknown',
+      args: this.argv.map((arg) => redactCredentials(arg)),
+      pairs: [...pairs],
+      host: hostname(),
+      pid: process.pid,
+      startedAt,
+    };
+    try {
+      await store.recordRun(record);
+      this.history = {store, record};
+    } catch (error) {
+      // The run goes on: a store that cannot be reached fails it next with its own one-line error, and one
+      // that recovers only misses this entry, which the run then says.
+      this.historyError = redactSecrets((error as Error).message);
+    }
+  }
+
+  /** What this run wrote and sent, for its entry in the run history. */
+  protected settleRun(totals: RunTotals): void {
+    if (this.history) this.history.totals = totals;
+  }
+
   abstract override run(): Promise<T>;
+
+  private async endRun(history: NonNullable<MmsCommand<T>['history']>): Promise<void> {
+    const exitCode = Number(process.exitCode ?? 0);
+    const outcome = exitCode === 0 ? 'ok' : exitCode === EXIT_CODES.partial ? 'partial' : exitCode === EXIT_CODES.interrupted ? 'interrupted' : 'failed';
+    const ended: RunRecord = {
+      ...history.record,
+      endedAt: new Date().toISOString(),
+      outcome,
+      exitCode,
+      ...history.totals,
+      ...(history.error === undefined ? {} : {error: history.error}),
+    };
+    try {
+      await history.store.recordRun!(ended);
+    } catch (error) {
+      process.stderr.write(`Warning: the end of this run could not be recorded in the run history: ${redactSecrets((error as Error).message)}\n`);
+    }
+  }
 
   // Whatever a command prints — a result that quotes a config value, a library's message — goes through
   // the same redaction as the logs.
@@ -83,6 +150,7 @@ export abstract class MmsCommand<T> extends Command {
       known || error.oclif ? error.message : `${error.name}: ${error.message} (this is a bug in mms or a plugin; please report it with the stack trace)`,
     );
     process.exitCode = exitCode;
+    if (this.history) this.history.error = message;
     if (this.jsonEnabled()) {
       this.logJson({error: {code, message, exitCode}});
     } else {
@@ -95,6 +163,11 @@ export abstract class MmsCommand<T> extends Command {
   protected override async finally(error: Error | undefined): Promise<unknown> {
     process.off('SIGINT', this.onSignal);
     process.off('SIGTERM', this.onSignal);
+    if (this.history) await this.endRun(this.history);
+    const exitCode = Number(process.exitCode ?? 0);
+    if (this.historyError !== undefined && (exitCode === EXIT_CODES.ok || exitCode === EXIT_CODES.partial)) {
+      process.stderr.write(`Warning: this run could not be recorded in the run history: ${this.historyError}\n`);
+    }
     for (const container of this.containers) await closeContainer(container).catch(() => undefined);
     return super.finally(error);
   }

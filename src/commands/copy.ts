@@ -29,8 +29,13 @@ export default class Copy extends MmsCommand<CopyResult> {
     const from = flags.from === undefined ? undefined : parseTimeFlag('from', flags.from);
     const to = flags.until === undefined ? undefined : parseTimeFlag('until', flags.until);
     const source = await storeOf((await this.openContainer(flags.config)).container);
-    const target = await storeOf((await this.openContainer(flags.to)).container);
-    const result = await new CopyService(source, target).run({pairs: flags.pairs, from, to, dryRun: flags['dry-run'], signal: this.signal});
+    const targetContainer = (await this.openContainer(flags.to)).container;
+    const target = await storeOf(targetContainer);
+    const copy = new CopyService(source, target);
+    // In the history of the store it writes.
+    if (!flags['dry-run']) await this.startRun(targetContainer, flags.pairs ?? source.settings.pairs);
+    const result = await copy.run({pairs: flags.pairs, from, to, dryRun: flags['dry-run'], signal: this.signal});
+    this.settleRun({written: result.pairs.reduce((n, p) => n + (p.inTarget ?? 0), 0)});
     for (const p of result.pairs) {
       const span = p.first === null ? 'no record' : `${p.records} record(s) ${p.first}..${p.last}`;
       const ledger = `${p.pending} pending window(s), ${p.holes} source hole(s)${p.candles === null ? '' : `, ${p.candles} candle(s)`}`;

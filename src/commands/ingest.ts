@@ -67,7 +67,14 @@ export default class Ingest extends MmsCommand<IngestOutput> {
       return {dryRun: true, pairs: plan};
     }
 
+    await this.startRun(container, checkPairs(config, options.pairs));
     const result = await ingest.run({...options, signal: this.signal, onProgress: progressReporter(this.jsonEnabled())});
+    const failed = result.pairs.flatMap((p) => (p.error ? [p.error.message] : []));
+    this.settleRun({
+      written: sum(result.pairs, (p) => p.written),
+      requests: sum(result.pairs, (p) => p.requests),
+      ...(failed.length > 0 ? {error: failed.join('; ')} : {}),
+    });
     for (const r of result.pairs) {
       if (r.status === 'up-to-date') this.log(`${r.pair}  up to date (stored through ${r.newestStored})`);
       else if (r.status === 'written') {
@@ -84,4 +91,8 @@ export default class Ingest extends MmsCommand<IngestOutput> {
     }
     return result;
   }
+}
+
+function sum<T>(items: readonly T[], value: (item: T) => number): number {
+  return items.reduce((n, item) => n + value(item), 0);
 }

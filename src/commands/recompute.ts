@@ -4,6 +4,7 @@ import {pairsFlag} from '../cli/pairs-flag.js';
 import type {RecomputeResult, RecomputeService} from '../core/pipeline/recompute-service.js';
 import {parseTimeFlag} from '../core/time/parse-time-flag.js';
 import {TOKENS} from '../core/tokens.js';
+import type {PipelineSettings} from '../core/contracts/pipeline-settings.js';
 
 export default class Recompute extends MmsCommand<RecomputeResult> {
   static override smallHeap = true;
@@ -28,7 +29,9 @@ export default class Recompute extends MmsCommand<RecomputeResult> {
     const to = flags.to === undefined ? undefined : parseTimeFlag('to', flags.to);
     const {container} = await this.openContainer(flags.config);
     const service = await container.getAsync<RecomputeService>(TOKENS.RecomputeService);
+    if (!flags['dry-run']) await this.startRun(container, flags.pairs ?? (await container.getAsync<PipelineSettings>(TOKENS.PipelineSettings)).pairs);
     const result = await service.run({pairs: flags.pairs, from, to, dryRun: flags['dry-run'], signal: this.signal});
+    this.settleRun({written: result.pairs.reduce((n, p) => n + p.changed, 0)});
     for (const p of result.pairs) {
       const span = p.first === null ? 'no record' : `${p.records} record(s) ${p.first}..${p.last}`;
       const done = result.dryRun ? `${p.changed} would change` : `${p.changed} rewritten`;

@@ -5,6 +5,7 @@ import {progressReporter} from '../cli/progress-reporter.js';
 import {EXIT_CODES} from '../core/errors/exit-codes.js';
 import type {FailedWindowView, RetryResult, RetryService} from '../core/pipeline/retry-service.js';
 import {TOKENS} from '../core/tokens.js';
+import type {PipelineSettings} from '../core/contracts/pipeline-settings.js';
 
 type RetryOutput = RetryResult | {pending: FailedWindowView[]} | {cleared: number};
 
@@ -43,7 +44,14 @@ export default class Retry extends MmsCommand<RetryOutput> {
       return {cleared};
     }
 
+    await this.startRun(container, flags.pairs ?? (await container.getAsync<PipelineSettings>(TOKENS.PipelineSettings)).pairs);
     const result = await retry.replay({pairs: flags.pairs, signal: this.signal, onProgress: progressReporter(this.jsonEnabled())});
+    const failed = result.replayed.flatMap((r) => (r.error ? [r.error.message] : []));
+    this.settleRun({
+      written: result.replayed.reduce((n, r) => n + r.written, 0),
+      requests: result.replayed.reduce((n, r) => n + r.requests, 0),
+      ...(failed.length > 0 ? {error: failed.join('; ')} : {}),
+    });
     if (result.replayed.length === 0) this.log('Nothing pending.');
     for (const r of result.replayed) {
       this.log(

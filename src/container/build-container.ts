@@ -92,11 +92,14 @@ export async function buildContainer(options: ContainerOptions): Promise<Contain
   // State and lock live with the sink when it offers them; otherwise beside the config file.
   const fallbackState = () => new FileStateStore(resolve(config.dir, 'mms.state.json'));
   container
+    .bind(TOKENS.StateStore)
+    .toResolvedValue((sink: Sink): StateStore => sink.stateStore?.() ?? fallbackState(), [TOKENS.Sink])
+    .inSingletonScope();
+  container
     .bind(TOKENS.Ledger)
     .toResolvedValue(
-      (sink: Sink) =>
-        new Ledger(sink.stateStore?.() ?? fallbackState(), resolutionSeconds(config.resolution), () => new Date(options.clock.now()).toISOString()),
-      [TOKENS.Sink],
+      (store: StateStore) => new Ledger(store, resolutionSeconds(config.resolution), () => new Date(options.clock.now()).toISOString()),
+      [TOKENS.StateStore],
     )
     .inSingletonScope();
   container.bind(TOKENS.RunLock).toResolvedValue(

@@ -22,6 +22,8 @@ export const TOKENS = {
   /** Transform[], in config order */
   Transforms: Symbol.for('mms.Transforms'),
   Sink: Symbol.for('mms.Sink'),
+  /** StateStore: the sink's own, or a file beside the config */
+  StateStore: Symbol.for('mms.StateStore'),
   /** Ledger of failed windows and source holes, in the sink's state store */
   Ledger: Symbol.for('mms.Ledger'),
   /** AcquireRunLock */

@@ -2,7 +2,7 @@ import type {ExecutionContext, TestFn} from 'ava';
 import {candleFromDecimals} from '../core/contracts/candle.js';
 import type {MmsRecord} from '../core/contracts/record.js';
 import type {Sink} from '../core/contracts/sink.js';
-import {EMPTY_LEDGER, type LedgerState, type LockOwner} from '../core/contracts/state-store.js';
+import {EMPTY_LEDGER, type LedgerState, type LockOwner, RUNS_KEPT, type RunRecord} from '../core/contracts/state-store.js';
 import {isMmsError} from '../core/errors/mms-error.js';
 
 export interface SinkConformanceOptions {
@@ -298,6 +298,49 @@ export function sinkConformance(test: TestFn, name: string, options: SinkConform
       await store.save(EMPTY_LEDGER, ['BRLBTC']);
       t.deepEqual((await store.load()).restated, restated.restated!.slice(1));
     }
+  });
+
+  test(title('the run history it keeps (if any): a start, then its end, newest first, the oldest dropped past RUNS_KEPT'), async (t) => {
+    const sink = await options.create(t);
+    const store = sink.stateStore?.();
+    if (!store?.recordRun || !store.runs) {
+      t.pass('no run history');
+      return;
+    }
+    const run = (i: number): RunRecord => ({
+      id: `run-${String(i).padStart(5, '0')}`,
+      command: 'ingest',
+      args: ['--pairs', 'BRLBTC'],
+      pairs: ['BRLBTC'],
+      host: 'h',
+      pid: i,
+      startedAt: new Date(Date.UTC(2022, 0, 1) + i * 1000).toISOString(),
+    });
+    const started = run(1);
+    await store.recordRun(started);
+    t.deepEqual(await store.runs(10), [started]);
+    const ended: RunRecord = {
+      ...started,
+      endedAt: '2022-01-01T00:01:00.000Z',
+      outcome: 'partial',
+      exitCode: 3,
+      written: 12,
+      requests: 4,
+      error: 'BRLETH: down',
+    };
+    await store.recordRun(ended);
+    await store.recordRun(run(2));
+    t.deepEqual(await store.runs(10), [run(2), ended]);
+    t.deepEqual(await store.runs(1), [run(2)]);
+    // The ledger and the history live side by side: saving one leaves the other.
+    await store.save(EMPTY_LEDGER, ['BRLBTC']);
+    t.deepEqual(await store.runs(10), [run(2), ended]);
+    t.deepEqual(await store.load(), EMPTY_LEDGER);
+    for (let i = 3; i <= RUNS_KEPT + 2; i++) await store.recordRun(run(i));
+    const kept = await store.runs(RUNS_KEPT + 10);
+    t.is(kept.length, RUNS_KEPT);
+    t.is(kept[0]!.id, run(RUNS_KEPT + 2).id);
+    t.is(kept.at(-1)!.id, run(3).id, 'the two oldest were dropped');
   });
 
   test(title('its lock (if any) admits one run per pair, all or none, and can be taken again once released'), async (t) => {

@@ -36,8 +36,12 @@ test('kill -9 in the middle of a long backfill leaves valid files, and the next 
   const faults = [{type: 'hole', pair: 'BRLBTC', from: EARLY_HOLE, to: EARLY_HOLE + 2 * 3600} as const];
   const reference = await simulatedProject(t, {dataset, faults, config: (url) => hourly(url)});
   t.is((await reference.mms(['ingest'], NOW)).code, 0);
-  const referenceState = await readFile(join(reference.dir, 'data', 'mms.state.json'), 'utf8');
-  t.like(JSON.parse(referenceState).holes, [{from: EARLY_HOLE, to: EARLY_HOLE + 2 * 3600}]);
+  const ledgerOf = async (dir: string) => {
+    const {runs, ...ledger} = JSON.parse(await readFile(join(dir, 'data', 'mms.state.json'), 'utf8'));
+    return {ledger, runs: runs as Array<{command: string; pid: number; endedAt?: string; outcome?: string}>};
+  };
+  const referenceState = (await ledgerOf(reference.dir)).ledger;
+  t.like(referenceState.holes, [{from: EARLY_HOLE, to: EARLY_HOLE + 2 * 3600}]);
 
   const project = await simulatedProject(t, {dataset, faults, config: (url) => hourly(url)});
   await project.mms(['--version'], NOW); // set the simulator's clock to NOW
@@ -60,7 +64,14 @@ test('kill -9 in the middle of a long backfill leaves valid files, and the next 
   const next = await project.mmsProcess(['ingest'], NOW);
   t.is(next.code, 0, next.stderr);
   t.is(await project.rawData(), await reference.rawData(), 'same bytes as a run that was never killed');
-  t.is(await readFile(join(project.dir, 'data', 'mms.state.json'), 'utf8'), referenceState, 'the hole met before the kill is still known');
+  const after = await ledgerOf(project.dir);
+  t.deepEqual(after.ledger, referenceState, 'the hole met before the kill is still known');
+  // The run history: the killed run, never ended, then the one that completed.
+  t.like(after.runs, [
+    {command: 'ingest', pid: run.child.pid},
+    {command: 'ingest', outcome: 'ok'},
+  ]);
+  t.is(after.runs[0]!.endedAt, undefined, 'the killed run shows as unfinished');
   const leftovers = (await readdir(join(project.dir, 'data'))).filter((name) => name.endsWith('.tmp') || name.endsWith('.lock'));
   t.deepEqual(leftovers, [], 'no temporary file or lock is left');
 });

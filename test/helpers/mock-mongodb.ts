@@ -40,8 +40,8 @@ interface OpenCursor {
 /**
  * A MongoDB server at the wire level for tests: mongodb-mock-server (from the driver's maintainers) speaks
  * the protocol; this handler answers the few commands the mongodb sink sends — createIndexes, update
- * (upserts, $set, multi), insert, delete, find (equality, $gte/$lte and $ne filters, one-key sort,
- * projection, limit), getMore, killCursors — from in-memory collections, enforcing the unique
+ * (upserts, $set, multi), insert, delete, find (equality, $gte/$lte, $ne and $in filters,
+ * projection, skip, limit; sorts on several keys, numbers and strings), getMore, killCursors — from in-memory collections, enforcing the unique
  * {pair, timestamp} index and unique _id. Results come in batches as a server sends them: the first of
  * `batchSize` (default 101) documents, the rest by getMore (`batchSize` each, or all that fit), every reply
  * within `maxBatchBytes` (16 MiB) — so a read longer than one batch crosses the wire in several. Any other
@@ -219,9 +219,18 @@ function find(docs: Map<string, Doc>, document: Doc): Doc[] {
   let found = [...docs.values()].filter((doc) => matches(doc, (document.filter as Doc) ?? {}));
   const sort = document.sort as Record<string, number> | undefined;
   if (sort) {
-    const [field, direction] = Object.entries(sort)[0]!;
-    found.sort((a, b) => ((a[field] as number) - (b[field] as number)) * direction);
+    // As the server does: key by key, numbers by value and strings in binary order.
+    const keys = Object.entries(sort);
+    const compare = (x: unknown, y: unknown) => (x === y ? 0 : (x as number | string) < (y as number | string) ? -1 : 1);
+    found.sort((a, b) => {
+      for (const [field, direction] of keys) {
+        const order = compare(a[field], b[field]) * direction;
+        if (order !== 0) return order;
+      }
+      return 0;
+    });
   }
+  if (typeof document.skip === 'number' && document.skip > 0) found = found.slice(document.skip);
   if (typeof document.limit === 'number' && document.limit > 0) found = found.slice(0, document.limit);
   const projection = document.projection as Record<string, number> | undefined;
   return found.map((doc) => project(doc, projection));
@@ -242,8 +251,12 @@ function matches(doc: Doc, filter: Doc): boolean {
   return Object.entries(filter).every(([field, condition]) => {
     const value = doc[field];
     if (condition !== null && typeof condition === 'object' && !(condition instanceof ObjectId) && Object.keys(condition).some((k) => k.startsWith('$'))) {
-      const c = condition as {$gte?: number; $lte?: number; $ne?: unknown};
+      const c = condition as {$gte?: number; $lte?: number; $ne?: unknown; $in?: unknown[]};
+      const unknown = Object.keys(c).filter((k) => !['$gte', '$lte', '$ne', '$in'].includes(k));
+      // An operator this fake does not know must fail loudly, never match everything.
+      if (unknown.length > 0) throw new Error(`mock-mongodb: unsupported query operator ${unknown.join(', ')}`);
       if ('$ne' in c && (c.$ne === null ? value === null || value === undefined : value === c.$ne)) return false;
+      if (c.$in && !c.$in.some((v) => String(v) === String(value) && typeof v === typeof value)) return false;
       return (c.$gte === undefined || (value as number) >= c.$gte) && (c.$lte === undefined || (value as number) <= c.$lte);
     }
     return String(value) === String(condition) && typeof value === typeof condition;

@@ -50,6 +50,28 @@ export interface LedgerState {
 
 export const EMPTY_LEDGER: LedgerState = {version: 1, failures: [], holes: []};
 
+/** One run of a command that writes the store (`ingest`, `retry`, `recompute`, `copy`), as `mms status` shows it. */
+export interface RunRecord {
+  /** Unique: the start time, host and process id. */
+  readonly id: string;
+  /** `ingest`, `retry`, `recompute` or `copy`. */
+  readonly command: string;
+  /** Its flags as given, credentials redacted. */
+  readonly args: readonly string[];
+  readonly pairs: readonly string[];
+  readonly host: string;
+  readonly pid: number;
+  readonly startedAt: string;
+  /** Absent while the run is under way, and for ever when it was killed before it could end. */
+  readonly endedAt?: string;
+  readonly outcome?: 'ok' | 'partial' | 'failed' | 'interrupted';
+  readonly exitCode?: number;
+  /** Records written (or copied), and HTTP requests sent, when the command counts them. */
+  readonly written?: number;
+  readonly requests?: number;
+  readonly error?: string;
+}
+
 /**
  * Where a run's state lives, beside the data (a JSON file next to the JSON sink, a collection next to a
  * database sink). State is partitioned by pair like the locks: a run saves only the pairs it holds, so runs
@@ -62,7 +84,17 @@ export interface StateStore {
   load(): Promise<LedgerState>;
   /** Replaces what is stored for `pairs` with their entries in `state`; other pairs' entries stay as stored. */
   save(state: LedgerState, pairs: readonly string[]): Promise<void>;
+  /**
+   * Stores `run`, replacing the one with its id (its start is recorded, then its end), and drops the oldest
+   * runs past the newest RUNS_KEPT (1,000). Optional: without it, no run history is kept.
+   */
+  recordRun?(run: RunRecord): Promise<void>;
+  /** The newest `limit` runs, newest first. */
+  runs?(limit: number): Promise<RunRecord[]>;
 }
+
+/** Runs a state store keeps: the newest, by start time. */
+export const RUNS_KEPT = 1000;
 
 /** Who holds a run lock, for the message the next run shows. */
 export interface LockOwner {

@@ -1,6 +1,6 @@
 import {readFile} from 'node:fs/promises';
 import {setTimeout as sleep} from 'node:timers/promises';
-import {EMPTY_LEDGER, type LedgerState, type StateStore} from '../contracts/state-store.js';
+import {EMPTY_LEDGER, type LedgerState, RUNS_KEPT, type RunRecord, type StateStore} from '../contracts/state-store.js';
 import {LockedError} from '../errors/locked-error.js';
 import {SinkError} from '../errors/sink-error.js';
 import {writeFileAtomic} from '../fs/write-file-atomic.js';
@@ -19,6 +19,20 @@ export class FileStateStore implements StateStore {
   constructor(readonly location: string) {}
 
   async load(): Promise<LedgerState> {
+    const {runs: _runs, ...state} = await this.read();
+    return state;
+  }
+
+  async recordRun(run: RunRecord): Promise<void> {
+    await this.update((stored) => ({...stored, runs: [...(stored.runs ?? []).filter((r) => r.id !== run.id), run].sort(byStart).slice(-RUNS_KEPT)}));
+  }
+
+  async runs(limit: number): Promise<RunRecord[]> {
+    return [...((await this.read()).runs ?? [])].sort(byStart).reverse().slice(0, limit);
+  }
+
+  /** The whole file: the ledger and the run history. */
+  private async read(): Promise<StoredState> {
     let text: string;
     try {
       text = await readFile(this.location, 'utf8');
@@ -26,9 +40,9 @@ export class FileStateStore implements StateStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return EMPTY_LEDGER;
       throw new SinkError(`state file ${this.location} cannot be read (${(error as Error).message}).`, {cause: error});
     }
-    let state: Partial<LedgerState>;
+    let state: Partial<StoredState>;
     try {
-      state = JSON.parse(text) as Partial<LedgerState>;
+      state = JSON.parse(text) as Partial<StoredState>;
     } catch (error) {
       throw new SinkError(
         `state file ${this.location} is not valid JSON (${(error as Error).message}); fix it, or move it away to forget the queued retries.`,
@@ -39,19 +53,27 @@ export class FileStateStore implements StateStore {
       state.version !== 1 ||
       !Array.isArray(state.failures) ||
       !Array.isArray(state.holes) ||
-      !(state.restated === undefined || Array.isArray(state.restated))
+      !(state.restated === undefined || Array.isArray(state.restated)) ||
+      !(state.runs === undefined || Array.isArray(state.runs))
     ) {
       throw new SinkError(`state file ${this.location} is not an mms state file (version 1 with "failures" and "holes"); fix it, or move it away.`);
     }
-    return state as LedgerState;
+    return state as StoredState;
   }
 
   async save(state: LedgerState, pairs: readonly string[]): Promise<void> {
+    await this.update((stored) => {
+      const merged = mergePairs(stored, state, pairs);
+      return stored.runs === undefined ? merged : {...merged, runs: stored.runs};
+    });
+  }
+
+  /** Read, change, replace, under the file's short write lock. */
+  private async update(change: (stored: StoredState) => StoredState): Promise<void> {
     const lock = await this.writeLock();
     try {
-      const stored = await this.load();
-      const merged = mergePairs(stored, state, pairs);
-      await writeFileAtomic(this.location, `${JSON.stringify(merged, null, 2)}\n`);
+      const next = change(await this.read());
+      await writeFileAtomic(this.location, `${JSON.stringify(next, null, 2)}\n`);
     } catch (error) {
       if (error instanceof SinkError) throw error;
       throw new SinkError(`state file ${this.location} cannot be written (${(error as Error).message}).`, {cause: error});
@@ -71,6 +93,13 @@ export class FileStateStore implements StateStore {
       }
     }
   }
+}
+
+/** The state file: the ledger, and the run history beside it. */
+type StoredState = LedgerState & {readonly runs?: readonly RunRecord[]};
+
+function byStart(a: RunRecord, b: RunRecord): number {
+  return a.startedAt.localeCompare(b.startedAt) || a.id.localeCompare(b.id);
 }
 
 /** `stored` with the entries of `pairs` replaced by those in `update`. */
