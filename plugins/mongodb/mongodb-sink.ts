@@ -95,6 +95,13 @@ export class MongodbSink implements Sink {
     });
   }
 
+  async countRecords(pair: string, range: TimeRange, complete: readonly string[] = []): Promise<number> {
+    return this.run('count stored days', async ({data}) => {
+      const filter = {pair, timestamp: {$gte: range.from, $lte: range.to}, ...Object.fromEntries(complete.map((field) => [field, {$ne: null}]))};
+      return data.countDocuments(filter);
+    });
+  }
+
   async listTimestamps(pair: string, range: TimeRange, complete: readonly string[] = []): Promise<number[]> {
     return this.run('list stored days', async ({data}) => {
       // `$ne: null` also excludes a missing field; the {pair, timestamp} index still bounds the scan.

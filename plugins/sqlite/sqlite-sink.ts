@@ -93,6 +93,18 @@ export class SqliteSink implements Sink {
     return rows.map((row) => this.checked({...row} as MmsRecord));
   }
 
+  async countRecords(pair: string, range: TimeRange, complete: readonly string[] = []): Promise<number> {
+    const db = this.open();
+    this.refreshColumns(db);
+    const names = complete.map((field) => this.columns.get(field.toLowerCase()));
+    if (names.some((name, i) => name !== complete[i])) return 0;
+    const filled = names.map((name) => ` AND "${name}" IS NOT NULL`).join('');
+    const row = this.run('count stored bars', () =>
+      this.statement(`SELECT count(*) AS n FROM records WHERE pair = ? AND timestamp BETWEEN ? AND ?${filled}`).get(pair, range.from, range.to),
+    ) as {n: number};
+    return row.n;
+  }
+
   async listTimestamps(pair: string, range: TimeRange, complete: readonly string[] = []): Promise<number[]> {
     const db = this.open();
     this.refreshColumns(db);

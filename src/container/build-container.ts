@@ -14,6 +14,7 @@ import {type AcquireRunLock, IngestService} from '../core/pipeline/ingest-servic
 import {GapsService} from '../core/pipeline/gaps-service.js';
 import {ExportService} from '../core/pipeline/export-service.js';
 import {RecomputeService} from '../core/pipeline/recompute-service.js';
+import {StatusService} from '../core/pipeline/status-service.js';
 import {VerifyService} from '../core/pipeline/verify-service.js';
 import {RetryService} from '../core/pipeline/retry-service.js';
 import {resolutionSeconds} from '../core/contracts/resolution.js';
@@ -121,6 +122,7 @@ export async function buildContainer(options: ContainerOptions): Promise<Contain
   container.bind(TOKENS.VerifyService).to(VerifyService).inSingletonScope();
   container.bind(TOKENS.RecomputeService).to(RecomputeService).inSingletonScope();
   container.bind(TOKENS.ExportService).to(ExportService).inSingletonScope();
+  container.bind(TOKENS.StatusService).to(StatusService).inSingletonScope();
   await container.get<PluginRegistry>(TOKENS.PluginRegistry).validateConfigured();
   return container;
 }

@@ -35,6 +35,7 @@ export const TOKENS = {
   VerifyService: Symbol.for('mms.VerifyService'),
   RecomputeService: Symbol.for('mms.RecomputeService'),
   ExportService: Symbol.for('mms.ExportService'),
+  StatusService: Symbol.for('mms.StatusService'),
   IngestService: Symbol.for('mms.IngestService'),
 } as const;
 

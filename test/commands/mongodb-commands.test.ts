@@ -271,3 +271,23 @@ test('on MongoDB every candle fetched is kept, mms verify finds every value equa
     result.pairs.map((p) => p.digest),
   );
 });
+
+test('mms status on MongoDB counts the stored days with the server and lists the runs', async (t) => {
+  const mongo = await startMockMongodb(t);
+  const db = await mongoProject(t, mongo);
+  t.is((await db.mms(['ingest'], '2022-04-25T12:00:00Z')).code, 0);
+  const run = await db.mms(['status', '--json'], NOW);
+  t.is(run.code, 0, run.stderr);
+  const status = JSON.parse(run.stdout) as {
+    store: {sink: string; location: string};
+    pairs: Array<Record<string, unknown>>;
+    runs: Array<Record<string, unknown>>;
+  };
+  t.is(status.store.sink, 'mongodb');
+  t.notRegex(status.store.location, /s3cret|:[^@/]*@/, 'no credentials in the location');
+  t.like(status.pairs, [
+    {pair: 'BRLBTC', first: '2021-04-25', last: '2022-04-24', records: 365, incomplete: 0, behind: 2},
+    {pair: 'BRLETH', records: 365, behind: 2},
+  ]);
+  t.like(status.runs, [{command: 'ingest', outcome: 'ok', written: 730}]);
+});

@@ -41,7 +41,7 @@ interface OpenCursor {
  * A MongoDB server at the wire level for tests: mongodb-mock-server (from the driver's maintainers) speaks
  * the protocol; this handler answers the few commands the mongodb sink sends — createIndexes, update
  * (upserts, $set, multi), insert, delete, find (equality, $gte/$lte, $ne and $in filters,
- * projection, skip, limit; sorts on several keys, numbers and strings), getMore, killCursors — from in-memory collections, enforcing the unique
+ * projection, skip, limit; sorts on several keys, numbers and strings), countDocuments' aggregate, getMore, killCursors — from in-memory collections, enforcing the unique
  * {pair, timestamp} index and unique _id. Results come in batches as a server sends them: the first of
  * `batchSize` (default 101) documents, the rest by getMore (`batchSize` each, or all that fit), every reply
  * within `maxBatchBytes` (16 MiB) — so a read longer than one batch crosses the wire in several. Any other
@@ -133,6 +133,16 @@ function execute(collections: Map<string, Map<string, Doc>>, cursors: Cursors, d
       const id = cursors.next++;
       cursors.open.set(String(id), {ns: key, remaining: found});
       return {ok: 1, cursor: {id: Long.fromNumber(id), ns: key, firstBatch}};
+    }
+    case 'aggregate': {
+      // Only the pipeline of countDocuments: [{$match}, ({$skip}, {$limit},) {$group: {_id: 1, n: {$sum: 1}}}].
+      const pipeline = list(document.pipeline) as Doc[];
+      const stages = pipeline.map((stage) => Object.keys(stage)[0]);
+      if (stages[0] !== '$match' || stages.at(-1) !== '$group' || stages.some((s) => !['$match', '$group'].includes(s!))) {
+        return {ok: 0, code: 59, codeName: 'CommandNotFound', errmsg: `mock: unsupported aggregate pipeline ${stages.join(', ')}`};
+      }
+      const n = [...docs.values()].filter((doc) => matches(doc, pipeline[0]!.$match as Doc)).length;
+      return {ok: 1, cursor: {id: Long.ZERO, ns: key, firstBatch: n === 0 ? [] : [{_id: 1, n}]}};
     }
     default:
       return {ok: 0, code: 59, codeName: 'CommandNotFound', errmsg: `mock: the sink sent an unexpected command "${command}"`};

@@ -16,6 +16,11 @@ export interface Sink {
    * page; without it, it lists the pair's timestamps once to find where to start.
    */
   earliestTimestamp?(pair: string): Promise<number | undefined>;
+  /**
+   * How many records of `pair` lie in the range (with `complete`, only those whose listed fields all hold a
+   * value), counted by the store. Optional: `mms status` counts `listTimestamps` instead, which reads them.
+   */
+  countRecords?(pair: string, range: TimeRange, complete?: readonly string[]): Promise<number>;
   /** Records of `pair` with `from <= timestamp <= to`, ascending. */
   readRange(pair: string, range: TimeRange): Promise<MmsRecord[]>;
   /**

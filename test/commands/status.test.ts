@@ -1,0 +1,112 @@
+import {spawn} from 'node:child_process';
+import {join} from 'node:path';
+import {DatabaseSync} from 'node:sqlite';
+import {setTimeout as sleep} from 'node:timers/promises';
+import test, {type ExecutionContext} from 'ava';
+import {ROOT} from '../helpers/run-cli.js';
+import {simulatedProject} from '../helpers/simulated-project.js';
+
+const sqliteConfig = (url: string) => ({
+  pairs: ['BRLBTC', 'BRLETH'],
+  source: {
+    use: 'mercado-bitcoin',
+    api: 'v4',
+    baseUrl: `${url}/api/v4`,
+    minIntervalMs: 0,
+    timeoutMs: 120_000,
+    retry: {limit: 1, baseDelayMs: 10, maxDelayMs: 10},
+  },
+  transforms: [{use: 'sma', windows: [20, 50, 200]}],
+  sink: {use: 'sqlite', path: 'data/mms.db'},
+});
+
+interface Status {
+  store: {sink: string; location: string; resolution: string; fields: string[]};
+  bytes: number | null;
+  pairs: Array<{
+    pair: string;
+    first: string | null;
+    last: string | null;
+    records: number;
+    incomplete: number;
+    holeBars: number;
+    pending: number;
+    behind: number | null;
+  }>;
+  runs: Array<{command: string; outcome?: string; exitCode?: number; endedAt?: string; pid: number; error?: string}>;
+}
+
+/** `mms ingest` as a real process, killed with SIGKILL once its start is in the run history. */
+async function killedIngest(t: ExecutionContext, dir: string, now: string): Promise<number> {
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'run.js'), 'ingest'], {cwd: dir, env: {PATH: process.env.PATH, CI: 'true', MMS_NOW: now}});
+  const exit = new Promise((resolve) => child.on('close', resolve));
+  const started = () => {
+    try {
+      const db = new DatabaseSync(join(dir, 'data', 'mms.db'), {readOnly: true});
+      try {
+        return (db.prepare('SELECT count(*) AS n FROM mms_runs WHERE pid = ?').get(child.pid!) as {n: number}).n > 0;
+      } finally {
+        db.close();
+      }
+    } catch {
+      return false;
+    }
+  };
+  for (let i = 0; i < 3000 && !started(); i++) await sleep(10);
+  t.true(started(), 'the run recorded its start');
+  child.kill('SIGKILL');
+  await exit;
+  return child.pid!;
+}
+
+test('mms status shows per pair what is stored and how far behind, and the last runs: ok, failed with its error, and killed', async (t) => {
+  const project = await simulatedProject(t, {config: sqliteConfig});
+  t.is((await project.mms(['ingest'], '2022-04-20T12:00:00Z')).code, 0);
+  project.setFaults([{type: 'fail-pair', pair: 'BRLETH'}]);
+  t.is((await project.mms(['ingest'], '2022-04-22T12:00:00Z')).code, 3);
+  // The exchange answers after a minute: the next run is killed while it waits.
+  project.setFaults([{type: 'slow', delayMs: 60_000}]);
+  const killed = await killedIngest(t, project.dir, '2022-04-24T12:00:00Z');
+
+  const run = await project.mms(['status', '--json'], '2022-04-27T12:00:00Z');
+  t.is(run.code, 0, run.stderr);
+  const status = JSON.parse(run.stdout) as Status;
+  t.like(status.store, {sink: 'sqlite', resolution: '1d', fields: ['mms_20', 'mms_50', 'mms_200']});
+  t.true(status.store.location.endsWith(join('data', 'mms.db')));
+  t.true(status.bytes! > 0);
+  t.deepEqual(status.pairs, [
+    {pair: 'BRLBTC', first: '2021-04-20', last: '2022-04-21', records: 367, incomplete: 0, holeBars: 0, pending: 0, behind: 5},
+    {pair: 'BRLETH', first: '2021-04-20', last: '2022-04-19', records: 365, incomplete: 0, holeBars: 0, pending: 1, behind: 7},
+  ]);
+  t.like(status.runs, [
+    {command: 'ingest', pid: killed},
+    {command: 'ingest', outcome: 'partial', exitCode: 3},
+    {command: 'ingest', outcome: 'ok', exitCode: 0},
+  ]);
+  t.is(status.runs[0]!.endedAt, undefined);
+  t.regex(status.runs[1]!.error!, /^BRLETH 2022-04-20\.\.2022-04-21: /);
+
+  const text = await project.mms(['status'], '2022-04-27T12:00:00Z');
+  t.regex(text.stdout, /^sqlite store .*mms\.db \([\d.]+ MB\), 1d bars, fields mms_20, mms_50, mms_200$/m);
+  t.regex(text.stdout, /^pair {4}first {7}last {8}records {2}incomplete {2}holes {2}pending {2}behind$/m);
+  t.regex(text.stdout, /^BRLETH {2}2021-04-20 {2}2022-04-19 {6}365 {11}0 {6}0 {8}1 {2}7 days$/m);
+  t.regex(text.stdout, new RegExp(`ingest {2}UNFINISHED \\(pid ${killed} on `));
+  t.regex(text.stdout, /ingest {2}partial \(exit 3\) in [\d.]+ s, 2 written, \d+ request\(s\) — BRLETH/);
+});
+
+test('mms status on an empty store and on a JSON file: nothing stored yet, no run yet', async (t) => {
+  const project = await simulatedProject(t);
+  const run = await project.mms(['status', '--json'], '2022-04-27T12:00:00Z');
+  t.is(run.code, 0, run.stderr);
+  const status = JSON.parse(run.stdout) as Status;
+  t.like(status.store, {sink: 'json-file'});
+  t.deepEqual(
+    status.pairs.map((p) => [p.pair, p.records, p.last, p.behind]),
+    [
+      ['BRLBTC', 0, null, null],
+      ['BRLETH', 0, null, null],
+    ],
+  );
+  t.deepEqual(status.runs, []);
+  t.regex((await project.mms(['status'], '2022-04-27T12:00:00Z')).stdout, /No run recorded yet\./);
+});
