@@ -6,6 +6,7 @@ import {connectHandler} from './connect-handler.js';
 import {DECIMAL_INTEGER, parseQuery} from './parse-query.js';
 import {logFault, OneLinePerRequest, type RequestLog} from './request-log.js';
 import {requestIds} from './request-id.js';
+import type {ServeMetrics} from './serve-metrics.js';
 import {mmsWindows} from './served-field.js';
 import {healthRoute} from './routes/health-route.js';
 import {mmsRoute} from './routes/mms-route.js';
@@ -30,6 +31,8 @@ export interface AppOptions extends Omit<DataRouteOptions, 'windows'> {
   readonly log?: RequestLog;
   /** How long a silent connection is kept (default 5 s). */
   readonly connectionTimeoutMs?: number;
+  /** Prometheus metrics, served at GET /metrics, every request counted; no /metrics when absent. */
+  readonly metrics?: ServeMetrics;
 }
 
 /**
@@ -37,7 +40,7 @@ export interface AppOptions extends Omit<DataRouteOptions, 'windows'> {
  * client mistake is a 4xx with `{error, message}`; a 5xx only ever means a fault on the server's side.
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const {log} = options;
+  const {log, metrics} = options;
   const routes: DataRouteOptions = {...options, windows: mmsWindows(options.fields)};
   const nextId = requestIds();
   const app = Fastify({
@@ -103,6 +106,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   healthRoute(app, routes);
   pageRoute(app, options.page ?? (await loadPageAssets()));
   app.get('/openapi.json', {schema: {hide: true}}, async () => app.swagger());
+  if (metrics) {
+    // Unrouted requests share one label, so a scan of random URLs cannot grow the series without bound.
+    app.addHook('onResponse', (request, reply, done) => {
+      metrics.observe(request.routeOptions.url ?? 'unrouted', request.method, reply.statusCode, reply.elapsedTime / 1000);
+      done();
+    });
+    app.get('/metrics', {schema: {hide: true}}, async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  }
   return app;
 }
 
@@ -116,7 +127,7 @@ const NOSNIFF = 'nosniff';
 function notFound(method: string, url: string): ApiErrorBody {
   return {
     error: 'not_found',
-    message: `no route ${method} ${url.split('?')[0]}; the API serves GET /{pair}/mms, /{pair}/records, /pairs, /health and /openapi.json (and the chart page at /).`,
+    message: `no route ${method} ${url.split('?')[0]}; the API serves GET /{pair}/mms, /{pair}/records, /pairs, /health, /metrics and /openapi.json (and the chart page at /).`,
   };
 }
 

@@ -4,6 +4,8 @@ import {RequestLog} from '../api/request-log.js';
 import {loadPageAssets} from '../api/routes/page-route.js';
 import {mmsWindows, servedFields} from '../api/served-field.js';
 import {SeriesCache} from '../api/series-cache.js';
+import {ServeMetrics} from '../api/serve-metrics.js';
+import type {StateStore} from '../core/contracts/state-store.js';
 import {MmsCommand} from '../cli/mms-command.js';
 import {openInBrowser} from '../cli/open-in-browser.js';
 import {preferSmallHeap} from '../cli/prefer-small-heap.js';
@@ -67,7 +69,9 @@ export default class Serve extends MmsCommand<undefined> {
     }
     const level = parseLogLevel(process.env.MMS_LOG_LEVEL);
     const log = level === 'silent' ? undefined : new RequestLog({level});
-    const app = await buildApp({pairs: config.pairs, fields, cache, clock, page: pageAssets, version: this.config.version, log});
+    const state = await container.getAsync<StateStore>(TOKENS.StateStore);
+    const metrics = new ServeMetrics({pairs: config.pairs, step, resolution: config.resolution, cache, state, clock});
+    const app = await buildApp({pairs: config.pairs, fields, cache, clock, page: pageAssets, version: this.config.version, log, metrics});
     let url: string;
     try {
       url = await app.listen({host: flags.host, port: flags.port});

@@ -5,6 +5,8 @@ import {buildApp} from '../../src/api/build-app.js';
 import {RequestLog} from '../../src/api/request-log.js';
 import {type ServedField, servedFields} from '../../src/api/served-field.js';
 import {SeriesCache} from '../../src/api/series-cache.js';
+import {ServeMetrics} from '../../src/api/serve-metrics.js';
+import type {StateStore} from '../../src/core/contracts/state-store.js';
 import type {MmsRecord} from '../../src/core/contracts/record.js';
 import type {Sink} from '../../src/core/contracts/sink.js';
 import {stderrLogger} from '../../src/logger/stderr-logger.js';
@@ -42,7 +44,15 @@ export function recordedRecords(): MmsRecord[] {
 /** `mms serve`'s app over a JSON sink seeded with `records`, listening on a loopback port. */
 export async function seededApi(
   t: ExecutionContext,
-  options: {records?: MmsRecord[]; sink?: Sink; now?: number | (() => number); log?: RequestLog; fields?: readonly ServedField[]} = {},
+  options: {
+    records?: MmsRecord[];
+    sink?: Sink;
+    now?: number | (() => number);
+    log?: RequestLog;
+    fields?: readonly ServedField[];
+    /** A state store (ledger, run history): GET /metrics is served, reading it. */
+    state?: StateStore;
+  } = {},
 ) {
   const sink = options.sink ?? new JsonFileSink(join(await tempDir(t), 'mms.json'));
   if (!options.sink) await sink.upsert(options.records ?? recordedRecords());
@@ -56,7 +66,10 @@ export async function seededApi(
     stderrLogger('silent'),
   );
   await cache.start(60_000);
-  const app = await buildApp({pairs: ['BRLBTC', 'BRLETH'], fields, cache, clock, version: 'test', log: options.log});
+  const metrics = options.state
+    ? new ServeMetrics({pairs: ['BRLBTC', 'BRLETH'], step: 86_400, resolution: '1d', cache, state: options.state, clock})
+    : undefined;
+  const app = await buildApp({pairs: ['BRLBTC', 'BRLETH'], fields, cache, clock, version: 'test', log: options.log, metrics});
   const url = await app.listen({host: '127.0.0.1', port: 0});
   t.teardown(async () => {
     cache.stop();
