@@ -1,3 +1,4 @@
+import {mkdir, readFile, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {DatabaseSync} from 'node:sqlite';
 import test from 'ava';
@@ -32,4 +33,18 @@ test('every run that writes the store is recorded in it, ended with its outcome,
   t.is(runs.length, 4);
   t.regex(String(runs[1]!.error), /^BRLETH 2022-04-25\.\.2022-04-26: /, 'the partial run names what failed');
   t.true(runs.every((r) => typeof r.ended_at === 'string'));
+});
+
+test('a run that fails with an error is recorded as failed, with its exit code and message', async (t) => {
+  const project = await simulatedProject(t);
+  await mkdir(join(project.dir, 'data'), {recursive: true});
+  await writeFile(project.dataPath, '{"not": "an array"}');
+  const run = await project.mms(['ingest'], '2022-04-27T12:00:00Z');
+  t.is(run.code, 4);
+  // The store itself cannot be read (nor `mms status` on it): the history is in the state file beside it.
+  const state = JSON.parse(await readFile(join(project.dir, 'data', 'mms.state.json'), 'utf8')) as {runs: Array<Record<string, unknown>>};
+  const [last] = state.runs;
+  t.like(last, {command: 'ingest', outcome: 'failed', exitCode: 4});
+  t.regex(String(last!.error), /mms\.json/);
+  t.truthy(last!.endedAt);
 });
