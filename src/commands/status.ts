@@ -27,7 +27,7 @@ export default class Status extends MmsCommand<StatusResult & {readonly bytes: n
     );
     const unit = store.resolution === '1d' ? 'day' : 'bar';
     const rows = [
-      ['pair', 'first', 'last', 'records', 'incomplete', 'holes', 'pending', 'behind'],
+      ['pair', 'first', 'last', 'records', 'incomplete', 'holes', 'pending', 'behind', 'last run'],
       ...result.pairs.map((p) => [
         p.pair,
         p.first ?? '-',
@@ -37,10 +37,18 @@ export default class Status extends MmsCommand<StatusResult & {readonly bytes: n
         String(p.holeBars),
         String(p.pending),
         p.behind === null ? 'empty' : `${p.behind} ${unit}${p.behind === 1 ? '' : 's'}`,
+        p.lastRun === null ? '-' : `${p.lastRun.command} ${p.lastRun.outcome} ${p.lastRun.startedAt.slice(0, 16)}Z`,
       ]),
     ];
     const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-    for (const row of rows) this.log(row.map((cell, i) => (i === 0 || i === 1 || i === 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '));
+    const left = new Set([0, 1, 2, 8]);
+    for (const row of rows)
+      this.log(
+        row
+          .map((cell, i) => (left.has(i) ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+          .join('  ')
+          .trimEnd(),
+      );
     if (!result.keepsRunHistory) this.log('(this store keeps no run history)');
     else if (result.runs.length === 0) this.log('No run recorded yet.');
     else {

@@ -25,6 +25,17 @@ export interface PairStatus {
   readonly pending: number;
   /** Bars between the newest stored one and the last complete one (yesterday for daily bars); null when empty. */
   readonly behind: number | null;
+  /** The newest recorded run that wrote this pair (none when the store keeps no history, or none did yet). */
+  readonly lastRun: RunSummary | null;
+}
+
+/** A run as a pair's status shows it. */
+export interface RunSummary {
+  readonly command: string;
+  readonly startedAt: string;
+  /** `unfinished` for a run that never recorded its end (still running, or killed). */
+  readonly outcome: NonNullable<RunRecord['outcome']> | 'unfinished';
+  readonly seconds: number | null;
 }
 
 export interface StatusResult {
@@ -61,6 +72,9 @@ export class StatusService {
     const fields = this.transforms.flatMap((t) => t.fields);
     const lastComplete = lastCompleteBar(this.clock.now(), this.step);
     const ledger = await this.ledger.read();
+    const keepsRunHistory = this.state.runs !== undefined;
+    // Enough of the history for each pair's newest run (a run names the pairs it wrote).
+    const history = keepsRunHistory ? await this.state.runs!(Math.max(options.runs ?? 10, 200)) : [];
     const results: PairStatus[] = [];
     for (const pair of pairs) {
       const newest = await this.sink.latestTimestamp(pair);
@@ -79,14 +93,14 @@ export class StatusService {
         holeBars: mine(ledger.holes).reduce((n, h) => n + (h.to - h.from) / this.step + 1, 0),
         pending: mine(ledger.failures).filter((f) => f.status === 'pending').length,
         behind: newest === undefined ? null : Math.max(0, (lastComplete - newest) / this.step),
+        lastRun: summary(history.find((run) => run.pairs.includes(pair))),
       });
     }
-    const keepsRunHistory = this.state.runs !== undefined;
     return {
       store: {sink: this.sink.name, location: this.location(), resolution: this.settings.resolution, fields},
       lastComplete: formatUtc(lastComplete),
       pairs: results,
-      runs: keepsRunHistory ? await this.state.runs!(options.runs ?? 10) : [],
+      runs: history.slice(0, options.runs ?? 10),
       keepsRunHistory,
     };
   }
@@ -106,4 +120,10 @@ export class StatusService {
     if (this.sink.earliestTimestamp) return this.sink.earliestTimestamp(pair);
     return (await this.sink.listTimestamps(pair, {from: 0, to: newest}))[0];
   }
+}
+
+function summary(run: RunRecord | undefined): RunSummary | null {
+  if (run === undefined) return null;
+  const seconds = run.endedAt === undefined ? null : (Date.parse(run.endedAt) - Date.parse(run.startedAt)) / 1000;
+  return {command: run.command, startedAt: run.startedAt, outcome: run.outcome ?? 'unfinished', seconds};
 }
