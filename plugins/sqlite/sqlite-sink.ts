@@ -94,11 +94,8 @@ export class SqliteSink implements Sink {
   }
 
   async countRecords(pair: string, range: TimeRange, complete: readonly string[] = []): Promise<number> {
-    const db = this.open();
-    this.refreshColumns(db);
-    const names = complete.map((field) => this.columns.get(field.toLowerCase()));
-    if (names.some((name, i) => name !== complete[i])) return 0;
-    const filled = names.map((name) => ` AND "${name}" IS NOT NULL`).join('');
+    const filled = this.filledCondition(complete);
+    if (filled === undefined) return 0;
     const row = this.run('count stored bars', () =>
       this.statement(`SELECT count(*) AS n FROM records WHERE pair = ? AND timestamp BETWEEN ? AND ?${filled}`).get(pair, range.from, range.to),
     ) as {n: number};
@@ -106,14 +103,21 @@ export class SqliteSink implements Sink {
   }
 
   async listTimestamps(pair: string, range: TimeRange, complete: readonly string[] = []): Promise<number[]> {
-    const db = this.open();
-    this.refreshColumns(db);
-    const names = complete.map((field) => this.columns.get(field.toLowerCase()));
-    // A field no write has brought yet holds a value nowhere.
-    if (names.some((name, i) => name !== complete[i])) return [];
-    const filled = names.map((name) => ` AND "${name}" IS NOT NULL`).join('');
+    const filled = this.filledCondition(complete);
+    if (filled === undefined) return [];
     const statement = this.statement(`SELECT timestamp FROM records WHERE pair = ? AND timestamp BETWEEN ? AND ?${filled} ORDER BY timestamp`);
     return this.run('list stored bars', () => (statement.all(pair, range.from, range.to) as Array<{timestamp: number}>).map((row) => row.timestamp));
+  }
+
+  /**
+   * The SQL condition that every field of `complete` holds a value (` AND "f" IS NOT NULL`…), or undefined
+   * when one of them has no column yet: a field no write has brought yet holds a value nowhere.
+   */
+  private filledCondition(complete: readonly string[]): string | undefined {
+    this.refreshColumns(this.open());
+    const names = complete.map((field) => this.columns.get(field.toLowerCase()));
+    if (names.some((name, i) => name !== complete[i])) return undefined;
+    return names.map((name) => ` AND "${name}" IS NOT NULL`).join('');
   }
 
   /**
