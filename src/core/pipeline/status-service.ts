@@ -11,6 +11,7 @@ import {TOKENS} from '../tokens.js';
 import {formatUtc} from '../time/format-utc.js';
 import {lastCompleteBar} from '../time/last-complete-bar.js';
 import {checkPairs} from './check-pairs.js';
+import {StoredDerivation} from './stored-derivation.js';
 
 export interface PairStatus {
   readonly pair: string;
@@ -55,6 +56,7 @@ export interface StatusResult {
 @injectable()
 export class StatusService {
   private readonly step: number;
+  private readonly derivation: StoredDerivation;
 
   constructor(
     @inject(TOKENS.PipelineSettings) private readonly settings: PipelineSettings,
@@ -65,6 +67,7 @@ export class StatusService {
     @inject(TOKENS.Clock) private readonly clock: Clock,
   ) {
     this.step = resolutionSeconds(settings.resolution);
+    this.derivation = new StoredDerivation(settings, transforms, sink);
   }
 
   async status(options: {pairs?: readonly string[]; runs?: number} = {}): Promise<StatusResult> {
@@ -78,7 +81,7 @@ export class StatusService {
     const results: PairStatus[] = [];
     for (const pair of pairs) {
       const newest = await this.sink.latestTimestamp(pair);
-      const oldest = newest === undefined ? undefined : await this.oldest(pair, newest);
+      const oldest = newest === undefined ? undefined : await this.derivation.firstRecord(pair, newest);
       const range = {from: oldest ?? 0, to: newest ?? 0};
       const records = newest === undefined ? 0 : await this.count(pair, range);
       const complete = newest === undefined ? 0 : await this.count(pair, range, fields);
@@ -114,11 +117,6 @@ export class StatusService {
   private async count(pair: string, range: TimeRange, complete?: readonly string[]): Promise<number> {
     if (this.sink.countRecords) return this.sink.countRecords(pair, range, complete);
     return (await this.sink.listTimestamps(pair, range, complete)).length;
-  }
-
-  private async oldest(pair: string, newest: number): Promise<number | undefined> {
-    if (this.sink.earliestTimestamp) return this.sink.earliestTimestamp(pair);
-    return (await this.sink.listTimestamps(pair, {from: 0, to: newest}))[0];
   }
 }
 
