@@ -60,9 +60,12 @@ export default class Export extends MmsCommand<ExportResult> {
       pairs = result;
     };
     if (format === 'parquet') await writeParquet(out, service.columns(options), service.rows(options, done));
-    else if (toStdout) {
-      for await (const chunk of service.chunks(options, done)) if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
-    } else await writeThenRename(out, service.chunks(options, done));
+    else {
+      const chunks = service.chunks({...options, format}, done);
+      if (toStdout) {
+        for await (const chunk of chunks) if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+      } else await writeThenRename(out, chunks);
+    }
     const what = flags.candles ? 'candle(s)' : 'record(s)';
     for (const p of pairs) this.logToStderr(`${p.pair}  ${p.rows} ${what}`);
     if (!toStdout) this.logToStderr(`Wrote ${out}`);

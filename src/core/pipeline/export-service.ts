@@ -63,8 +63,8 @@ export class ExportService {
   }
 
   /** The file as text (CSV, NDJSON), chunk by chunk; `done` receives the rows per pair once the last chunk is out. */
-  async *chunks(options: ExportOptions, done: (pairs: ExportPairResult[]) => void): AsyncGenerator<string> {
-    const format = options.format === 'parquet' ? 'csv' : options.format;
+  async *chunks(options: ExportOptions & {readonly format: ExportFormat}, done: (pairs: ExportPairResult[]) => void): AsyncGenerator<string> {
+    const {format} = options;
     const columns = this.columns(options);
     yield exportHeader(format, columns);
     for await (const rows of this.rows(options, done)) yield exportLines(format, columns, rows);
