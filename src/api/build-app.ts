@@ -112,7 +112,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       metrics.observe(request.routeOptions.url ?? 'unrouted', request.method, reply.statusCode, reply.elapsedTime / 1000);
       done();
     });
-    app.get('/metrics', {schema: {hide: true}}, async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+    app.get('/metrics', {schema: {hide: true}}, async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.scrape()));
   }
   return app;
 }

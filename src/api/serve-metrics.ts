@@ -1,6 +1,6 @@
 import {collectDefaultMetrics, Counter, Gauge, Histogram, Registry} from 'prom-client';
 import type {Clock} from '../core/contracts/clock.js';
-import type {StateStore} from '../core/contracts/state-store.js';
+import {EMPTY_LEDGER, type LedgerState, type RunRecord, type StateStore} from '../core/contracts/state-store.js';
 import type {SeriesCache} from './series-cache.js';
 
 export interface ServeMetricsOptions {
@@ -23,10 +23,13 @@ export class ServeMetrics {
   readonly registry = new Registry();
   private readonly requests: Counter<'route' | 'method' | 'status'>;
   private readonly duration: Histogram<'route'>;
+  /** The ledger and the newest runs, read once per scrape for every gauge that needs them. */
+  private stored: {ledger: LedgerState; runs: readonly RunRecord[]} = {ledger: EMPTY_LEDGER, runs: []};
 
-  constructor(options: ServeMetricsOptions) {
+  constructor(private readonly options: ServeMetricsOptions) {
     const {registry} = this;
-    const {pairs, step, resolution, cache, state, clock} = options;
+    const {pairs, step, resolution, cache, clock} = options;
+    const stored = () => this.stored;
     collectDefaultMetrics({register: registry, prefix: 'mms_'});
     this.requests = new Counter({
       name: 'mms_http_requests_total',
@@ -81,8 +84,8 @@ export class ServeMetrics {
       help: 'Windows queued for `mms retry`, per pair.',
       labelNames: ['pair'],
       registers: [registry],
-      async collect() {
-        const ledger = await state.load();
+      collect() {
+        const {ledger} = stored();
         for (const pair of pairs) this.set({pair}, ledger.failures.filter((f) => f.pair === pair && f.status === 'pending').length);
       },
     });
@@ -91,8 +94,8 @@ export class ServeMetrics {
       help: 'Bars the source has no candle for (recorded holes), per pair.',
       labelNames: ['pair'],
       registers: [registry],
-      async collect() {
-        const ledger = await state.load();
+      collect() {
+        const {ledger} = stored();
         for (const pair of pairs)
           this.set(
             {pair},
@@ -105,12 +108,19 @@ export class ServeMetrics {
       help: 'When the newest finished run that writes the store ended (Unix seconds), by command and outcome.',
       labelNames: ['command', 'outcome'],
       registers: [registry],
-      async collect() {
+      collect() {
         this.reset();
-        const last = (await state.runs?.(50))?.find((run) => run.endedAt !== undefined);
+        const last = stored().runs.find((run) => run.endedAt !== undefined);
         if (last) this.set({command: last.command, outcome: last.outcome ?? 'unknown'}, Date.parse(last.endedAt!) / 1000);
       },
     });
+  }
+
+  /** The exposition text: the store's ledger and run history read once, then every metric. */
+  async scrape(): Promise<string> {
+    const {state} = this.options;
+    this.stored = {ledger: await state.load(), runs: (await state.runs?.(50)) ?? []};
+    return this.registry.metrics();
   }
 
   /** Counts one answered request. */
